@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// globalOptions are flags shared by every command.
+type globalOptions struct {
+	quiet    bool
+	logLevel string
+	threads  int
+}
+
+var global globalOptions
+
+func newRootCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "nipt",
+		Short: "Non-invasive prenatal screening from cell-free DNA sequencing",
+		Long: `nipt turns low-pass whole-genome sequencing of maternal plasma cell-free DNA
+into a prenatal screening result: bin counts, a reference cohort of euploid
+pregnancies, trisomy / sex-chromosome aneuploidy / copy-number calls with the
+fetal fraction, quality control, and reports that follow the lab's fetal-sex
+disclosure policy.
+
+Data flows one way: nipt count → nipt reference build → nipt analyze → nipt report.
+Run "nipt demo" to see the whole system on simulated data.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return setupLogging(cmd.ErrOrStderr())
+		},
+	}
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+	})
+	pf := cmd.PersistentFlags()
+	pf.BoolVarP(&global.quiet, "quiet", "q", false, "no progress bar and only warnings and errors in the log")
+	pf.StringVar(&global.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	pf.IntVarP(&global.threads, "threads", "t", 2, "worker threads")
+	return cmd
+}
+
+func setupLogging(w io.Writer) error {
+	var lvl slog.Level
+	switch strings.ToLower(global.logLevel) {
+	case "debug":
+		lvl = slog.LevelDebug
+	case "info":
+		lvl = slog.LevelInfo
+	case "warn", "warning":
+		lvl = slog.LevelWarn
+	case "error":
+		lvl = slog.LevelError
+	default:
+		return usageError{fmt.Errorf("unknown --log-level %q (debug, info, warn, error)", global.logLevel)}
+	}
+	if global.quiet && lvl < slog.LevelWarn {
+		lvl = slog.LevelWarn
+	}
+	if global.threads < 1 {
+		return usageError{fmt.Errorf("--threads must be at least 1, got %d", global.threads)}
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl})))
+	return nil
+}
+
+// stderrIsTerminal reports whether progress bars should be drawn.
+func showProgress() bool {
+	if global.quiet {
+		return false
+	}
+	fi, err := os.Stderr.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// exactArgs is cobra.ExactArgs with a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s takes %d argument(s), got %d (see --help)", cmd.CommandPath(), n, len(args))}
+		}
+		return nil
+	}
+}
+
+// minArgs is cobra.MinimumNArgs with a usage error.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{fmt.Errorf("%s needs at least %d argument(s), got %d (see --help)", cmd.CommandPath(), n, len(args))}
+		}
+		return nil
+	}
+}

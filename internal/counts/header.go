@@ -1,0 +1,103 @@
+package counts
+
+import (
+	"fmt"
+
+	"github.com/nipt/nipt/internal/genome"
+)
+
+// Format identification written on the first line of every counts file.
+const (
+	FormatName    = "nipt-counts"
+	FormatVersion = 1
+)
+
+// Header describes a counts file: where the counts came from and how.
+type Header struct {
+	Format        string          `json:"format"`
+	FormatVersion int             `json:"format_version"`
+	Tool          Tool            `json:"tool"`
+	Sample        string          `json:"sample"` // pseudonymous lab sample ID
+	Build         string          `json:"build"`  // canonical build name, e.g. "GRCh38"
+	Contigs       []genome.Contig `json:"contigs"`
+	BinSize       int             `json:"bin_size"`
+	Paired        bool            `json:"paired"`
+	Input         Input           `json:"input"`
+	Filters       Filters         `json:"filters"`
+	QC            QC              `json:"qc"`
+}
+
+// Tool records what wrote the file.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Command string `json:"command"`
+}
+
+// Input identifies the alignment file that was counted.
+type Input struct {
+	Name   string `json:"name"`   // base name, or "-" for standard input
+	Format string `json:"format"` // bam, cram, sam, or simulated
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"` // of the bytes read
+}
+
+// Filters are the read filters that were applied.
+type Filters struct {
+	MinMAPQ          int    `json:"min_mapq"`
+	Dedup            string `json:"dedup"` // flag, position or none
+	ProperPairsOnly  bool   `json:"proper_pairs_only"`
+	ShortFragmentMax int    `json:"short_fragment_max"` // fragments < this many bp count as short
+	MaxFragment      int    `json:"max_fragment"`       // longest insert size histogrammed and counted
+}
+
+// QC summarises what happened to the records of the input.
+type QC struct {
+	Records int64 `json:"records"` // alignment records read
+	// Kept is the number of reads (single-end) or fragments (paired-end)
+	// counted into bins of chr1–22, X, Y.
+	Kept int64 `json:"kept"`
+	// Dropped counts records not counted, by reason (e.g. "unmapped",
+	// "secondary", "supplementary", "qcfail", "duplicate", "low_mapq",
+	// "improper_pair", "mate" (second mate of a counted fragment)).
+	Dropped map[string]int64 `json:"dropped"`
+	// DuplicateRate is duplicates / (primary mapped reads or fragments considered).
+	DuplicateRate float64 `json:"duplicate_rate"`
+	// ChromReads holds the kept count per canonical chromosome.
+	ChromReads map[string]int64 `json:"chrom_reads"`
+	// OtherContigs holds reads that passed the filters on contigs outside
+	// chr1–22, X, Y (chrM, alternates, decoys, unplaced), by contig name.
+	OtherContigs map[string]int64 `json:"other_contigs"`
+	// FragmentHistogram[i] counts kept fragments with insert size i bp
+	// (paired-end only; i ≤ Filters.MaxFragment).
+	FragmentHistogram []int64 `json:"fragment_histogram,omitempty"`
+}
+
+// Layout returns the bin layout that the header describes.
+func (h *Header) Layout() (*genome.Layout, error) {
+	b, err := genome.LookupBuild(h.Build)
+	if err != nil {
+		return nil, err
+	}
+	if len(h.Contigs) != genome.NumChroms {
+		return nil, fmt.Errorf("header lists %d contigs, want %d", len(h.Contigs), genome.NumChroms)
+	}
+	for i, c := range h.Contigs {
+		if c.Name != genome.ChromName(i) || c.Length != b.Lengths[i] {
+			return nil, fmt.Errorf("header contig %d is %s:%d, want %s:%d for %s", i, c.Name, c.Length, genome.ChromName(i), b.Lengths[i], b.Name)
+		}
+	}
+	return genome.NewLayout(b, h.BinSize)
+}
+
+// Compatible reports an error when two headers cannot be analysed together
+// (different build or bin size).
+func (h *Header) Compatible(o *Header) error {
+	if h.Build != o.Build {
+		return fmt.Errorf("genome build %s differs from %s", o.Build, h.Build)
+	}
+	if h.BinSize != o.BinSize {
+		return fmt.Errorf("bin size %d differs from %d", o.BinSize, h.BinSize)
+	}
+	return nil
+}

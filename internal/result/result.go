@@ -1,0 +1,181 @@
+// Package result defines the analysis result of one sample: the typed record
+// that nipt analyze produces and every report, file and API answer is made
+// from. Its JSON form (result.json) is specified by docs/result.schema.json.
+//
+// A Result as computed holds everything the engine knows, including fetal-sex
+// information. It must pass through the disclosure policy (package
+// disclosure) before anything derived from it is shown or written.
+package result
+
+// SchemaVersion is the version of the result.json schema.
+const SchemaVersion = "1.0.0"
+
+// Call is a screening outcome for one condition.
+type Call string
+
+// Screening outcomes.
+const (
+	HighRisk Call = "high_risk"
+	LowRisk  Call = "low_risk"
+	NoCall   Call = "no_call"
+)
+
+// QCStatus is the overall quality verdict of a sample.
+type QCStatus string
+
+// QC verdicts.
+const (
+	QCPass QCStatus = "pass"
+	QCWarn QCStatus = "warn"
+	QCFail QCStatus = "fail"
+)
+
+// Result is the analysis of one sample.
+type Result struct {
+	SchemaVersion string        `json:"schema_version"`
+	Sample        string        `json:"sample"` // pseudonymous lab sample ID
+	Tool          Tool          `json:"tool"`
+	Reference     Reference     `json:"reference"`
+	QC            QC            `json:"qc"`
+	FetalFraction FetalFraction `json:"fetal_fraction"`
+	// FetalSex is "female", "male" or "unknown". Sensitive: removed by the
+	// disclosure policy unless the lab may report it.
+	FetalSex     string       `json:"fetal_sex,omitempty"`
+	Chromosomes  []Chromosome `json:"chromosomes"`
+	Aneuploidies []Finding    `json:"aneuploidies"` // T13, T18, T21 and rare autosomal trisomies
+	SCA          SCA          `json:"sex_chromosomes"`
+	CNVs         []CNV        `json:"cnvs"`
+	Segments     []Segment    `json:"segments"`
+	// Bins are the per-bin normalised values, written to separate files
+	// (bedGraph, bins TSV), not to result.json.
+	Bins []Bin `json:"-"`
+	// Disclosure records which policy produced this view of the result.
+	Disclosure *Disclosure `json:"disclosure,omitempty"`
+}
+
+// Tool identifies the software.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Reference identifies the reference cohort used.
+type Reference struct {
+	ID      string `json:"id"` // content hash of the reference file
+	Samples int    `json:"samples"`
+	Build   string `json:"build"`
+	BinSize int    `json:"bin_size"`
+}
+
+// QC is the sample quality verdict and the metrics behind it.
+type QC struct {
+	Status  QCStatus `json:"status"`
+	Reasons []string `json:"reasons"` // why warn/fail; empty on pass
+	Metrics []Metric `json:"metrics"`
+}
+
+// Metric is one QC measurement with the thresholds it was judged by.
+type Metric struct {
+	Name   string   `json:"name"` // e.g. "reads", "duplicate_rate", "mapd", "gc_bias", "fetal_fraction"
+	Value  float64  `json:"value"`
+	Warn   *float64 `json:"warn,omitempty"`
+	Fail   *float64 `json:"fail,omitempty"`
+	Status QCStatus `json:"status"`
+}
+
+// FetalFraction is the combined estimate with its interval and the estimates
+// of the individual methods.
+type FetalFraction struct {
+	Value   float64      `json:"value"` // fraction, e.g. 0.08 for 8%
+	Low     float64      `json:"low"`   // lower bound of the 95% interval
+	High    float64      `json:"high"`
+	Methods []FFEstimate `json:"methods"`
+}
+
+// FFEstimate is one method's fetal-fraction estimate. Method names: "chrY"
+// (male fetuses only; sensitive), "fragment_size", "bin_profile", "chrX".
+type FFEstimate struct {
+	Method string  `json:"method"`
+	Value  float64 `json:"value"`
+	Low    float64 `json:"low"`
+	High   float64 `json:"high"`
+	Used   bool    `json:"used"` // contributed to the combined estimate
+}
+
+// Chromosome holds the normalised dosage of one chromosome.
+type Chromosome struct {
+	Chrom string  `json:"chrom"`
+	Reads int64   `json:"reads"`
+	Ratio float64 `json:"ratio"` // normalised dosage relative to the reference (1 = as expected)
+	Z     float64 `json:"z"`     // primary z-score
+	// ZMethods holds the z-score of every method, e.g. "reference_bins", "ncv", "regression".
+	ZMethods map[string]float64 `json:"z_methods"`
+}
+
+// Finding is the screening result for one autosomal condition.
+type Finding struct {
+	Condition string  `json:"condition"` // "T21", "T18", "T13", or "T<n>" for rare autosomal trisomies
+	Chrom     string  `json:"chrom"`
+	Call      Call    `json:"call"`
+	Z         float64 `json:"z"`
+	// LogLR is log10 of the likelihood ratio of trisomy versus euploidy given
+	// the estimated fetal fraction and the reference noise.
+	LogLR float64 `json:"log10_lr"`
+	// FFImplied is the fetal fraction a full trisomy would need to explain the
+	// observed dosage (2 × (ratio − 1)).
+	FFImplied    float64 `json:"ff_implied"`
+	Mosaic       bool    `json:"possible_mosaic"` // effect clearly below what the FF predicts
+	MaternalCNV  bool    `json:"maternal_cnv"`    // dosage explained by a maternal CNV on the chromosome
+	NoCallReason string  `json:"no_call_reason,omitempty"`
+}
+
+// SCA is the sex-chromosome result. Type is sensitive: under some disclosure
+// policies only Call is shown.
+type SCA struct {
+	Call         Call    `json:"call"`
+	Type         string  `json:"type,omitempty"` // "45,X", "47,XXY", "47,XXX", "47,XYY"
+	ZX           float64 `json:"z_x"`
+	ZY           float64 `json:"z_y"`
+	NoCallReason string  `json:"no_call_reason,omitempty"`
+}
+
+// CNV is a called copy-number change.
+type CNV struct {
+	Chrom      string  `json:"chrom"`
+	Start      int     `json:"start"`       // 0-based
+	End        int     `json:"end"`         // exclusive
+	Type       string  `json:"type"`        // "gain" or "loss"
+	Origin     string  `json:"origin"`      // "fetal", "maternal" or "uncertain"
+	CopyNumber float64 `json:"copy_number"` // estimated copy number of the affected genome (fetal or maternal)
+	Ratio      float64 `json:"ratio"`
+	Z          float64 `json:"z"`
+	Bins       int     `json:"bins"`
+}
+
+// Segment is a stretch of bins with constant estimated dosage.
+type Segment struct {
+	Chrom string  `json:"chrom"`
+	Start int     `json:"start"`
+	End   int     `json:"end"`
+	Bins  int     `json:"bins"`
+	Ratio float64 `json:"ratio"`
+	Z     float64 `json:"z"`
+}
+
+// Bin is the normalised value of one analysis bin.
+type Bin struct {
+	Chrom  string  `json:"chrom"`
+	Start  int     `json:"start"`
+	End    int     `json:"end"`
+	Ratio  float64 `json:"ratio"` // NaN for masked bins
+	Z      float64 `json:"z"`
+	Masked bool    `json:"masked"`
+}
+
+// Disclosure records the policy applied to a result view.
+type Disclosure struct {
+	Profile                 string `json:"profile"`
+	FetalSex                string `json:"fetal_sex"`                 // never, medical_indication, on_request
+	SexChromosomeAneuploidy string `json:"sex_chromosome_aneuploidy"` // off, report_presence, report_type
+	FetalSexDisclosed       bool   `json:"fetal_sex_disclosed"`
+}
