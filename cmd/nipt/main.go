@@ -20,6 +20,12 @@ func main() {
 	root := newRootCommand()
 	root.AddCommand(
 		newVersionCommand(),
+		newAnnotateCommand(),
+		newEvaluateCommand(),
+		newSimulateCommand(),
+		newCountCommand(),
+		newCountsCommand(),
+		newReportCommand(),
 	)
 	err := root.ExecuteContext(ctx)
 	stop()

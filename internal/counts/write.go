@@ -12,6 +12,12 @@ import (
 	"github.com/nipt/nipt/internal/genome"
 )
 
+// writeLevel is the DEFLATE level of counts files. On a 10 kb counts table
+// level 4 compresses 7× faster than the gzip default (6) for 8% more bytes
+// (1.55 vs 1.43 MB, 70 vs 540 ms on the development machine), and the
+// result inflates no slower.
+const writeLevel = 4
+
 // Write encodes c as a BGZF-compressed counts file to w. threads sets the
 // number of concurrent compressors.
 func Write(w io.Writer, c *Counts, threads int) error {
@@ -21,7 +27,10 @@ func Write(w io.Writer, c *Counts, threads int) error {
 	if threads < 1 {
 		threads = 1
 	}
-	bz := bgzf.NewWriter(w, threads)
+	bz, err := bgzf.NewWriterLevel(w, writeLevel, threads)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(bz, 1<<16)
 	if err := encode(bw, c); err != nil {
 		bz.Close()

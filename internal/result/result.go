@@ -131,11 +131,15 @@ type Finding struct {
 
 // SCA is the sex-chromosome result. Type is sensitive: under some disclosure
 // policies only Call is shown.
+//
+// Every field is omitempty: the disclosure policy removes the z-scores when
+// they could reveal fetal sex, and the whole section when the lab does not
+// screen sex chromosomes.
 type SCA struct {
-	Call         Call    `json:"call"`
+	Call         Call    `json:"call,omitempty"`
 	Type         string  `json:"type,omitempty"` // "45,X", "47,XXY", "47,XXX", "47,XYY"
-	ZX           float64 `json:"z_x"`
-	ZY           float64 `json:"z_y"`
+	ZX           float64 `json:"z_x,omitempty"`  // sensitive: differs by fetal sex
+	ZY           float64 `json:"z_y,omitempty"`  // sensitive
 	NoCallReason string  `json:"no_call_reason,omitempty"`
 }
 
@@ -173,9 +177,17 @@ type Bin struct {
 }
 
 // Disclosure records the policy applied to a result view.
+// Its JSON keys avoid the string "fetal_sex" so that a redacted view contains
+// no such key at all.
 type Disclosure struct {
 	Profile                 string `json:"profile"`
-	FetalSex                string `json:"fetal_sex"`                 // never, medical_indication, on_request
-	SexChromosomeAneuploidy string `json:"sex_chromosome_aneuploidy"` // off, report_presence, report_type
-	FetalSexDisclosed       bool   `json:"fetal_sex_disclosed"`
+	FetalSex                string `json:"sex_policy"` // never, medical_indication, on_request
+	SexChromosomeAneuploidy string `json:"sca_policy"` // off, report_presence, report_type
+	FetalSexDisclosed       bool   `json:"sex_disclosed"`
+	// SexBlind: the view carries no sex-dependent information (no fetal sex,
+	// no chrX/chrY chromosome rows, bins, segments or CNVs, no zX/zY, no
+	// sex-chromosome fetal-fraction methods).
+	SexBlind bool `json:"sex_blind"`
+	// SCAZRemoved: SCA.ZX and SCA.ZY were removed (write "NA" for them).
+	SCAZRemoved bool `json:"sca_z_removed"`
 }

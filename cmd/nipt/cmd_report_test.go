@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/report"
+)
+
+func runReportCmd(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	root := newRootCommand()
+	root.AddCommand(newReportCommand())
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(append([]string{"--quiet"}, args...))
+	return exitCode(root.Execute()), out.String()
+}
+
+func TestReportCommand(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "run1")
+	r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 1, BinSize: 5_000_000, SexAware: true})
+	if err := report.WriteAnalysisDir(run, r); err != nil {
+		t.Fatal(err)
+	}
+	// A profile that discloses on request, with its audit log in a temp dir.
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "lab-profile-eu.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(dir, "lab.toml")
+	if err := os.WriteFile(profile, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(t.TempDir(), "reports")
+	code, stdout := runReportCmd(t, "report", "--profile", profile, run, "-o", out)
+	if code != 0 || !strings.Contains(stdout, "6 report files written") {
+		t.Fatalf("exit %d: %s", code, stdout)
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "S1", "S1.report.html"))
+	if !bytes.Contains(html, []byte("Example Genetics Laboratory")) || bytes.Contains(html, []byte("Female")) {
+		t.Error("report without a sex request must carry the lab name and no sex")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "fetal-sex-audit.jsonl")); err == nil {
+		t.Error("audit log written without a disclosure")
+	}
+
+	out2 := filepath.Join(t.TempDir(), "reports2")
+	if code, _ := runReportCmd(t, "report", "--profile", profile, "--sex-requested", "--requester", "dr.q", "--date", "2025-04-01", run, "-o", out2); code != 0 {
+		t.Fatalf("exit %d with --sex-requested", code)
+	}
+	html, _ = os.ReadFile(filepath.Join(out2, "S1", "S1.report.html"))
+	audit, _ := os.ReadFile(filepath.Join(dir, "fetal-sex-audit.jsonl"))
+	if !bytes.Contains(html, []byte("Female (reported on request")) || !bytes.Contains(audit, []byte(`"requester":"dr.q","sample":"S1"`)) {
+		t.Errorf("disclosure not reported or not audited: %s", audit)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"report", run}, 2},                                      // no -o
+		{[]string{"report", "-o", out}, 2},                                // no directory
+		{[]string{"report", "--date", "April", run, "-o", out}, 2},        // bad date
+		{[]string{"report", "--profile", "none.toml", run, "-o", out}, 1}, // missing profile
+		{[]string{"report", filepath.Join(dir, "nothing"), "-o", out}, 1}, // missing analysis
+	} {
+		if code, _ := runReportCmd(t, tc.args...); code != tc.code {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, tc.code)
+		}
+	}
+}

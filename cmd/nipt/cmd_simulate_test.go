@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/genome"
+)
+
+// runSimulateCLI runs nipt simulate in-process and returns the exit code.
+func runSimulateCLI(t *testing.T, args ...string) int {
+	t.Helper()
+	root := newRootCommand()
+	root.AddCommand(newSimulateCommand())
+	root.SetOut(&bytes.Buffer{})
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(append([]string{"--quiet", "simulate"}, args...))
+	return exitCode(root.Execute())
+}
+
+func TestSimulateCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s1.counts")
+	if code := runSimulateCLI(t, "sample", "-o", out, "--reads", "50000", "--paired", "--trisomy", "21", "--seed", "4"); code != 0 {
+		t.Fatalf("sample counts: exit %d", code)
+	}
+	c, err := counts.ReadFile(out)
+	if err != nil || c.Header.Sample != "s1" || !c.Header.Paired || c.Header.Build != genome.GRCh38.Name || c.Header.QC.Kept < 40000 {
+		t.Fatalf("counts %v: %+v", err, c.Header)
+	}
+	bam := filepath.Join(dir, "s2.bam")
+	if code := runSimulateCLI(t, "sample", "-o", bam, "--reads", "20000", "--build", "hg19", "--sca", "47,XXY", "--cnv", "chr5:1000000-9000000:loss:fetal"); code != 0 {
+		t.Fatalf("sample bam: exit %d", code)
+	}
+	for _, f := range []string{bam, bam + ".bai"} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing: %v", f, err)
+		}
+	}
+	spec := filepath.Join(dir, "spec.tsv")
+	os.WriteFile(spec, []byte("sample\tff\treads\ttrisomy\nA\t0.1\t30000\t\nB\t0.2\t30000\t18\n"), 0o644)
+	cohort := filepath.Join(dir, "cohort")
+	if code := runSimulateCLI(t, "cohort", "--spec", spec, "-o", cohort, "--seed", "3"); code != 0 {
+		t.Fatalf("cohort: exit %d", code)
+	}
+	for _, f := range []string{"A.counts", "B.counts", "truth.tsv", "truth.json", "cohort.tsv", "genome.bins"} {
+		if _, err := os.Stat(filepath.Join(cohort, f)); err != nil {
+			t.Errorf("cohort file %s: %v", f, err)
+		}
+	}
+	for name, tc := range map[string]struct {
+		args []string
+		code int
+	}{
+		"no output":       {[]string{"sample"}, 2},
+		"bad format":      {[]string{"sample", "-o", out, "--format", "cram"}, 2},
+		"sca vs sex":      {[]string{"sample", "-o", out, "--sca", "47,XXY", "--fetal-sex", "female"}, 2},
+		"bad cnv":         {[]string{"sample", "-o", out, "--cnv", "chr5:9-1:loss:fetal"}, 2},
+		"bad build":       {[]string{"sample", "-o", out, "--build", "mm10"}, 2},
+		"missing annot":   {[]string{"sample", "-o", out, "--annotation", filepath.Join(dir, "none.bins")}, 1},
+		"spec and preset": {[]string{"cohort", "--spec", spec, "--preset", "demo", "-o", cohort}, 2},
+		"unknown preset":  {[]string{"cohort", "--preset", "big", "-o", cohort}, 2},
+		"missing spec":    {[]string{"cohort", "--spec", filepath.Join(dir, "none.tsv"), "-o", cohort}, 1},
+		"no directory":    {[]string{"cohort", "--preset", "demo"}, 2},
+	} {
+		if code := runSimulateCLI(t, tc.args...); code != tc.code {
+			t.Errorf("%s: exit %d, want %d", name, code, tc.code)
+		}
+	}
+}

@@ -1,0 +1,320 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/refset"
+	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
+	"github.com/nipt/nipt/internal/version"
+)
+
+// Options control the analysis of one sample.
+type Options struct {
+	Config call.Config
+	// SexBlind: the fetal fraction, every call, no-call decision and QC
+	// verdict use only sex-agnostic information (no chrY/chrX fetal
+	// fraction), for labs that may not reveal fetal sex.
+	SexBlind bool
+}
+
+// Analyze computes the full result of one sample against a reference. The
+// result holds fetal-sex information: pass it through disclosure.Apply
+// before writing or showing anything.
+func Analyze(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Result, error) {
+	if err := ref.CheckCounts(c); err != nil {
+		return nil, err
+	}
+	s, err := ref.Normalize(c)
+	if err != nil {
+		return nil, err
+	}
+	return analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+}
+
+// noiseScale is the factor g by which the Poisson part of the reference
+// variances grows for this sample: the reference depth over the sample's,
+// times the squared excess of its bin noise over the reference's (never
+// below 1: a cleaner-than-reference sample is not trusted to be cleaner).
+func noiseScale(ref *refset.Reference, p *refset.SampleProfile) float64 {
+	var depth float64
+	for c := 0; c < genome.ChrX; c++ {
+		depth += float64(p.UsedReads[c])
+	}
+	if !(depth > 0) {
+		return math.Inf(1)
+	}
+	noise := math.Max(1, p.Noise/ref.Noise)
+	if math.IsNaN(noise) {
+		noise = 1
+	}
+	return ref.Depth / depth * noise * noise
+}
+
+// adjust rescales a null SD with Poisson part pois by g (see noiseScale).
+func adjust(sd, pois, g float64) float64 {
+	sys := math.Max(sd*sd-pois*pois, 0)
+	return math.Sqrt(sys + pois*pois*g)
+}
+
+func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt Options) (*result.Result, error) {
+	cfg := opt.Config
+	l := ref.Layout
+	p := s.Profile
+	g := noiseScale(ref, p)
+	if math.IsInf(g, 1) {
+		return nil, fmt.Errorf("sample %s has no reads in the usable autosomal bins", p.ID)
+	}
+	r := &result.Result{
+		SchemaVersion: result.SchemaVersion,
+		Sample:        p.ID,
+		Tool:          result.Tool{Name: "nipt", Version: version.Version},
+		Reference:     result.Reference{ID: ref.ID, Build: ref.Build, BinSize: ref.BinSize},
+	}
+	for _, st := range ref.Status {
+		if st.Used {
+			r.Reference.Samples++
+		}
+	}
+	// Per-bin SDs at this sample's depth and noise.
+	sd := make([]float64, l.NumBins())
+	for j := range sd {
+		sd[j] = ref.Sigma[j] * math.Sqrt(g)
+	}
+	// Sex-agnostic fetal fraction.
+	auto := autosomalFF(ref, s)
+	av, ase, _ := combine(ref, auto)
+	blindPrior := prior(av, ase)
+
+	// Segments and maternal CNVs (classified with the sex-agnostic FF
+	// first; the combined FF is not known before the sex chromosomes).
+	pre := ref.ChromStats(s, nil)
+	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd}
+	for c := 0; c <= genome.ChrX; c++ {
+		if nl, ok := ref.Chroms[c].Nulls[refset.MethodPCA]; ok {
+			segIn.Tau2[c] = math.Max(nl.SD*nl.SD-nl.Poisson*nl.Poisson, 0)
+		}
+		if c < genome.ChrX || len(ref.XBins) > 0 {
+			segIn.Chroms = append(segIn.Chroms, c)
+		}
+	}
+	segs, err := call.Segments(segIn, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
+	}
+	totalBins := len(ref.Auto)
+
+	// Sex chromosomes with the sex-agnostic prior.
+	sexIn := call.SexInput{HasX: false, HasY: len(ref.YBins) > 0}
+	xsd := 0.0
+	if nl, ok := ref.Chroms[genome.ChrX].Nulls[refset.MethodPCA]; ok {
+		if v, ok := pre[genome.ChrX].Value[refset.MethodPCA]; ok {
+			xsd = adjust(nl.SD, nl.Poisson, g)
+			sexIn.X, sexIn.XSD, sexIn.HasX = v, xsd, true
+		}
+	}
+	ym := ref.FF.Y
+	sexIn.Y, sexIn.YVar, sexIn.Background, sexIn.BGSD, sexIn.Scale = s.YDosage, s.YVar, ym.Background, ym.BackgroundSD, ym.Scale
+	sex := call.CallSex(sexIn, blindPrior, cfg)
+	r.FetalSex = sex.FetalSex
+
+	// Combined fetal fraction.
+	all := append([]estimate(nil), auto...)
+	used := map[string]bool{}
+	for _, e := range auto {
+		used[e.method] = true
+	}
+	fv, fse := av, ase
+	if !opt.SexBlind {
+		sx := sexFF(ref, s, pre, sex, xsd)
+		all = append(all, sx...)
+		for _, e := range sx {
+			used[e.method] = true
+		}
+		fv, fse, _ = combine(ref, all)
+	}
+	r.FetalFraction = ffResult(all, used, fv, fse)
+	ffp := prior(fv, fse)
+
+	// CNVs and the maternal-CNV exclusion for chromosome dosage.
+	exclude := make([]bool, l.NumBins())
+	type classified struct {
+		seg call.Segment
+		org call.Origin
+	}
+	var cls []classified
+	for _, sg := range segs {
+		o := call.ClassifyOrigin(sg, ffp, cfg)
+		cls = append(cls, classified{sg, o})
+		if !sg.Whole && o.PMaternal >= 0.5 && math.Abs(sg.Z) >= cfg.SegmentZ(sg.Bins, totalBins) {
+			for j := sg.First; j < sg.End; j++ {
+				exclude[j] = true
+			}
+		}
+	}
+	cs := ref.ChromStats(s, exclude)
+
+	// QC.
+	r.QC = call.QC(call.QCInput{
+		Reads:         float64(p.Reads),
+		DuplicateRate: dupRate,
+		GCBias:        p.GCBias,
+		MAPD:          refset.MAPD(l, s.X),
+		MAPDPoisson:   poissonMAPD(ref, s),
+		FetalFraction: fv,
+	}, cfg)
+	qcFail := r.QC.Status == result.QCFail
+
+	// Chromosomes and trisomies.
+	r.Chromosomes = []result.Chromosome{}
+	r.Aneuploidies = []result.Finding{}
+	called := map[int]bool{}
+	var findings []result.Finding
+	for c := 0; c <= genome.ChrX; c++ {
+		st := cs[c]
+		if st.Primary == "" {
+			continue
+		}
+		nulls := ref.Chroms[c].Nulls
+		zm := map[string]float64{}
+		var prim call.Dosage
+		for m, v := range st.Value {
+			inflate := st.SD[m] / nulls[m].SD
+			sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
+			zm[m] = round(v/sdm, 4)
+			if m == st.Primary {
+				prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m]}
+			}
+		}
+		r.Chromosomes = append(r.Chromosomes, result.Chromosome{
+			Chrom: genome.ChromName(c), Reads: p.ChromReads[c], Ratio: round(math.Exp2(prim.Value), 6), Z: round(prim.Z(), 4), ZMethods: zm,
+		})
+		if c == genome.ChrX {
+			continue
+		}
+		t := call.CallTrisomy(prim, ffp, cfg)
+		fd := result.Finding{
+			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
+			LogLR: round(clampLR(t.LogLR), 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
+			MaternalCNV: st.Excluded > 0, NoCallReason: t.NoCallReason,
+		}
+		if qcFail {
+			fd.Call, fd.NoCallReason, fd.Mosaic = result.NoCall, "sample failed QC", false
+		}
+		called[c] = fd.Call == result.HighRisk
+		findings = append(findings, fd)
+	}
+	r.Aneuploidies = orderFindings(findings)
+
+	// Sex-chromosome aneuploidy.
+	r.SCA = result.SCA{Call: sex.Call, Type: sex.Type, ZX: round(sex.ZX, 4), ZY: round(sex.ZY, 4), NoCallReason: sex.NoCallReason}
+	if qcFail {
+		r.SCA.Call, r.SCA.Type, r.SCA.NoCallReason = result.NoCall, "", "sample failed QC"
+	}
+
+	// Segments and CNV calls.
+	r.Segments = []result.Segment{}
+	r.CNVs = []result.CNV{}
+	for _, c := range cls {
+		sg := c.seg
+		r.Segments = append(r.Segments, result.Segment{
+			Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Bins: sg.Bins,
+			Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 4),
+		})
+		if qcFail || sg.Whole || sg.Stop-sg.Start < cfg.CNVMinSize || math.Abs(sg.Z) < cfg.SegmentZ(sg.Bins, totalBins) {
+			continue
+		}
+		typ := "gain"
+		if sg.Mean < 0 {
+			typ = "loss"
+		}
+		// A fetal gain on a chromosome called trisomic is the trisomy itself.
+		if called[sg.Chrom] && typ == "gain" && c.org.Label != "maternal" {
+			continue
+		}
+		r.CNVs = append(r.CNVs, result.CNV{
+			Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Type: typ, Origin: c.org.Label,
+			CopyNumber: round(c.org.CopyNumber, 2), Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 3), Bins: sg.Bins,
+		})
+	}
+
+	// Bins.
+	r.Bins = make([]result.Bin, l.NumBins())
+	for j := range r.Bins {
+		c, st, en := l.Locate(j)
+		b := result.Bin{Chrom: genome.ChromName(c), Start: st, End: en, Ratio: math.NaN(), Masked: true}
+		if x := s.X[j]; !math.IsNaN(x) {
+			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(x/sd[j], 4), false
+		}
+		r.Bins[j] = b
+	}
+	return r, nil
+}
+
+// poissonMAPD is the MAPD of consecutive autosomal bins that Poisson
+// sampling alone would give this sample: 0.6745·√median(v_i + v_j)/ln 2,
+// v = 1/expected reads.
+func poissonMAPD(ref *refset.Reference, s *refset.Sample) float64 {
+	if s.Coverage == nil {
+		return math.NaN()
+	}
+	l := ref.Layout
+	var v []float64
+	prev, pc := -1, -1
+	for _, j := range ref.Auto {
+		c, _, _ := l.Locate(int(j))
+		e := s.Coverage.Expected[j]
+		if prev >= 0 && pc == c && e > 0 {
+			v = append(v, 1/e+1/s.Coverage.Expected[prev])
+		}
+		prev, pc = int(j), c
+	}
+	return 0.6745 * math.Sqrt(stats.Median(v)) / math.Ln2
+}
+
+// orderFindings puts T21, T18, T13 first, then the rare autosomal
+// trisomies by chromosome.
+func orderFindings(f []result.Finding) []result.Finding {
+	out := make([]result.Finding, 0, len(f))
+	for _, want := range []string{"T21", "T18", "T13"} {
+		for _, x := range f {
+			if x.Condition == want {
+				out = append(out, x)
+			}
+		}
+	}
+	for _, x := range f {
+		if x.Condition != "T21" && x.Condition != "T18" && x.Condition != "T13" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// clampLR keeps log10 likelihood ratios finite for JSON.
+func clampLR(v float64) float64 {
+	switch {
+	case math.IsNaN(v):
+		return 0
+	case v > 1000:
+		return 1000
+	case v < -1000:
+		return -1000
+	}
+	return v
+}
+
+// round rounds v to d decimals (so outputs are compact and stable); NaN
+// and ±Inf become 0 in fields JSON must hold.
+func round(v float64, d int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	p := math.Pow(10, float64(d))
+	return math.Round(v*p) / p
+}

@@ -1,0 +1,95 @@
+package annotation
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/nipt/nipt/internal/genome"
+)
+
+// ReadBEDFile reads a BED file of regions (plain or gzip-compressed) and
+// marks the bins of l they overlap; see ReadBED.
+func ReadBEDFile(path string, l *genome.Layout, minFrac float64) ([]bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := ReadBED(f, l, minFrac)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ReadBED reads BED regions (chrom, 0-based start, end; further columns
+// ignored; any order, overlaps allowed) and returns, per bin of l, whether
+// the union of the regions covers more than minFrac of the bin. minFrac 0
+// marks every bin a region overlaps. Contigs other than chr1–22, X, Y are
+// skipped. Spec: UCSC Genome Browser "BED format".
+func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
+	if !(minFrac >= 0 && minFrac < 1) {
+		return nil, fmt.Errorf("minimum blacklist overlap %v is not in [0, 1)", minFrac)
+	}
+	br, err := maybeGunzip(r)
+	if err != nil {
+		return nil, err
+	}
+	var spans [genome.NumChroms][]span
+	var fields [][]byte
+	lineNo, regions := 0, 0
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return nil, fmt.Errorf("line %d: longer than %d bytes: not a BED file", lineNo+1, br.Size())
+		}
+		if len(line) == 0 && err != nil {
+			if err != io.EOF {
+				return nil, err
+			}
+			break
+		}
+		lineNo++
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("track")) || bytes.HasPrefix(line, []byte("browser")) {
+			continue
+		}
+		fields = splitFields(fields[:0], line)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) < 3 {
+			return nil, fmt.Errorf("line %d: %d fields, want at least chrom, start and end", lineNo, len(fields))
+		}
+		start, ok1 := atoiPos(fields[1])
+		end, ok2 := atoiPos(fields[2])
+		if !ok1 || !ok2 || end < start {
+			return nil, fmt.Errorf("line %d: bad coordinates %s %s (0-based start ≤ end)", lineNo, truncate(fields[1]), truncate(fields[2]))
+		}
+		regions++
+		c, ok := genome.ChromIndex(string(fields[0]))
+		if !ok {
+			continue
+		}
+		if L := l.Build.Lengths[c]; start >= L {
+			return nil, fmt.Errorf("line %d: region %s:%d-%d starts beyond the end of %s (%d b in %s): is the BED file for another genome build?",
+				lineNo, fields[0], start, end, genome.ChromName(c), L, l.Build.Name)
+		}
+		spans[c] = append(spans[c], span{start, end})
+	}
+	if regions == 0 {
+		return nil, fmt.Errorf("no regions: not a BED file")
+	}
+	out := make([]bool, l.NumBins())
+	for c := range spans {
+		cov := coverage(spans[c], l.ChromBins(c), l.BinSize, l.Build.Lengths[c])
+		for i, v := range cov {
+			out[l.Offset[c]+i] = v > minFrac
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,188 @@
+package call
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/segment"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// wholeChrom: a segment spanning at least 90% of a chromosome's usable bins
+// is a whole-chromosome dosage change, handled by the aneuploidy model, not
+// a CNV.
+const wholeChrom = 0.9
+
+// Segment is a run of bins with a common normalised level.
+type Segment struct {
+	Chrom      int
+	First, End int // global bin range [First, End) of the segment's usable bins
+	Start, Stop int // base range [Start, Stop)
+	Bins       int // usable bins
+	Mean       float64
+	SE         float64
+	Z          float64
+	Whole      bool // spans (almost) the whole chromosome
+}
+
+// SegmentInput is the normalised genome of one sample.
+type SegmentInput struct {
+	Layout *genome.Layout
+	// X is the log2 ratio and SD its SD per global bin (NaN = masked).
+	X, SD []float64
+	// Tau2 is the chromosome-level variance beyond independent bin noise
+	// (reference null variance minus its Poisson part), per chromosome.
+	Tau2 [genome.NumChroms]float64
+	// Chroms lists the chromosomes to segment.
+	Chroms []int
+}
+
+// Segments runs circular binary segmentation (package segment) on each
+// chromosome with inverse-variance weights and summarises every segment.
+func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
+	l := in.Layout
+	var out []Segment
+	for _, c := range in.Chroms {
+		lo, hi := l.Offset[c], l.Offset[c+1]
+		x := in.X[lo:hi]
+		w := make([]float64, hi-lo)
+		usable := 0
+		for i := range w {
+			if sd := in.SD[lo+i]; sd > 0 && !math.IsNaN(x[i]) {
+				w[i] = 1 / (sd * sd)
+				usable++
+			}
+		}
+		if usable < 2 {
+			continue
+		}
+		segs, err := segment.CBS(x, segment.Options{Alpha: cfg.CNVAlpha, Weights: w})
+		if err != nil {
+			return nil, fmt.Errorf("segmenting %s: %w", genome.ChromName(c), err)
+		}
+		for _, s := range segs {
+			sg := Segment{Chrom: c, First: -1}
+			var sw, swx float64
+			for i := s.Start; i < s.End; i++ {
+				if w[i] == 0 {
+					continue
+				}
+				if sg.First < 0 {
+					sg.First = lo + i
+				}
+				sg.End = lo + i + 1
+				sg.Bins++
+				sw += w[i]
+				swx += w[i] * x[i]
+			}
+			if sg.Bins == 0 {
+				continue
+			}
+			sg.Mean = swx / sw
+			sg.SE = math.Sqrt(1/sw + in.Tau2[c])
+			sg.Z = sg.Mean / sg.SE
+			_, sg.Start, _ = l.Locate(sg.First)
+			_, _, sg.Stop = l.Locate(sg.End - 1)
+			sg.Whole = float64(sg.Bins) >= wholeChrom*float64(usable)
+			out = append(out, sg)
+		}
+	}
+	return out, nil
+}
+
+// SegmentZ returns the z a segment of n bins must reach: a Bonferroni
+// bound over the genome's total/n non-overlapping windows of that size so
+// that about cfg.CNVFalseCalls false calls are expected per sample, and
+// never below the trisomy threshold.
+func (cfg Config) SegmentZ(n, total int) float64 {
+	win := math.Max(float64(total)/math.Max(float64(n), 1), 1)
+	z := stats.NormalQuantile(1 - cfg.CNVFalseCalls/(2*win))
+	return math.Max(z, cfg.ZThreshold)
+}
+
+// cnvState is one explanation of a segment's level.
+type cnvState struct {
+	maternal  bool
+	inherited bool
+	cn        int // copy number of the carrier (fetus, or mother)
+}
+
+// ratio is the expected dosage ratio of the state at fetal fraction f.
+func (s cnvState) ratio(f float64) float64 {
+	d := float64(s.cn - 2)
+	switch {
+	case !s.maternal:
+		return 1 + d*f/2
+	case s.inherited:
+		return 1 + d/2
+	default:
+		return 1 + d*(1-f)/2
+	}
+}
+
+// cnvStates: fetal copy numbers 0, 1, 3, 4; maternal heterozygous deletion
+// or duplication, inherited by the fetus or not.
+var cnvStates = []cnvState{
+	{cn: 0}, {cn: 1}, {cn: 3}, {cn: 4},
+	{maternal: true, cn: 1}, {maternal: true, cn: 3},
+	{maternal: true, inherited: true, cn: 1}, {maternal: true, inherited: true, cn: 3},
+}
+
+// Origin is the classification of a segment.
+type Origin struct {
+	PFetal, PMaternal float64
+	Label             string  // "fetal", "maternal" or "uncertain"
+	CopyNumber        float64 // estimated copy number of the carrier
+}
+
+// ClassifyOrigin weighs fetal against maternal explanations of a segment's
+// level: a fetal change moves the dosage by f/2 per copy, a maternal one by
+// about (1 − f)/2 (half the genome copies are the mother's at ≈ 1 − f
+// share), far more. Priors: fetal and maternal one half each, spread evenly
+// over their states; the likelihood integrates over the fetal fraction.
+func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
+	fs, ws := ff.grid()
+	var lf, lm []float64
+	for _, st := range cnvStates {
+		terms := make([]float64, len(fs))
+		for i, f := range fs {
+			r := st.ratio(f)
+			if r <= 0 {
+				terms[i] = math.Inf(-1)
+				continue
+			}
+			terms[i] = math.Log(ws[i]) + logNormal(sg.Mean, math.Log2(r), sg.SE)
+		}
+		v := logSumExp(terms)
+		if st.maternal {
+			lm = append(lm, v+math.Log(0.5/4))
+		} else {
+			lf = append(lf, v+math.Log(0.5/4))
+		}
+	}
+	a, b := logSumExp(lf), logSumExp(lm)
+	n := logSumExp([]float64{a, b})
+	o := Origin{PFetal: math.Exp(a - n), PMaternal: math.Exp(b - n), Label: "uncertain"}
+	if math.IsNaN(o.PFetal) {
+		o.PFetal, o.PMaternal = 0, 0
+	}
+	switch {
+	case o.PFetal >= cfg.OriginPosterior:
+		o.Label = "fetal"
+	case o.PMaternal >= cfg.OriginPosterior:
+		o.Label = "maternal"
+	}
+	delta := math.Exp2(sg.Mean) - 1
+	fv := ff.Value
+	if math.IsNaN(fv) || fv <= 0 {
+		fv = 0.1 // no estimate: a typical fetal fraction, for the copy-number display only
+	}
+	if o.PMaternal > o.PFetal {
+		o.CopyNumber = 2 + 2*delta/(1-fv)
+	} else {
+		o.CopyNumber = 2 + 2*delta/fv
+	}
+	o.CopyNumber = math.Max(o.CopyNumber, 0)
+	return o
+}

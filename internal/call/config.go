@@ -1,0 +1,137 @@
+package call
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Threshold is a QC threshold pair; nil means "not checked". For
+// lower-is-worse metrics (reads, fetal fraction) a value below Warn warns
+// and below Fail fails; for higher-is-worse metrics the reverse.
+type Threshold struct {
+	Warn *float64 `toml:"warn"`
+	Fail *float64 `toml:"fail"`
+}
+
+// Config holds the QC thresholds and calling parameters (qc.toml,
+// documented in docs/qc.md with the reasons for every default).
+type Config struct {
+	// QC thresholds by metric.
+	Reads         Threshold `toml:"reads"`          // lower is worse
+	DuplicateRate Threshold `toml:"duplicate_rate"` // higher is worse
+	GCBias        Threshold `toml:"gc_bias"`        // |log2| fold, higher is worse
+	// MAPD thresholds are multiples of the MAPD that Poisson sampling alone
+	// gives at the sample's depth (the reported metric is the raw MAPD).
+	MAPD          Threshold `toml:"mapd"`           // higher is worse
+	FetalFraction Threshold `toml:"fetal_fraction"` // lower is worse
+
+	// ZThreshold: chromosome z-score at or above which a trisomy is high
+	// risk.
+	ZThreshold float64 `toml:"z_threshold"`
+	// DetectionPower: minimum probability that a trisomy at the sample's
+	// fetal fraction would reach ZThreshold for a "low risk" call.
+	DetectionPower float64 `toml:"detection_power"`
+	// SCAPosterior: posterior probability needed for a sex-chromosome
+	// call (aneuploid or euploid); below it, no call.
+	SCAPosterior float64 `toml:"sca_posterior"`
+	// CNVMinSize: smallest CNV reported, in bases.
+	CNVMinSize int `toml:"cnv_min_size"`
+	// CNVFalseCalls: expected number of false CNV calls per sample the
+	// size-dependent z threshold allows (Bonferroni over the genome's
+	// non-overlapping windows of the segment's size).
+	CNVFalseCalls float64 `toml:"cnv_false_calls"`
+	// CNVAlpha: significance level of a CBS split.
+	CNVAlpha float64 `toml:"cnv_alpha"`
+	// OriginPosterior: posterior needed to label a CNV fetal or maternal.
+	OriginPosterior float64 `toml:"origin_posterior"`
+}
+
+func f(v float64) *float64 { return &v }
+
+// DefaultConfig returns the documented defaults (docs/qc.md).
+func DefaultConfig() Config {
+	return Config{
+		Reads:           Threshold{Warn: f(2_000_000), Fail: f(500_000)},
+		DuplicateRate:   Threshold{Warn: f(0.2), Fail: f(0.5)},
+		GCBias:          Threshold{Warn: f(0.585), Fail: f(1.585)},
+		MAPD:            Threshold{Warn: f(1.5), Fail: f(2.5)},
+		FetalFraction:   Threshold{Warn: f(0.04), Fail: f(0.02)},
+		ZThreshold:      3,
+		DetectionPower:  0.95,
+		SCAPosterior:    0.99,
+		CNVMinSize:      3_000_000,
+		CNVFalseCalls:   0.05,
+		CNVAlpha:        0.01,
+		OriginPosterior: 0.99,
+	}
+}
+
+// LoadConfig reads a qc.toml file over the defaults; keys it does not set
+// keep their default. Unknown keys are an error.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading QC config: %w", err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("QC config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig parses TOML over the defaults.
+func ParseConfig(b []byte) (Config, error) {
+	c := DefaultConfig()
+	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&c)
+	if err != nil {
+		return Config{}, err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		var keys []string
+		for _, k := range und {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		return Config{}, fmt.Errorf("unknown key(s) %s (see docs/qc.md for the valid keys)", strings.Join(keys, ", "))
+	}
+	return c, c.Validate()
+}
+
+// Validate checks ranges.
+func (c Config) Validate() error {
+	switch {
+	case !(c.ZThreshold > 0):
+		return fmt.Errorf("z_threshold must be positive, got %g", c.ZThreshold)
+	case !(c.DetectionPower > 0 && c.DetectionPower < 1):
+		return fmt.Errorf("detection_power must lie in (0, 1), got %g", c.DetectionPower)
+	case !(c.SCAPosterior > 0.5 && c.SCAPosterior < 1):
+		return fmt.Errorf("sca_posterior must lie in (0.5, 1), got %g", c.SCAPosterior)
+	case !(c.OriginPosterior > 0.5 && c.OriginPosterior < 1):
+		return fmt.Errorf("origin_posterior must lie in (0.5, 1), got %g", c.OriginPosterior)
+	case c.CNVMinSize < 0:
+		return fmt.Errorf("cnv_min_size must not be negative, got %d", c.CNVMinSize)
+	case !(c.CNVFalseCalls > 0):
+		return fmt.Errorf("cnv_false_calls must be positive, got %g", c.CNVFalseCalls)
+	case !(c.CNVAlpha > 0 && c.CNVAlpha < 1):
+		return fmt.Errorf("cnv_alpha must lie in (0, 1), got %g", c.CNVAlpha)
+	}
+	for _, nt := range []struct {
+		name string
+		t    Threshold
+	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}} {
+		name, t := nt.name, nt.t
+		if t.Warn != nil && t.Fail != nil && *t.Warn != *t.Fail {
+			lowerWorse := name == "reads" || name == "fetal_fraction"
+			if lowerWorse && *t.Warn < *t.Fail || !lowerWorse && *t.Warn > *t.Fail {
+				return fmt.Errorf("%s: warn threshold %g is beyond the fail threshold %g", name, *t.Warn, *t.Fail)
+			}
+		}
+	}
+	return nil
+}

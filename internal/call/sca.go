@@ -1,0 +1,144 @@
+package call
+
+import (
+	"math"
+
+	"github.com/nipt/nipt/internal/result"
+)
+
+// Karyotype is a fetal sex-chromosome complement.
+type Karyotype struct {
+	Name   string // "46,XX", "46,XY", "45,X", "47,XXX", "47,XXY", "47,XYY"
+	NX, NY int
+	Prior  float64
+}
+
+// Karyotypes lists the complements considered. Priors: the two euploid
+// complements share half the prior mass and the four aneuploidies the
+// other half, so the euploid-versus-aneuploid decision rests on the
+// likelihoods alone (the lab's prevalence enters the PPV, not the call).
+var Karyotypes = []Karyotype{
+	{"46,XX", 2, 0, 0.25}, {"46,XY", 1, 1, 0.25},
+	{"45,X", 1, 0, 0.125}, {"47,XXX", 3, 0, 0.125}, {"47,XXY", 2, 1, 0.125}, {"47,XYY", 1, 2, 0.125},
+}
+
+// SexInput is what the sex-chromosome model sees.
+type SexInput struct {
+	// X is the chrX log2 dosage relative to female-fetus pregnancies and
+	// XSD its null SD; HasX is false when the reference has no chrX model.
+	X, XSD float64
+	HasX   bool
+	// Y is the chrY dosage, YVar its Poisson variance; Background, BGSD and
+	// Scale come from the reference's chrY model (f = Scale·(Y − Background)
+	// per chrY copy); HasY is false without male-specific bins.
+	Y, YVar, Background, BGSD, Scale float64
+	HasY                             bool
+}
+
+// SexResult is the sex-chromosome assessment. Everything in it is
+// sensitive (reveals fetal sex) except Call under report_presence.
+type SexResult struct {
+	Call         result.Call
+	Type         string // SCA karyotype when Call is high risk
+	Posterior    []float64
+	Best         Karyotype // most probable complement
+	ZX, ZY       float64
+	FetalSex     string // "female", "male" or "unknown"
+	NoCallReason string
+}
+
+// maternalZ: an X dosage more than 4 SD away from what any fetal
+// complement can produce at any plausible fetal fraction points to the
+// mother (sex-chromosome mosaicism, e.g. 45,X/46,XX, which rises with
+// maternal age, or a maternal chrX CNV).
+const maternalZ = 4
+
+// CallSex computes the posterior of each fetal sex-chromosome complement
+// given the X and Y dosages and the (sex-agnostic) fetal-fraction prior:
+//
+//	X: log2((1 − f) + f·nX/2)   relative to a 46,XX pregnancy (mother XX)
+//	Y: Background + f·nY/Scale   (chrY model of the reference)
+//
+// integrated over f, and calls an SCA when its posterior reaches
+// cfg.SCAPosterior, euploidy likewise, and otherwise no call.
+func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
+	res := SexResult{FetalSex: "unknown"}
+	ysd := math.Sqrt(in.YVar + in.BGSD*in.BGSD)
+	if in.HasX {
+		res.ZX = in.X / in.XSD
+	}
+	if in.HasY && ysd > 0 {
+		res.ZY = (in.Y - in.Background) / ysd
+	}
+	if !in.HasX || !in.HasY {
+		res.Call = result.NoCall
+		res.NoCallReason = "the reference has no sex-chromosome model (too few reference samples of one fetal sex)"
+		if in.HasY && ysd > 0 {
+			switch {
+			case res.ZY > 4:
+				res.FetalSex = "male"
+			case res.ZY < 2:
+				res.FetalSex = "female"
+			}
+		}
+		return res
+	}
+	fs, ws := ff.grid()
+	logp := make([]float64, len(Karyotypes))
+	bestFit := math.Inf(1)
+	for k, kt := range Karyotypes {
+		terms := make([]float64, len(fs))
+		for i, f := range fs {
+			ex := math.Log2((1 - f) + f*float64(kt.NX)/2)
+			ey := in.Background + f*float64(kt.NY)/in.Scale
+			terms[i] = math.Log(ws[i]) + logNormal(in.X, ex, in.XSD) + logNormal(in.Y, ey, ysd)
+			if zx := math.Abs(in.X-ex) / in.XSD; ws[i] > 1e-6 && zx < bestFit {
+				bestFit = zx
+			}
+		}
+		logp[k] = math.Log(kt.Prior) + logSumExp(terms)
+	}
+	norm := logSumExp(logp)
+	res.Posterior = make([]float64, len(Karyotypes))
+	var pEu, pY float64
+	best := 0
+	for k := range Karyotypes {
+		res.Posterior[k] = math.Exp(logp[k] - norm)
+		if k < 2 {
+			pEu += res.Posterior[k]
+		}
+		if Karyotypes[k].NY > 0 {
+			pY += res.Posterior[k]
+		}
+		if res.Posterior[k] > res.Posterior[best] {
+			best = k
+		}
+	}
+	res.Best = Karyotypes[best]
+	switch {
+	case pY >= cfg.SCAPosterior:
+		res.FetalSex = "male"
+	case 1-pY >= cfg.SCAPosterior:
+		res.FetalSex = "female"
+	}
+	switch {
+	case math.IsNaN(norm) || math.IsInf(norm, 0) || bestFit > maternalZ:
+		res.Call = result.NoCall
+		res.NoCallReason = "sex-chromosome dosage outside the range any fetal complement gives at this fetal fraction: possible maternal sex-chromosome mosaicism or CNV; consider maternal karyotyping"
+	case 1-pEu >= cfg.SCAPosterior:
+		res.Call = result.HighRisk
+		bs := 2
+		for k := 2; k < len(Karyotypes); k++ {
+			if res.Posterior[k] > res.Posterior[bs] {
+				bs = k
+			}
+		}
+		res.Type = Karyotypes[bs].Name
+	case pEu >= cfg.SCAPosterior:
+		res.Call = result.LowRisk
+	default:
+		res.Call = result.NoCall
+		res.NoCallReason = "sex-chromosome dosage ambiguous at this fetal fraction"
+	}
+	return res
+}

@@ -1,0 +1,228 @@
+package count
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/bam"
+	"github.com/nipt/nipt/internal/bam/bamtest"
+	"github.com/nipt/nipt/internal/bam/bgzf"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/genome"
+)
+
+func smallOptions() Options {
+	o := DefaultOptions()
+	o.BinSize = 1_000_000
+	return o
+}
+
+func run(t *testing.T, data []byte, name string, mod func(*Options)) (*counts.Counts, error) {
+	t.Helper()
+	o := smallOptions()
+	if mod != nil {
+		mod(&o)
+	}
+	return Count(context.Background(), bytes.NewReader(data), name, o)
+}
+
+// simpleBAM writes n single-end reads on chr21 of build b.
+func simpleBAM(t *testing.T, b *genome.Build, ho bamtest.HeaderOptions, n int) []byte {
+	h := bamtest.Header(t, b, ho)
+	var recs []bamtest.Rec
+	for i := range n {
+		recs = append(recs, bamtest.Rec{Ref: 20, Pos: 10_000_000 + 100*i, MAPQ: 60, MateRef: -1, MatePos: -1, ReadLen: 36})
+	}
+	return bamtest.BAM(t, h, recs, 3)
+}
+
+func TestInputRecorded(t *testing.T) {
+	g := genOptions{n: 2000, paired: true}
+	h := genHeader(t, g)
+	data := bamtest.BAM(t, h, genRecords(t, h, g, 9), 1)
+	c, err := run(t, data, "/data/run1/S17.sorted.bam", func(o *Options) { o.Command = "nipt count S17.sorted.bam" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	in := c.Header.Input
+	if in.SHA256 != hex.EncodeToString(sum[:]) || in.Bytes != int64(len(data)) || in.Name != "S17.sorted.bam" || in.Format != "bam" {
+		t.Errorf("input %+v", in)
+	}
+	if c.Header.Sample != "SAMPLE_A" || !c.Header.Paired || c.Header.Build != "GRCh38" || c.Header.Tool.Command != "nipt count S17.sorted.bam" {
+		t.Errorf("header %+v", c.Header)
+	}
+	var hist int64
+	for _, n := range c.Header.QC.FragmentHistogram {
+		hist += n
+	}
+	if hist == 0 || hist > c.Header.QC.Kept || len(c.Header.QC.FragmentHistogram) != DefaultMaxFragment+1 {
+		t.Errorf("histogram holds %d of %d fragments", hist, c.Header.QC.Kept)
+	}
+	if r := c.Header.QC.DuplicateRate; r <= 0 || r >= 0.5 {
+		t.Errorf("duplicate rate %g", r)
+	}
+}
+
+func TestFormatsAgree(t *testing.T) {
+	g := genOptions{n: 3000, paired: true}
+	h := genHeader(t, g)
+	recs := genRecords(t, h, g, 10)
+	bamData := bamtest.BAM(t, h, recs, 1)
+	ref, err := run(t, bamData, "x.bam", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := map[string][]byte{"sam": bamtest.SAM(t, h, recs, 1)}
+	if samtools, err := exec.LookPath("samtools"); err == nil {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "x.bam")
+		os.WriteFile(p, bamData, 0o644)
+		cram, err := exec.Command(samtools, "view", "-C", "--output-fmt-option", "no_ref=1", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs["cram"] = cram
+		// samtools view -u: uncompressed BGZF, as in "... | samtools view -u | nipt count -".
+		if inputs["bam"], err = exec.Command(samtools, "view", "-u", p).Output(); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		t.Log("samtools not on PATH: CRAM not tested")
+	}
+	for format, data := range inputs {
+		c, err := run(t, data, "-", nil)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if c.Header.Input.Format != format || c.Header.Input.Name != "-" {
+			t.Errorf("%s: input %+v", format, c.Header.Input)
+		}
+		for i := range c.Reads {
+			if c.Reads[i] != ref.Reads[i] || c.Short[i] != ref.Short[i] {
+				t.Fatalf("%s: bin %d differs from BAM", format, i)
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	g := genOptions{n: 3000}
+	h := genHeader(t, g)
+	data := bamtest.BAM(t, h, genRecords(t, h, g, 11), 1)
+	var outs [][]byte
+	for _, threads := range []int{1, 3, 1} {
+		c, err := run(t, data, "x.bam", func(o *Options) { o.Threads = threads })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Header.Paired || c.Short != nil {
+			t.Error("single-end data marked paired")
+		}
+		var buf bytes.Buffer
+		if err := counts.Write(&buf, c, 1); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, buf.Bytes())
+	}
+	if !bytes.Equal(outs[0], outs[1]) || !bytes.Equal(outs[0], outs[2]) {
+		t.Error("counts files differ between runs or thread counts")
+	}
+}
+
+func TestSampleAndBuild(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		build   *genome.Build
+		ho      bamtest.HeaderOptions
+		input   string
+		mod     func(*Options)
+		sample  string // expected sample ID
+		wantErr string // substring of the expected error
+	}{
+		{"flag wins", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", func(o *Options) { o.Sample = "X9" }, "X9", ""},
+		{"read group", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", nil, "RG1", ""},
+		{"file name", genome.GRCh38, bamtest.HeaderOptions{}, "dir/P007.bam", nil, "P007", ""},
+		{"stdin unnamed", genome.GRCh38, bamtest.HeaderOptions{}, "-", nil, "", "pass --sample"},
+		{"two samples", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"A", "B"}}, "a.bam", nil, "", "A, B"},
+		{"hg19 no chr, no Y", genome.GRCh37, bamtest.HeaderOptions{NoChr: true, NoY: true}, "a.bam", nil, "a", ""},
+		{"chm13", genome.CHM13, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "t2t" }, "a", ""},
+		{"build required", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "a", ""},
+		{"build mismatch", genome.GRCh37, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "", "aligned to GRCh37, but --build hg38"},
+		{"unknown build name", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "mm10" }, "", "unknown genome build"},
+		{"queryname sorted", genome.GRCh38, bamtest.HeaderOptions{SortOrder: "queryname"}, "a.bam", func(o *Options) { o.Dedup = DedupPosition }, "", "SO:queryname"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := run(t, simpleBAM(t, tc.build, tc.ho, 50), tc.input, tc.mod)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Header.Sample != tc.sample || c.Header.Build != tc.build.Name || c.Header.QC.Kept != 50 {
+				t.Errorf("sample %q build %s kept %d", c.Header.Sample, c.Header.Build, c.Header.QC.Kept)
+			}
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	good := simpleBAM(t, genome.GRCh38, bamtest.HeaderOptions{}, 5000)
+	unmapped := bamtest.BAM(t, bamtest.Header(t, genome.GRCh38, bamtest.HeaderOptions{}),
+		[]bamtest.Rec{{Ref: -1, Pos: -1, MateRef: -1, MatePos: -1, Flag: bam.FlagUnmapped}}, 1)
+	h := genHeader(t, genOptions{})
+	unsorted := genRecords(t, h, genOptions{n: 200}, 5)
+	unsorted[0], unsorted[len(unsorted)/2] = unsorted[len(unsorted)/2], unsorted[0]
+	other := &genome.Build{Name: "other", Lengths: genome.GRCh38.Lengths}
+	for i := range other.Lengths {
+		other.Lengths[i] += 1000 // no supported build has these lengths
+	}
+	otherBuild := bamtest.BAM(t, bamtest.Header(t, other, bamtest.HeaderOptions{}), nil, 1)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		mod  func(*Options)
+		want error  // errors.Is target, or nil
+		msg  string // substring, or ""
+	}{
+		{"empty", nil, nil, bam.ErrEmpty, ""},
+		{"text", []byte("hello, this is not an alignment file\x00\x01"), nil, bam.ErrUnknownFormat, ""},
+		{"truncated mid block", good[:len(good)*2/3], nil, bgzf.ErrTruncated, ""},
+		{"missing EOF block", good[:len(good)-28], nil, bgzf.ErrNoEOF, ""},
+		{"header only", simpleBAM(t, genome.GRCh38, bamtest.HeaderOptions{}, 0), nil, ErrNoReads, "no alignment records"},
+		{"nothing passes", unmapped, nil, ErrNoReads, "unmapped 1"},
+		{"unsorted", bamtest.BAM(t, h, unsorted, 1), func(o *Options) { o.Dedup = DedupPosition }, ErrUnsorted, "samtools sort"},
+		{"unknown contig lengths", otherBuild, nil, nil, "unsupported reference"},
+		{"bad option", good, func(o *Options) { o.Dedup = "maybe" }, nil, "--dedup"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := run(t, tc.data, "x.bam", tc.mod)
+			if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("error %v, want %v %q", err, tc.want, tc.msg)
+			}
+		})
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	g := genOptions{n: 100}
+	h := genHeader(t, g)
+	data := bamtest.BAM(t, h, genRecords(t, h, g, 12), 1)
+	if _, err := Count(ctx, bytes.NewReader(data), "x.bam", smallOptions()); !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -1,0 +1,337 @@
+package refset
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
+	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Data-driven masking thresholds.
+const (
+	// MinRelCoverage, MaxRelCoverage: after GC and mappability correction a
+	// bin's reference median coverage should be near 1; a bin with less
+	// than half or more than twice the typical coverage is dominated by
+	// mapping artefacts (unresolved segmental duplications, satellite
+	// arrays, annotation errors) rather than copy number.
+	MinRelCoverage = 0.5
+	MaxRelCoverage = 2.0
+	// maxMissing: a bin for which more than 5% of the reference samples had
+	// no usable value is masked.
+	maxMissing = 0.05
+	// varianceZ: bins whose noise (residual SD × whitening weight, i.e.
+	// relative to the Poisson expectation) is an outlier by the modified
+	// z-score > 3.5 of Iglewicz & Hoaglin (1993, "How to Detect and Handle
+	// Outliers") are masked as high-variance.
+	varianceZ = 3.5
+)
+
+// fitState carries one build iteration's intermediate results.
+type fitState struct {
+	st     *Static
+	ps     []*SampleProfile
+	opt    Options
+	sex    []uint8
+	used   []int // indices into ps
+	median []float64
+	mask   []uint8
+	auto   []int32
+	chrom  []int     // chromosome of each auto column
+	omega  []float64 // whitening weight per auto column
+	x      [][]float64
+	y      *mat.Dense
+	gram   *normalize.Gram
+	folds  []normalize.Fold
+	k      int
+	crit   []float64
+	pca    *normalize.PCA
+	resid  *mat.Dense
+	scores [][]float64
+	sigma  []float64 // per auto column
+}
+
+func (f *fitState) rel(i, j int) float64 { return float64(f.ps[i].Rel[j]) }
+
+// medians computes the per-bin reference expectation: all used samples on
+// autosomes, female-fetus samples on chrX, male-fetus samples on chrY.
+func (f *fitState) medians() {
+	l := f.st.Layout
+	f.median = make([]float64, l.NumBins())
+	var fem, male []int
+	for _, i := range f.used {
+		switch f.sex[i] {
+		case SexFemale:
+			fem = append(fem, i)
+		case SexMale:
+			male = append(male, i)
+		}
+	}
+	buf := make([]float64, 0, len(f.used))
+	for j := range f.median {
+		f.median[j] = math.NaN()
+		if f.st.Mask[j] != normalize.MaskNone {
+			continue
+		}
+		set := f.used
+		switch {
+		case j >= l.Offset[genome.ChrY]:
+			set = male
+		case j >= l.Offset[genome.ChrX]:
+			set = fem
+		}
+		buf = buf[:0]
+		for _, i := range set {
+			buf = append(buf, f.rel(i, j))
+		}
+		f.median[j] = stats.Median(buf)
+	}
+}
+
+// coverageMask starts from the static mask and masks autosomal and chrX
+// bins with extreme or missing reference coverage.
+func (f *fitState) coverageMask() {
+	l := f.st.Layout
+	f.mask = append([]uint8(nil), f.st.Mask...)
+	for j := 0; j < l.Offset[genome.ChrY]; j++ {
+		if f.mask[j] != normalize.MaskNone {
+			continue
+		}
+		m := f.median[j]
+		switch {
+		case math.IsNaN(m):
+			f.mask[j] = normalize.MaskLowCoverage
+		case m < MinRelCoverage:
+			f.mask[j] = normalize.MaskLowCoverage
+		case m > MaxRelCoverage:
+			f.mask[j] = normalize.MaskHighCoverage
+		}
+		if f.mask[j] != normalize.MaskNone || j >= l.Offset[genome.ChrX] {
+			continue
+		}
+		miss := 0
+		for _, i := range f.used {
+			if math.IsNaN(f.rel(i, j)) {
+				miss++
+			}
+		}
+		if float64(miss) > maxMissing*float64(len(f.used)) {
+			f.mask[j] = normalize.MaskLowCoverage
+		}
+	}
+}
+
+// logRatio is a sample's log2 coverage ratio at bin j against the
+// reference median; a missing value is imputed as 0 (the reference).
+func logRatio(rel, median float64) float64 {
+	v := math.Log2(rel / median)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+// matrix builds the used samples' autosomal log ratios and whitened
+// matrix over the unmasked autosomal columns.
+func (f *fitState) matrix() {
+	l := f.st.Layout
+	f.auto, f.chrom, f.omega = nil, nil, nil
+	var effSum float64
+	for j := 0; j < l.Offset[genome.ChrX]; j++ {
+		if f.mask[j] == normalize.MaskNone {
+			effSum += f.st.Eff[j]
+		}
+	}
+	for c := 0; c < genome.ChrX; c++ {
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			if f.mask[j] != normalize.MaskNone {
+				continue
+			}
+			f.auto = append(f.auto, int32(j))
+			f.chrom = append(f.chrom, c)
+		}
+	}
+	meanEff := effSum / float64(len(f.auto))
+	f.omega = make([]float64, len(f.auto))
+	for a, j := range f.auto {
+		// Poisson variance of the log ratio ∝ 1/expected reads ∝ 1/(m·eff).
+		f.omega[a] = math.Sqrt(f.median[j] * f.st.Eff[j] / meanEff)
+	}
+	f.x = make([][]float64, len(f.used))
+	for r, i := range f.used {
+		row := make([]float64, len(f.auto))
+		for a, j := range f.auto {
+			row[a] = logRatio(f.rel(i, int(j)), f.median[j])
+		}
+		f.x[r] = row
+	}
+	f.y = normalize.Whiten(f.x, f.omega)
+	f.gram = normalize.NewGram(f.y)
+}
+
+// poissonFunctionals returns, per sample, the Poisson-weighted mean log
+// ratio of each autosome: the functionals that choose the number of
+// components.
+func (f *fitState) poissonFunctionals() [][]float64 {
+	w := make([]float64, len(f.auto))
+	var tot [genome.ChrX]float64
+	for a := range f.auto {
+		w[a] = f.omega[a] * f.omega[a]
+		tot[f.chrom[a]] += w[a]
+	}
+	F := make([][]float64, len(f.x))
+	for r, row := range f.x {
+		F[r] = make([]float64, genome.ChrX)
+		for a, v := range row {
+			F[r][f.chrom[a]] += w[a] * v / tot[f.chrom[a]]
+		}
+	}
+	return F
+}
+
+// nfolds is the number of cross-validation folds for n samples.
+func (f *fitState) nfolds() int { return min(f.opt.Folds, len(f.used)) }
+
+// kmax bounds the components tried: at most half the training samples of
+// a fold, so that every component is estimated from enough samples.
+func (f *fitState) kmax() int {
+	n := len(f.used)
+	train := n - (n+f.nfolds()-1)/f.nfolds()
+	return max(0, min(f.opt.MaxComponents, train/2))
+}
+
+// components chooses the number of components by cross-validation and fits
+// the PCA, residuals and per-bin SDs.
+func (f *fitState) components() error {
+	var err error
+	f.folds, err = f.gram.Folds(f.nfolds(), f.kmax())
+	if err != nil {
+		return err
+	}
+	km := f.kmax()
+	held := normalize.HeldOut(f.folds, f.poissonFunctionals(), km)
+	f.k, f.crit = normalize.ChooseK(held, km)
+	f.pca, err = normalize.FitPCA(f.y, f.gram, f.omega, f.k)
+	if err != nil {
+		return err
+	}
+	f.k = f.pca.K()
+	n, p := len(f.used), len(f.auto)
+	f.resid = mat.NewDense(n, p, nil)
+	f.scores = make([][]float64, n)
+	for r, row := range f.x {
+		res, sc := f.pca.Residual(row)
+		f.resid.SetRow(r, res)
+		f.scores[r] = sc
+	}
+	f.sigma = columnSD(f.resid, n-1-f.k)
+	return nil
+}
+
+// columnSD returns a robust SD per column of r (biweight scale, Lax 1985,
+// so that one reference sample with a maternal CNV does not inflate a bin),
+// corrected for the dof degrees of freedom left by the fit.
+func columnSD(r *mat.Dense, dof int) []float64 {
+	n, p := r.Dims()
+	corr := math.Sqrt(float64(n) / float64(max(dof, 1)))
+	out := make([]float64, p)
+	col := make([]float64, n)
+	for j := 0; j < p; j++ {
+		for i := 0; i < n; i++ {
+			col[i] = r.At(i, j)
+		}
+		s := stats.BiweightScale(col)
+		if !(s > 0) {
+			_, s = stats.MeanSD(col)
+		}
+		out[j] = math.Max(s*corr, 1e-6)
+	}
+	return out
+}
+
+// varianceMask masks high-variance autosomal bins; it reports how many.
+func (f *fitState) varianceMask() int {
+	q := make([]float64, len(f.auto))
+	for a := range q {
+		q[a] = math.Log(f.sigma[a] * f.omega[a])
+	}
+	med, mad := stats.Median(q), stats.MAD(q)
+	n := 0
+	for a, j := range f.auto {
+		// modified z = 0.6745 (x − median)/MAD_raw = (x − median)/MAD_scaled
+		if (q[a]-med)/mad > varianceZ {
+			f.mask[j] = normalize.MaskHighVariance
+			n++
+		}
+	}
+	return n
+}
+
+// outliers returns the used samples whose cross-validated chromosome
+// z-score (robust, against the other samples) exceeds the threshold on any
+// autosome, with the reason.
+func (f *fitState) outliers() map[int]string {
+	held := normalize.HeldOut(f.folds, f.weightedFunctionals(), f.k)
+	out := map[int]string{}
+	for c := 0; c < genome.ChrX; c++ {
+		v := make([]float64, len(f.used))
+		for r := range f.used {
+			v[r] = held[r][c][f.k]
+		}
+		for r, z := range robustZ(v) {
+			if math.Abs(z) > f.opt.OutlierZ {
+				i := f.used[r]
+				if _, dup := out[i]; !dup {
+					out[i] = fmt.Sprintf("outlier: %s z = %.1f (possible aneuploidy or large CNV)", genome.ChromName(c), z)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// weightedFunctionals are the MethodPCA chromosome statistics of the used
+// samples' raw profiles (inverse-variance weights 1/σ²).
+func (f *fitState) weightedFunctionals() [][]float64 {
+	a := f.pcaFunctionals()
+	F := make([][]float64, len(f.x))
+	for r, row := range f.x {
+		F[r] = make([]float64, len(a))
+		for c := range a {
+			F[r][c] = sparseDot(a[c], row)
+		}
+	}
+	return F
+}
+
+// sparse is a sparse vector over auto columns.
+type sparse struct {
+	idx []int
+	val []float64
+}
+
+func sparseDot(s sparse, x []float64) float64 {
+	var t float64
+	for k, i := range s.idx {
+		t += s.val[k] * x[i]
+	}
+	return t
+}
+
+// pcaFunctionals returns, per autosome, the weights of the MethodPCA
+// statistic over auto columns.
+func (f *fitState) pcaFunctionals() []sparse {
+	out := make([]sparse, genome.ChrX)
+	var tot [genome.ChrX]float64
+	for a := range f.auto {
+		tot[f.chrom[a]] += 1 / (f.sigma[a] * f.sigma[a])
+	}
+	for a := range f.auto {
+		c := f.chrom[a]
+		out[c].idx = append(out[c].idx, a)
+		out[c].val = append(out[c].val, 1/(f.sigma[a]*f.sigma[a])/tot[c])
+	}
+	return out
+}

@@ -1,0 +1,271 @@
+package refset
+
+import (
+	"math"
+
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// ncvExcluded are never NCV denominators: the chromosomes most often
+// trisomic in pregnancy (13, 18, 21), whose dosage change would leak into
+// every other chromosome's value.
+var ncvExcluded = map[int]bool{12: true, 17: true, 20: true}
+
+// refBins finds the within-sample reference bins on the final residuals and
+// returns the functionals of the MethodRefBins statistic.
+func (f *fitState) refBins() ([][]int32, []float64, []sparse, error) {
+	opt := f.opt.RefBins
+	opt.Threads = max(f.opt.Threads, 1)
+	opt.K = min(opt.K, len(f.auto)/4)
+	rb, err := normalize.RefBins(f.resid, f.chrom, opt)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n := len(f.used)
+	vals := make([]float64, n)
+	sd := make([]float64, len(f.auto))
+	for a := range f.auto {
+		for r := 0; r < n; r++ {
+			row := f.resid.RawRowView(r)
+			var m float64
+			for _, b := range rb[a] {
+				m += row[b]
+			}
+			vals[r] = row[a] - m/float64(len(rb[a]))
+		}
+		s := stats.BiweightScale(vals)
+		if !(s > 0) {
+			_, s = stats.MeanSD(vals)
+		}
+		sd[a] = math.Max(s*math.Sqrt(float64(n)/float64(max(n-1-f.k, 1))), 1e-6)
+	}
+	// Functional per autosome: Σ_j w_j (x_j − mean_{R(j)} x) / Σ w_j.
+	dense := make([][]float64, genome.ChrX)
+	var tot [genome.ChrX]float64
+	for a := range f.auto {
+		tot[f.chrom[a]] += 1 / (sd[a] * sd[a])
+	}
+	for a := range f.auto {
+		c := f.chrom[a]
+		if dense[c] == nil {
+			dense[c] = make([]float64, len(f.auto))
+		}
+		w := 1 / (sd[a] * sd[a]) / tot[c]
+		dense[c][a] += w
+		k := float64(len(rb[a]))
+		for _, b := range rb[a] {
+			dense[c][b] -= w / k
+		}
+	}
+	fun := make([]sparse, genome.ChrX)
+	for c, d := range dense {
+		for a, v := range d {
+			if v != 0 {
+				fun[c].idx = append(fun[c].idx, a)
+				fun[c].val = append(fun[c].val, v)
+			}
+		}
+	}
+	return rb, sd, fun, nil
+}
+
+// heldOutNull returns the cross-validated null of each functional and the
+// per-sample held-out values.
+func (f *fitState) heldOutNull(fun []sparse) ([]Null, [][]float64) {
+	F := make([][]float64, len(f.x))
+	for r, row := range f.x {
+		F[r] = make([]float64, len(fun))
+		for c := range fun {
+			F[r][c] = sparseDot(fun[c], row)
+		}
+	}
+	held := normalize.HeldOut(f.folds, F, f.k)
+	nulls := make([]Null, len(fun))
+	vals := make([][]float64, len(fun))
+	for c := range fun {
+		v := make([]float64, len(f.used))
+		for r := range v {
+			v[r] = held[r][c][f.k]
+		}
+		vals[c] = v
+		nulls[c] = nullOf(v)
+		nulls[c].Retention = f.retention(fun[c], c)
+	}
+	return nulls, vals
+}
+
+// nullOf summarises a statistic over the reference samples: mean and the
+// predictive SD for a new sample, s·√(1 + 1/n).
+func nullOf(v []float64) Null {
+	m, s := stats.MeanSD(v)
+	n := len(v)
+	return Null{Mean: m, SD: s * math.Sqrt(1+1/float64(n)), N: n}
+}
+
+// retention returns the share of a whole-chromosome log-ratio shift on
+// chromosome c that the functional still sees after PCA.
+func (f *fitState) retention(fun sparse, c int) float64 {
+	p := len(f.auto)
+	y := make([]float64, p)
+	for a := range y {
+		if f.chrom[a] == c {
+			y[a] = f.omega[a]
+		}
+	}
+	for _, v := range f.pca.Components {
+		var s float64
+		for a := range y {
+			s += v[a] * y[a]
+		}
+		for a := range y {
+			y[a] -= s * v[a]
+		}
+	}
+	var num, den float64
+	for k, a := range fun.idx {
+		num += fun.val[k] * y[a] / f.omega[a]
+		if f.chrom[a] == c {
+			den += fun.val[k]
+		}
+	}
+	if den == 0 {
+		return math.NaN()
+	}
+	return num / den
+}
+
+// chromSums returns, per used sample, the GC-corrected read mass of each
+// autosome over the unmasked bins (Σ Rel·eff; missing values take the
+// reference median).
+func (f *fitState) chromSums() [][]float64 {
+	out := make([][]float64, len(f.used))
+	for r, i := range f.used {
+		s := make([]float64, genome.ChrX)
+		for a, j := range f.auto {
+			v := f.rel(i, int(j))
+			if math.IsNaN(v) {
+				v = f.median[j]
+			}
+			s[f.chrom[a]] += v * f.st.Eff[j]
+		}
+		out[r] = s
+	}
+	return out
+}
+
+// ncvValue is log2 of chromosome c's read mass over the denominator's.
+func ncvValue(s []float64, c int, den []int) float64 {
+	var d float64
+	for _, k := range den {
+		d += s[k]
+	}
+	return math.Log2(s[c] / d)
+}
+
+// ncv chooses each autosome's NCV denominator by greedy forward selection
+// (add the chromosome that lowers the reference SD most, stop when none
+// does; Sehnert et al. 2011 searched all subsets of a smaller candidate set)
+// and returns the nulls.
+func (f *fitState) ncv() ([][]int, []Null) {
+	sums := f.chromSums()
+	dens := make([][]int, genome.ChrX)
+	nulls := make([]Null, genome.ChrX)
+	v := make([]float64, len(sums))
+	sdOf := func(c int, den []int) float64 {
+		for r, s := range sums {
+			v[r] = ncvValue(s, c, den)
+		}
+		_, sd := stats.MeanSD(v)
+		return sd
+	}
+	for c := 0; c < genome.ChrX; c++ {
+		var den []int
+		cur := math.Inf(1)
+		for {
+			bestK, bestSD := -1, cur
+			for k := 0; k < genome.ChrX; k++ {
+				if k == c || ncvExcluded[k] || contains(den, k) {
+					continue
+				}
+				if s := sdOf(c, append(den, k)); s < bestSD {
+					bestK, bestSD = k, s
+				}
+			}
+			if bestK < 0 {
+				break
+			}
+			den = append(den, bestK)
+			cur = bestSD
+		}
+		dens[c] = sortedInts(den)
+		for r, s := range sums {
+			v[r] = ncvValue(s, c, dens[c])
+		}
+		nulls[c] = nullOf(v)
+		nulls[c].Retention = 1
+	}
+	return dens, nulls
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedInts(s []int) []int {
+	out := append([]int(nil), s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// poissonSD returns, per functional, the SD that read sampling alone gives
+// at the median autosomal depth of the used samples.
+func (f *fitState) poissonSD(fun []sparse) []float64 {
+	reads := make([]float64, len(f.used))
+	for r, i := range f.used {
+		var s float64
+		for c := 0; c < genome.ChrX; c++ {
+			s += float64(f.ps[i].UsedReads[c])
+		}
+		reads[r] = s
+	}
+	depth := stats.Median(reads)
+	var me float64
+	for _, j := range f.st.staticAuto() {
+		if m := f.median[j]; !math.IsNaN(m) {
+			me += m * f.st.Eff[j]
+		}
+	}
+	out := make([]float64, len(fun))
+	for c, s := range fun {
+		var v float64
+		for k, a := range s.idx {
+			j := f.auto[a]
+			e := depth * f.median[j] * f.st.Eff[j] / me
+			v += s.val[k] * s.val[k] / (e * math.Ln2 * math.Ln2)
+		}
+		out[c] = math.Sqrt(v)
+	}
+	return out
+}
+
+// staticAuto lists the autosomal bins the static mask keeps.
+func (s *Static) staticAuto() []int {
+	var out []int
+	for j := 0; j < s.Layout.Offset[genome.ChrX]; j++ {
+		if s.Mask[j] == normalize.MaskNone {
+			out = append(out, j)
+		}
+	}
+	return out
+}

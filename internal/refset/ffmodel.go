@@ -1,0 +1,136 @@
+package refset
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nipt/nipt/internal/fetalfraction"
+	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Candidate feature sets of the bin-profile fetal-fraction model: the
+// GC-corrected log ratios before ("raw") or after ("pca") the removal of
+// the cohort components, averaged over windows of 1, 10 or 100 usable bins.
+// The placental coverage preference the model learns is unknown in shape
+// and scale, so both the source and the resolution are chosen by
+// cross-validation rather than fixed.
+var (
+	profileSources = []string{"raw", "pca"}
+	profileWindows = []int{1, 10, 100}
+)
+
+// ProfileFeatures averages the whitened log ratios x (over auto columns)
+// in windows of w consecutive usable columns of the same chromosome,
+// leaving out chromosomes 13, 18 and 21 (a trisomy there must not move the
+// estimate).
+func ProfileFeatures(x []float64, chrom []int, omega []float64, w int) []float64 {
+	var out []float64
+	var s float64
+	n, cur := 0, -1
+	flush := func() {
+		if n > 0 {
+			out = append(out, s/float64(n))
+		}
+		s, n = 0, 0
+	}
+	for a, v := range x {
+		c := chrom[a]
+		if ncvExcluded[c] {
+			continue
+		}
+		if c != cur {
+			flush()
+			cur = c
+		}
+		s += v * omega[a]
+		n++
+		if n == w {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// fitFF trains the autosomal fetal-fraction models on the male-fetus
+// references, whose chrY estimate is the target.
+func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []string) {
+	ffm := FFModels{Y: ym}
+	var rows []int // positions in f.used
+	var target []float64
+	for r, i := range f.used {
+		if f.sex[i] != SexMale {
+			continue
+		}
+		ff, _ := ym.FF(YDosage(f.ps[i].Rel, ybins), 0, 1)
+		if math.IsNaN(ff) {
+			continue
+		}
+		rows = append(rows, r)
+		target = append(target, ff)
+	}
+	if len(rows) < fetalfraction.MinCalibrationMales || !ym.Calibrated {
+		return ffm, []string{fmt.Sprintf("%d male-fetus reference samples with a calibrated chrY fetal fraction: no bin-profile or fragment-size fetal-fraction model (female-fetus samples get no fetal fraction)", len(rows))}
+	}
+	var warn []string
+	var sets []*mat.Dense
+	type setDef struct {
+		src string
+		w   int
+	}
+	var defs []setDef
+	for _, src := range profileSources {
+		for _, w := range profileWindows {
+			var data []float64
+			var p int
+			for _, r := range rows {
+				x := f.x[r]
+				if src == "pca" {
+					x = f.resid.RawRowView(r)
+				}
+				ft := ProfileFeatures(x, f.chrom, f.omega, w)
+				p = len(ft)
+				data = append(data, ft...)
+			}
+			if p == 0 {
+				continue
+			}
+			sets = append(sets, mat.NewDense(len(rows), p, data))
+			defs = append(defs, setDef{src, w})
+		}
+	}
+	var profRes []float64
+	if rd, err := fetalfraction.FitRidge(sets, target); err != nil {
+		warn = append(warn, "bin-profile fetal-fraction model not fitted: "+err.Error())
+	} else {
+		ffm.Profile = &ProfileFF{Source: defs[rd.Set].src, Window: defs[rd.Set].w, Ridge: *rd}
+		profRes = rd.Residuals
+	}
+	var sx, sy []float64
+	var idx []int
+	for a, r := range rows {
+		if v := f.ps[f.used[r]].ShortFraction; f.ps[f.used[r]].Paired && !math.IsNaN(v) {
+			sx = append(sx, v)
+			sy = append(sy, target[a])
+			idx = append(idx, a)
+		}
+	}
+	if len(sx) >= fetalfraction.MinCalibrationMales {
+		if lm, err := fetalfraction.FitLinear(sx, sy); err == nil {
+			ffm.Fragment = lm
+			if profRes != nil {
+				a, b := make([]float64, len(idx)), make([]float64, len(idx))
+				for k, i := range idx {
+					a[k], b[k] = profRes[i], lm.Residuals[k]
+				}
+				if c := stats.PearsonR(a, b); !math.IsNaN(c) {
+					ffm.Corr = c
+				}
+			}
+		} else {
+			warn = append(warn, "fragment-size fetal-fraction model not fitted: "+err.Error())
+		}
+	}
+	return ffm, warn
+}

@@ -1,0 +1,297 @@
+package refset
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sort"
+
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// ErrTooFewSamples is returned when too few usable euploid samples remain.
+var ErrTooFewSamples = errors.New("too few usable reference samples")
+
+// noiseZ: a reference sample whose noise ratio is an outlier among the
+// reference samples by modified z > 3.5 (Iglewicz & Hoaglin 1993) is
+// excluded as a poor library.
+const noiseZ = 3.5
+
+// Fit builds a reference from processed samples (in any order: they are
+// sorted by ID, so the argument order never changes the result).
+func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) {
+	ps := append([]*SampleProfile(nil), samples...)
+	sort.SliceStable(ps, func(a, b int) bool { return ps[a].ID < ps[b].ID })
+	for i := 1; i < len(ps); i++ {
+		if ps[i].ID == ps[i-1].ID {
+			return nil, fmt.Errorf("sample %q appears twice among the reference samples: give every sample a unique ID", ps[i].ID)
+		}
+	}
+	nb := st.Layout.NumBins()
+	for _, p := range ps {
+		if len(p.Rel) != nb {
+			return nil, fmt.Errorf("sample %s has %d bins, the reference layout %d", p.ID, len(p.Rel), nb)
+		}
+	}
+	status := make([]SampleStatus, len(ps))
+	ok := sampleQC(ps, status, opt)
+	f := &fitState{st: st, ps: ps, opt: opt}
+	f.sex = assignSex(st, ps, ok, opt.Seed)
+	var warn []string
+	iter := 0
+	for iter = 1; ; iter++ {
+		f.used = f.used[:0]
+		for i := range ps {
+			if ok[i] {
+				f.used = append(f.used, i)
+			}
+		}
+		if len(f.used) < opt.MinSamples {
+			return nil, fmt.Errorf("%w: %d of %d samples usable, need at least %d euploid samples (add samples; see the exclusion reasons with nipt reference show)%s",
+				ErrTooFewSamples, len(f.used), len(ps), opt.MinSamples, reasonsSummary(ps, status))
+		}
+		f.medians()
+		f.coverageMask()
+		f.matrix()
+		if len(f.auto) < 10*genome.ChrX {
+			return nil, fmt.Errorf("only %d usable autosomal bins after masking: check the annotation and bin size", len(f.auto))
+		}
+		if err := f.components(); err != nil {
+			return nil, err
+		}
+		if f.varianceMask() > 0 {
+			f.matrix()
+			if err := f.components(); err != nil {
+				return nil, err
+			}
+		}
+		out := f.outliers()
+		if len(out) == 0 || iter >= opt.MaxIterations {
+			if len(out) > 0 {
+				warn = append(warn, fmt.Sprintf("%d samples still outlying after %d rounds were kept", len(out), iter))
+			}
+			break
+		}
+		for i, why := range out {
+			ok[i] = false
+			status[i] = SampleStatus{Reason: why}
+		}
+		slog.Info("reference: excluded outlying samples, rebuilding", "excluded", len(out), "round", iter)
+	}
+	for _, i := range f.used {
+		status[i].Used = true
+	}
+	for i := range status {
+		status[i].Sex = f.sex[i]
+	}
+	if len(f.used) < opt.WarnSamples {
+		warn = append(warn, fmt.Sprintf("%d reference samples: at least %d are recommended for stable null distributions", len(f.used), opt.WarnSamples))
+	}
+	return f.assemble(status, iter, warn)
+}
+
+// sampleQC excludes samples with too few reads, too many duplicates, no
+// usable bins or outlying noise; it returns the usable flags.
+func sampleQC(ps []*SampleProfile, status []SampleStatus, opt Options) []bool {
+	ok := make([]bool, len(ps))
+	var noise []float64
+	var idx []int
+	for i, p := range ps {
+		switch {
+		case p.Reads < opt.MinReads:
+			status[i].Reason = fmt.Sprintf("qc: %d reads < %d", p.Reads, opt.MinReads)
+		case p.DuplicateRate > opt.MaxDuplicateRate:
+			status[i].Reason = fmt.Sprintf("qc: duplicate rate %.3f > %.3f", p.DuplicateRate, opt.MaxDuplicateRate)
+		case math.IsNaN(p.Noise) || math.IsInf(p.Noise, 0):
+			status[i].Reason = "qc: no usable bins"
+		default:
+			ok[i] = true
+			noise = append(noise, math.Log(p.Noise))
+			idx = append(idx, i)
+		}
+	}
+	if len(noise) >= 5 {
+		med, mad := stats.Median(noise), stats.MAD(noise)
+		for k, v := range noise {
+			if mad > 0 && (v-med)/mad > noiseZ {
+				i := idx[k]
+				ok[i] = false
+				status[i].Reason = fmt.Sprintf("qc: bin noise %.2f× Poisson is an outlier among the reference samples", ps[i].Noise)
+			}
+		}
+	}
+	return ok
+}
+
+func reasonsSummary(ps []*SampleProfile, status []SampleStatus) string {
+	n := 0
+	s := ""
+	for i, st := range status {
+		if st.Reason != "" && n < 5 {
+			s += fmt.Sprintf("; %s: %s", ps[i].ID, st.Reason)
+			n++
+		}
+	}
+	return s
+}
+
+// assemble fits the final models and builds the Reference.
+func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Reference, error) {
+	l := f.st.Layout
+	rb, rbsd, rbFun, err := f.refBins()
+	if err != nil {
+		return nil, err
+	}
+	pcaFun := f.pcaFunctionals()
+	pcaNull, _ := f.heldOutNull(pcaFun)
+	rbNull, _ := f.heldOutNull(rbFun)
+	pcaPois := f.poissonSD(pcaFun)
+	rbPois := f.poissonSD(rbFun)
+	dens, ncvNull := f.ncv()
+	xm, w := f.fitX()
+	warn = append(warn, w...)
+	ybins, ym, w := f.fitY(xm)
+	warn = append(warn, w...)
+	ffm, w := f.fitFF(ym, ybins)
+	warn = append(warn, w...)
+
+	ref := &Reference{
+		Layout: l,
+		Static: f.st,
+		Mask:   f.mask,
+		Median: f.median,
+		Auto:   f.auto,
+		PCA:    f.pca,
+		Sigma:  make([]float64, l.NumBins()),
+		RBSigma: rbsd,
+		RefBins: rb,
+		YBins:   ybins,
+	}
+	for j := range ref.Sigma {
+		ref.Sigma[j] = math.NaN()
+	}
+	for a, j := range f.auto {
+		ref.Sigma[j] = f.sigma[a]
+	}
+	if xm.ok {
+		ref.XBins, ref.XMean, ref.XBeta, ref.XSigma = xm.bins, xm.mean, xm.beta, xm.sigma
+		for a, j := range xm.bins {
+			ref.Sigma[j] = xm.sigma[a]
+		}
+	}
+	depth, noise := f.depthNoise()
+	ref.Meta = Meta{
+		Depth:         depth,
+		Noise:         noise,
+		Format:        FormatName,
+		FormatVersion: FormatVersion,
+		Build:         l.Build.Name,
+		BinSize:       l.BinSize,
+		Options:       f.opt,
+		Components:    f.k,
+		CVCurve:       f.crit,
+		Eigenvalues:   f.pca.Eigenvalues,
+		Iterations:    iter,
+		FF:            ffm,
+		XComponents:   xm.kx,
+		Warnings:      warn,
+		Samples:       derefProfiles(f.ps),
+		Status:        status,
+	}
+	ref.Meta.Chroms = make([]ChromModel, genome.NumChroms)
+	for c := 0; c < genome.NumChroms; c++ {
+		cm := ChromModel{Chrom: genome.ChromName(c), Nulls: map[string]Null{}}
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			if f.mask[j] == normalize.MaskNone {
+				cm.Bins++
+			}
+		}
+		switch {
+		case c < genome.ChrX:
+			a, b, n := pcaNull[c], rbNull[c], ncvNull[c]
+			a.Poisson, b.Poisson = pcaPois[c], rbPois[c]
+			n.Poisson = f.ncvPoisson(c, dens[c], depth)
+			cm.Nulls[MethodPCA], cm.Nulls[MethodRefBins], cm.Nulls[MethodNCV] = a, b, n
+			cm.Denominator = dens[c]
+			cm.Primary = primary(cm.Nulls)
+		case c == genome.ChrX && xm.ok:
+			cm.Nulls[MethodPCA] = xm.null
+			cm.Primary = MethodPCA
+		}
+		ref.Meta.Chroms[c] = cm
+	}
+	for _, p := range ref.Meta.Chroms {
+		for _, nl := range p.Nulls {
+			if math.IsNaN(nl.SD) || !(nl.SD > 0) {
+				return nil, fmt.Errorf("reference %s null SD is not positive: too few or identical reference samples", p.Chrom)
+			}
+		}
+	}
+	return ref, nil
+}
+
+// primary picks the method with the smallest SD per unit of retained
+// trisomy signal (ties: the order of Methods).
+func primary(nulls map[string]Null) string {
+	best, bv := "", math.Inf(1)
+	for _, m := range Methods {
+		n, ok := nulls[m]
+		if !ok || !(n.Retention > 0) {
+			continue
+		}
+		if v := n.SD / n.Retention; v < bv {
+			best, bv = m, v
+		}
+	}
+	return best
+}
+
+func derefProfiles(ps []*SampleProfile) []SampleProfile {
+	out := make([]SampleProfile, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+// depthNoise returns the median autosomal reads and noise ratio of the used
+// samples.
+func (f *fitState) depthNoise() (float64, float64) {
+	d := make([]float64, len(f.used))
+	z := make([]float64, len(f.used))
+	for r, i := range f.used {
+		for c := 0; c < genome.ChrX; c++ {
+			d[r] += float64(f.ps[i].UsedReads[c])
+		}
+		z[r] = f.ps[i].Noise
+	}
+	return stats.Median(d), stats.Median(z)
+}
+
+// ncvPoisson is the Poisson SD of log2(N_c/N_D) at the median depth, from
+// the chromosomes' median shares of the used reads: (1/N_c + 1/N_D)/ln²2.
+func (f *fitState) ncvPoisson(c int, den []int, depth float64) float64 {
+	share := func(k int) float64 {
+		v := make([]float64, len(f.used))
+		for r, i := range f.used {
+			var tot float64
+			for a := 0; a < genome.ChrX; a++ {
+				tot += float64(f.ps[i].UsedReads[a])
+			}
+			v[r] = float64(f.ps[i].UsedReads[k]) / tot
+		}
+		return stats.Median(v)
+	}
+	nc := share(c) * depth
+	var nd float64
+	for _, k := range den {
+		nd += share(k) * depth
+	}
+	if !(nc > 0) || !(nd > 0) {
+		return 0
+	}
+	return math.Sqrt(1/nc+1/nd) / math.Ln2
+}

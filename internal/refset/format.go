@@ -1,0 +1,7 @@
+package refset
+
+// Format identification of reference files (docs/format-reference.md).
+const (
+	FormatName    = "nipt-reference"
+	FormatVersion = 1
+)

@@ -1,0 +1,178 @@
+package refset
+
+import (
+	"github.com/nipt/nipt/internal/fetalfraction"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
+)
+
+// Chromosome-level z-score methods.
+const (
+	// MethodPCA: inverse-variance weighted mean of the bins' normalised log
+	// ratios after PCA noise removal.
+	MethodPCA = "pca"
+	// MethodRefBins: as MethodPCA, each bin first divided by the mean of its
+	// within-sample reference bins (WisecondorX).
+	MethodRefBins = "reference_bins"
+	// MethodNCV: normalised chromosome value (Sehnert et al. 2011, Clin Chem
+	// 57:1042): the chromosome's GC-corrected read share over an optimised
+	// set of denominator chromosomes, without PCA.
+	MethodNCV = "ncv"
+)
+
+// Methods lists the chromosome methods in output order.
+var Methods = []string{MethodPCA, MethodRefBins, MethodNCV}
+
+// Sex codes of reference samples. They are stored only in the binary part
+// of the reference file and never printed per sample.
+const (
+	SexUnknown uint8 = iota
+	SexFemale
+	SexMale
+)
+
+// Null is the distribution of a chromosome statistic among the euploid
+// reference samples (cross-validated where the statistic is learned).
+type Null struct {
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
+	N    int     `json:"n"`
+	// Retention is the fraction of a whole-chromosome dosage change that
+	// survives normalisation (PCA can absorb a small part of it).
+	Retention float64 `json:"retention"`
+	// Poisson is the SD the statistic would have from read sampling alone,
+	// at the median reference depth (0: not computed).
+	Poisson float64 `json:"poisson"`
+}
+
+// ChromModel holds the chromosome-level models of one chromosome.
+type ChromModel struct {
+	Chrom string `json:"chrom"`
+	// Nulls per method (MethodPCA, MethodRefBins, MethodNCV; chrX: MethodPCA
+	// only, from female-fetus references).
+	Nulls map[string]Null `json:"nulls"`
+	// Primary is the method with the largest expected z-score for a
+	// trisomy (smallest SD/Retention) on this reference.
+	Primary string `json:"primary"`
+	// Denominator lists the chromosome indices of the NCV denominator.
+	Denominator []int `json:"ncv_denominator,omitempty"`
+	// Bins is the number of unmasked bins.
+	Bins int `json:"bins"`
+}
+
+// SampleProfile is one processed reference sample: everything the reference
+// needs from its counts, so that a reference can grow (nipt reference add)
+// without the original counts files.
+type SampleProfile struct {
+	ID            string  `json:"id"`
+	Reads         int64   `json:"reads"`
+	Paired        bool    `json:"paired"`
+	// The floating-point scalars below live in the binary section
+	// "samples.stats" (JSON cannot hold NaN).
+	DuplicateRate float64 `json:"-"`
+	// ShortFraction is the share of autosomal fragments shorter than the
+	// short-fragment cut-off (NaN for single-end data).
+	ShortFraction float64 `json:"-"`
+	GCBias        float64 `json:"-"`
+	// Noise is the sample's MAPD over its Poisson expectation.
+	Noise float64 `json:"-"`
+	// ChromReads and UsedReads are the reads per chromosome in all bins and
+	// in the bins the annotation keeps.
+	ChromReads [genome.NumChroms]int64 `json:"chrom_reads"`
+	UsedReads  [genome.NumChroms]int64 `json:"used_reads"`
+	// Rel is the GC-corrected relative coverage per analysis bin (NaN for
+	// bins masked by the annotation), stored at float32 precision.
+	Rel []float32 `json:"-"`
+}
+
+// SampleStatus is the build's verdict on one reference sample.
+type SampleStatus struct {
+	Used   bool   `json:"used"`
+	Reason string `json:"reason,omitempty"` // why excluded
+	Sex    uint8  `json:"-"`                // stored in binary only
+}
+
+// ProfileFF is the bin-profile fetal-fraction model.
+type ProfileFF struct {
+	// Source is "raw" (GC-corrected log ratios) or "pca" (after PCA).
+	Source string `json:"source"`
+	// Window is the number of consecutive usable bins averaged into one
+	// feature.
+	Window int               `json:"window"`
+	Ridge  fetalfraction.Ridge `json:"ridge"`
+}
+
+// FFModels holds the fetal-fraction models trained on the reference.
+type FFModels struct {
+	Y        fetalfraction.YModel  `json:"chrY"`
+	Profile  *ProfileFF            `json:"bin_profile,omitempty"`
+	Fragment *fetalfraction.Linear `json:"fragment_size,omitempty"`
+	// Corr is the correlation of the cross-validation errors of the
+	// bin-profile and fragment-size estimates (0 when either is missing).
+	Corr float64 `json:"corr"`
+	// XSD is the SD of the chrX log2 dosage among female references, for
+	// the chrX estimate of male fetuses.
+	Note string `json:"note,omitempty"`
+}
+
+// Meta is the JSON part of a reference: identification, options and
+// scalar results.
+type Meta struct {
+	Format        string     `json:"format"`
+	FormatVersion int        `json:"format_version"`
+	Tool          string     `json:"tool"`
+	Build         string     `json:"build"`
+	BinSize       int        `json:"bin_size"`
+	Annotation    string     `json:"annotation"`
+	Options       Options    `json:"options"`
+	Components    int        `json:"components"`
+	CVCurve       []float64  `json:"component_cv"`
+	Eigenvalues   []float64  `json:"eigenvalues"`
+	Iterations    int        `json:"iterations"`
+	Chroms        []ChromModel `json:"chromosomes"`
+	FF            FFModels   `json:"fetal_fraction"`
+	XComponents   int        `json:"x_components"`
+	// Depth is the median autosomal reads (in annotation-kept bins) of the
+	// used samples and Noise their median noise ratio: the conditions under
+	// which the null SDs hold. Analysis rescales the Poisson part of every
+	// SD to a test sample's own depth and noise.
+	Depth float64 `json:"depth"`
+	Noise float64 `json:"noise"`
+	Warnings      []string   `json:"warnings"`
+	Samples       []SampleProfile `json:"samples"`
+	Status        []SampleStatus  `json:"status"`
+}
+
+// Reference is a built reference cohort: the static genome description,
+// the normalisation and noise models, the chromosome null distributions,
+// the fetal-fraction models and the processed reference samples.
+type Reference struct {
+	Meta
+	Layout *genome.Layout
+	Static *Static
+	// Mask is the final reason code per bin (normalize.Mask*).
+	Mask []uint8
+	// Median is the reference expectation of Rel per bin (female-fetus
+	// references on chrX, male-fetus references on chrY).
+	Median []float64
+	// Auto lists the autosomal bins modelled (global indices), in order.
+	Auto []int32
+	PCA  *normalize.PCA
+	// Sigma is the residual SD of each bin's log2 ratio (global index; NaN
+	// where not modelled).
+	Sigma []float64
+	// RefBins[a] lists positions in Auto of the reference bins of Auto[a];
+	// RBSigma[a] is the SD of Auto[a]'s reference-bin-normalised value.
+	RefBins [][]int32
+	RBSigma []float64
+	// X model (female-fetus references): bins, mean log ratio, regression
+	// on the autosomal component scores (XBeta[k][i]), residual SD.
+	XBins  []int32
+	XMean  []float64
+	XBeta  [][]float64
+	XSigma []float64
+	// YBins are the male-specific chrY bins.
+	YBins []int32
+	// ProfileBeta is the bin-profile FF coefficient per feature.
+	ID string // hex SHA-256 of the payload (set when written or read)
+}

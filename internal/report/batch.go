@@ -1,0 +1,86 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"sort"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// BatchViews is a batch whose results passed the disclosure policy.
+type BatchViews struct {
+	ID    string
+	Views []*result.Result
+}
+
+type batchSection struct {
+	ID               string
+	Rows             [][]string
+	Pass, Warn, Fail int
+}
+
+// SortBatches orders batches by run id (their directory name), the only
+// order the batch report uses: no wall-clock time is involved.
+func SortBatches(bs []BatchViews) {
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].ID < bs[j].ID })
+}
+
+// BatchHTML renders the batch report: per batch a summary table with the QC
+// verdicts, the z/FF scatter over all samples, and reads and fetal fraction
+// by batch when there are several batches.
+func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byte, error) {
+	var all []*result.Result
+	var sections []batchSection
+	var stats []BatchStats
+	for _, b := range bs {
+		s := batchSection{ID: b.ID}
+		st := BatchStats{ID: b.ID}
+		for _, v := range b.Views {
+			row, err := SummaryRow(v)
+			if err != nil {
+				return nil, err
+			}
+			s.Rows = append(s.Rows, row)
+			switch v.QC.Status {
+			case result.QCPass:
+				s.Pass++
+			case result.QCWarn:
+				s.Warn++
+			default:
+				s.Fail++
+			}
+			st.Reads = append(st.Reads, readsOf(v))
+			st.FF = append(st.FF, v.FetalFraction.Value)
+			all = append(all, v)
+		}
+		sections = append(sections, s)
+		stats = append(stats, st)
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("batch report: no samples")
+	}
+	scatter, err := ZFFScatter(all)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{
+		"CSS": css, "Lab": p.Lab, "Profile": p.Name, "ReportDate": reportDate,
+		"Batches": sections, "NSamples": len(all), "Columns": SummaryColumns,
+		"Scatter": dataURL(scatter), "Trend": template.URL(""),
+	}
+	if len(bs) > 1 {
+		trend, err := TrendPlot(stats)
+		if err != nil {
+			return nil, err
+		}
+		data["Trend"] = dataURL(trend)
+	}
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "batch.html.tmpl", data); err != nil {
+		return nil, fmt.Errorf("batch report: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,25 @@
+// Package report turns analysis results, after the lab's disclosure policy
+// (package disclosure), into the documents a laboratory issues: a
+// self-contained HTML and a PDF report per sample, a batch HTML report,
+// a FHIR R4 bundle per sample and MultiQC custom content (docs/reports.md).
+//
+// Every writer takes a view made by disclosure.Apply and re-checks it with
+// disclosure.Verify, so nothing reaches a file that the policy forbids.
+//
+// Content follows the ACMG statement on cfDNA screening (Gregg et al. 2016,
+// Genet Med 18:1056) and the ISPD 2015 position statement (Benn et al.,
+// Prenat Diagn 35:725): pseudonymous sample ID, test and method, fetal
+// fraction, one result line per screened condition, detection rate,
+// specificity, PPV and NPV, QC, limitations and the recommendation to confirm
+// a positive screen by diagnostic testing (CVS or amniocentesis).
+//
+// Machine formats follow HL7 FHIR R4 with the Genomics Reporting
+// Implementation Guide (http://hl7.org/fhir/uv/genomics-reporting: profiles
+// genomics-report, overall-interpretation, variant; LOINC codes and answer
+// lists as cited in fhir.go) and the MultiQC custom-content format
+// (https://docs.seqera.io/multiqc/custom_content).
+//
+// Plots use gonum/plot; PDFs codeberg.org/go-pdf/fpdf. Outputs are
+// deterministic: no time stamps (the PDF creation date is fixed or the
+// report date the caller gives), identifiers derived from the sample ID.
+package report

@@ -1,0 +1,161 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
+)
+
+type keyedObs struct {
+	key string
+	obs fhirObservation
+}
+
+// presence maps a call to the LL1971-2 answer.
+func presence(c result.Call) fhirCoding {
+	switch c {
+	case result.HighRisk:
+		return ansPresent
+	case result.LowRisk:
+		return ansAbsent
+	}
+	return ansNoCall
+}
+
+func classOf(c result.Call) string {
+	switch c {
+	case result.HighRisk:
+		return "high"
+	case result.LowRisk:
+		return "low"
+	}
+	return "nocall"
+}
+
+// variant is an observation with the Variant profile of the Genomics
+// Reporting IG.
+func variant(text string, c result.Call, note string, comps ...fhirComponent) fhirObservation {
+	o := fhirObservation{Meta: &fhirMeta{Profile: []string{igBase + "variant"}},
+		Code: fhirCC{Coding: []fhirCoding{codeVariant}, Text: text}, ValueCodeableConcept: cc(presence(c)),
+		Interpretation: interp(classOf(c)), Component: comps}
+	if note != "" {
+		o.Note = []fhirAnnotation{{Text: note}}
+	}
+	return o
+}
+
+func assembly(build string) fhirComponent {
+	if a, ok := assemblies[build]; ok {
+		return fhirComponent{Code: *cc(codeAssembly), ValueCodeableConcept: cc(a)}
+	}
+	return fhirComponent{Code: *cc(codeAssembly), ValueCodeableConcept: &fhirCC{Text: build}}
+}
+
+func statComps(z, lr float64) []fhirComponent {
+	return []fhirComponent{
+		{Code: local("z-score", "Chromosome dosage z-score"), ValueQuantity: &fhirQuantity{Value: round(z, 3)}},
+		{Code: local("log10-lr", "log10 likelihood ratio, trisomy versus euploidy"), ValueQuantity: &fhirQuantity{Value: round(lr, 3)}},
+	}
+}
+
+// variantObservations makes one Variant observation per screened condition
+// line: the common trisomies, each rare trisomy, the SCA result and each CNV.
+func variantObservations(v *result.Result, m *Model) []keyedObs {
+	var out []keyedObs
+	note := map[string]string{}
+	for _, l := range m.Lines {
+		note[l.Condition] = l.Result + ": " + l.Detail
+	}
+	prenatal := fhirComponent{Code: *cc(codeSource), ValueCodeableConcept: cc(ansPrenatal)}
+	trisomy := func(f result.Finding, text, n string) fhirObservation {
+		comps := []fhirComponent{{Code: *cc(codeChrom), ValueCodeableConcept: ptr(chromAnswer(f.Chrom))},
+			{Code: *cc(codeChange), ValueCodeableConcept: cc(soGain)}, prenatal, assembly(v.Reference.Build)}
+		if f.Call == result.HighRisk {
+			comps = append(comps, fhirComponent{Code: *cc(codeCopyNum), ValueQuantity: &fhirQuantity{Value: 3}})
+		}
+		o := variant(text, f.Call, n, append(comps, statComps(f.Z, f.LogLR)...)...)
+		return o
+	}
+	for _, c := range []string{disclosure.T21, disclosure.T18, disclosure.T13} {
+		if f, ok := finding(v, c); ok && hasLine(m, c) {
+			out = append(out, keyedObs{strings.ToLower(c), trisomy(f, conditionNames[c]+" screen", note[c])})
+		}
+	}
+	if hasLine(m, disclosure.RAT) {
+		for _, f := range v.Aneuploidies {
+			switch f.Condition {
+			case disclosure.T21, disclosure.T18, disclosure.T13:
+				continue
+			}
+			n := f.NoCallReason
+			if n != "" {
+				n = "No call: " + n
+			}
+			out = append(out, keyedObs{strings.ToLower(f.Condition), trisomy(f, "Trisomy "+strings.TrimPrefix(f.Condition, "T")+" screen (rare autosomal trisomy)", n)})
+		}
+	}
+	if hasLine(m, disclosure.SCA) {
+		var comps []fhirComponent
+		if v.SCA.Type != "" {
+			comps = append(comps, fhirComponent{Code: *cc(codeISCN), ValueCodeableConcept: &fhirCC{Text: v.SCA.Type}})
+		}
+		comps = append(comps, prenatal)
+		call := v.SCA.Call
+		if call == "" {
+			call = result.NoCall
+		}
+		out = append(out, keyedObs{"sca", variant(conditionNames[disclosure.SCA]+" screen", call, note[disclosure.SCA], comps...)})
+	}
+	if hasLine(m, disclosure.CNV) {
+		fetal := 0
+		for i, c := range v.CNVs {
+			so, source := soGain, ansPrenatal
+			if c.Type == "loss" {
+				so = soLoss
+			}
+			switch c.Origin {
+			case "maternal":
+				source = ansGermline
+			case "fetal":
+				fetal++
+			default:
+				source = ansUnknownSC
+			}
+			comps := []fhirComponent{
+				{Code: *cc(codeChrom), ValueCodeableConcept: ptr(chromAnswer(c.Chrom))},
+				{Code: *cc(codeStartEnd), ValueRange: &fhirRange{Low: &fhirQuantity{Value: float64(c.Start)}, High: &fhirQuantity{Value: float64(c.End)}}},
+				{Code: *cc(codeCoordSys), ValueCodeableConcept: cc(ans0Based)},
+				{Code: *cc(codeChange), ValueCodeableConcept: cc(so)},
+				{Code: *cc(codeCopyNum), ValueQuantity: &fhirQuantity{Value: round(c.CopyNumber, 2)}},
+				{Code: *cc(codeSource), ValueCodeableConcept: cc(source)},
+				assembly(v.Reference.Build),
+				{Code: local("z-score", "Segment z-score"), ValueQuantity: &fhirQuantity{Value: round(c.Z, 3)}},
+			}
+			text := fmt.Sprintf("Copy-number %s %s:%d-%d (%s origin)", c.Type, c.Chrom, c.Start, c.End, c.Origin)
+			o := variant(text, result.HighRisk, "", comps...)
+			if c.Origin == "maternal" {
+				// Present, but a maternal finding, not a positive fetal screen.
+				o.Interpretation = nil
+				o.Note = []fhirAnnotation{{Text: "Maternal copy-number change: not a fetal finding; consider maternal follow-up."}}
+			}
+			out = append(out, keyedObs{fmt.Sprintf("cnv-%d", i), o})
+		}
+		if fetal == 0 {
+			out = append(out, keyedObs{"cnv-screen", variant(conditionNames[disclosure.CNV]+" screen: no fetal copy-number change", result.LowRisk, note[disclosure.CNV], prenatal)})
+		}
+	}
+	return out
+}
+
+func hasLine(m *Model, c string) bool {
+	for _, l := range m.Lines {
+		if l.Condition == c {
+			return true
+		}
+	}
+	return false
+}
+
+func ptr[T any](x T) *T { return &x }

@@ -1,0 +1,206 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// Options configure Generate.
+type Options struct {
+	// Profile is the lab profile; nil means disclosure.DefaultProfile().
+	Profile *disclosure.Profile
+	// Request is the test request (indication, sex requested, requester).
+	Request disclosure.Request
+	// OutDir receives the reports; created if missing.
+	OutDir string
+	// ReportDate (YYYY-MM-DD) is printed on the reports and used as the PDF
+	// date; empty leaves the date to the signature block.
+	ReportDate string
+	// Threads renders that many samples at once (at least 1).
+	Threads int
+}
+
+// Output file names (docs/reports.md).
+const (
+	BatchHTMLFile    = "batch.html"
+	MultiQCStatsFile = "nipt_general_stats_mqc.json"
+	MultiQCPlotFile  = "nipt_z21_ff_mqc.json"
+)
+
+// SampleFileNames are the per-sample outputs in OUTDIR/SAMPLE/.
+func SampleFileNames(sample string) (html, pdf, fhir string) {
+	return sample + ".report.html", sample + ".report.pdf", sample + ".fhir.json"
+}
+
+// Generate reads analysis directories (nipt analyze outputs) and writes the
+// reports of all their samples; it returns the files written, sorted.
+func Generate(ctx context.Context, opts Options, analysisDirs ...string) ([]string, error) {
+	var batches []*Batch
+	for _, d := range analysisDirs {
+		b, err := LoadBatch(d)
+		if err != nil {
+			return nil, err
+		}
+		batches = append(batches, b)
+	}
+	return GenerateBatches(ctx, opts, batches)
+}
+
+// GenerateBatches writes the reports of batches already in memory (for
+// in-process callers such as nipt demo). Every result passes through
+// disclosure.Apply with opts.Profile and opts.Request first.
+func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]string, error) {
+	p := opts.Profile
+	if p == nil {
+		p = disclosure.DefaultProfile()
+	}
+	if opts.ReportDate != "" {
+		if _, err := time.Parse("2006-01-02", opts.ReportDate); err != nil {
+			return nil, fmt.Errorf("report date %q is not YYYY-MM-DD", opts.ReportDate)
+		}
+	}
+	if opts.OutDir == "" {
+		return nil, fmt.Errorf("no output directory given (-o)")
+	}
+	// Views first, serially: Apply records disclosures in the audit log.
+	seen := map[string]string{}
+	var bvs []BatchViews
+	var views []*result.Result
+	for _, b := range batches {
+		bv := BatchViews{ID: b.ID}
+		for _, r := range b.Results {
+			if prev, dup := seen[r.Sample]; dup {
+				return nil, fmt.Errorf("sample %s appears in both %s and %s: report each sample once", r.Sample, prev, b.Dir)
+			}
+			seen[r.Sample] = b.Dir
+			v, err := disclosure.Apply(r, p, opts.Request)
+			if err != nil {
+				return nil, err
+			}
+			bv.Views = append(bv.Views, v)
+			views = append(views, v)
+		}
+		bvs = append(bvs, bv)
+	}
+	SortBatches(bvs)
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating report directory: %w", err)
+	}
+	files, err := writeSamples(ctx, views, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	batchHTML, err := BatchHTML(bvs, p, opts.ReportDate)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := MultiQCGeneralStats(views)
+	if err != nil {
+		return nil, err
+	}
+	scatter, err := MultiQCScatter(views)
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range map[string][]byte{BatchHTMLFile: batchHTML, MultiQCStatsFile: stats, MultiQCPlotFile: scatter} {
+		path := filepath.Join(opts.OutDir, name)
+		if err := atomicfile.WriteFile(path, data); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	sort.Strings(files)
+	slog.Info("reports written", "samples", len(views), "batches", len(bvs), "dir", opts.OutDir)
+	return files, nil
+}
+
+// writeSamples renders and writes the per-sample reports, opts.Threads at
+// a time; the first error in sample order is returned.
+func writeSamples(ctx context.Context, views []*result.Result, p *disclosure.Profile, opts Options) ([]string, error) {
+	threads := max(opts.Threads, 1)
+	errs := make([]error, len(views))
+	out := make([][]string, len(views))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range threads {
+		wg.Go(func() {
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				out[i], errs[i] = writeSample(views[i], p, opts)
+			}
+		})
+	}
+	for i := range views {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var files []string
+	for i := range views {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		files = append(files, out[i]...)
+	}
+	return files, nil
+}
+
+// SampleDocuments renders the HTML, PDF and FHIR documents of one view.
+func SampleDocuments(v *result.Result, p *disclosure.Profile, reportDate string) (html, pdf, fhir []byte, err error) {
+	m, err := NewModel(v, p, reportDate)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	plots, err := NewSamplePlots(v)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if html, err = SampleHTML(m, plots); err != nil {
+		return nil, nil, nil, err
+	}
+	if pdf, err = SamplePDF(m, plots); err != nil {
+		return nil, nil, nil, err
+	}
+	if fhir, err = FHIRBundle(v, m); err != nil {
+		return nil, nil, nil, err
+	}
+	return html, pdf, fhir, nil
+}
+
+func writeSample(v *result.Result, p *disclosure.Profile, opts Options) ([]string, error) {
+	html, pdf, fhir, err := SampleDocuments(v, p, opts.ReportDate)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(opts.OutDir, v.Sample)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", dir, err)
+	}
+	hn, pn, fn := SampleFileNames(v.Sample)
+	var files []string
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{hn, html}, {pn, pdf}, {fn, fhir}} {
+		path := filepath.Join(dir, f.name)
+		if err := atomicfile.WriteFile(path, f.data); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	slog.Debug("sample report written", "sample", v.Sample, "dir", dir)
+	return files, nil
+}

@@ -1,0 +1,172 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// conditionLine states the result for one screened condition.
+func conditionLine(v *result.Result, c string) Line {
+	l := Line{Condition: c}
+	switch c {
+	case disclosure.T21, disclosure.T18, disclosure.T13:
+		f, ok := finding(v, c)
+		if !ok {
+			return noCall(l, "not analysed")
+		}
+		return trisomyLine(l, f)
+	case disclosure.SCA:
+		return scaLine(l, v)
+	case disclosure.RAT:
+		return ratLine(l, v)
+	case disclosure.CNV:
+		return cnvLine(l, v)
+	}
+	return noCall(l, "unknown condition")
+}
+
+func finding(v *result.Result, c string) (result.Finding, bool) {
+	for _, f := range v.Aneuploidies {
+		if f.Condition == c {
+			return f, true
+		}
+	}
+	return result.Finding{}, false
+}
+
+func noCall(l Line, reason string) Line {
+	l.Result, l.Class, l.Detail = "No call", "nocall", reason
+	return l
+}
+
+func trisomyLine(l Line, f result.Finding) Line {
+	stats := fmt.Sprintf("z = %.2f, log10 likelihood ratio %.1f", f.Z, f.LogLR)
+	switch f.Call {
+	case result.HighRisk:
+		l.Result, l.Class = "High risk", "high"
+		l.Detail = "Increased dosage of " + f.Chrom + " consistent with trisomy (" + stats + ")"
+		if f.Mosaic {
+			l.Detail += "; the effect is smaller than the fetal fraction predicts: possible mosaicism"
+		}
+	case result.LowRisk:
+		l.Result, l.Class = "Low risk", "low"
+		l.Detail = "No evidence of trisomy (" + stats + ")"
+	default:
+		reason := f.NoCallReason
+		if reason == "" {
+			reason = "the data do not allow a call"
+		}
+		return noCall(l, reason)
+	}
+	if f.MaternalCNV {
+		l.Detail += "; a maternal copy-number change on " + f.Chrom + " was taken into account"
+	}
+	return l
+}
+
+func scaLine(l Line, v *result.Result) Line {
+	s := v.SCA
+	switch s.Call {
+	case result.HighRisk:
+		l.Result, l.Class, l.Detail = "Detected", "high", "A sex chromosome aneuploidy is suspected"
+		if s.Type != "" {
+			l.Detail += ": " + s.Type
+		}
+		l.Detail += ". Maternal sex-chromosome mosaicism can cause this result; confirm by diagnostic testing."
+	case result.LowRisk:
+		l.Result, l.Class, l.Detail = "Not detected", "low", "No evidence of a sex chromosome aneuploidy"
+	default:
+		reason := s.NoCallReason
+		if reason == "" {
+			reason = disclosure.GenericSCANoCall
+		}
+		return noCall(l, reason)
+	}
+	return l
+}
+
+func ratLine(l Line, v *result.Result) Line {
+	var high, nocall []string
+	n := 0
+	for _, f := range v.Aneuploidies {
+		switch f.Condition {
+		case disclosure.T21, disclosure.T18, disclosure.T13:
+			continue
+		}
+		n++
+		switch f.Call {
+		case result.HighRisk:
+			high = append(high, fmt.Sprintf("trisomy %s (z = %.2f)", strings.TrimPrefix(f.Condition, "T"), f.Z))
+		case result.NoCall:
+			nocall = append(nocall, f.Condition)
+		}
+	}
+	switch {
+	case n == 0:
+		return noCall(l, "not analysed")
+	case len(high) > 0:
+		l.Result, l.Class = "High risk", "high"
+		l.Detail = "Suspected " + strings.Join(high, ", ") + ". Rare trisomies are often confined to the placenta; confirm by amniocentesis."
+	case len(nocall) == n:
+		return noCall(l, "no call for any rare autosomal trisomy")
+	default:
+		l.Result, l.Class, l.Detail = "Low risk", "low", "No evidence of a trisomy of another autosome"
+		if len(nocall) > 0 {
+			l.Detail += "; no call for " + strings.Join(nocall, ", ")
+		}
+	}
+	return l
+}
+
+func cnvLine(l Line, v *result.Result) Line {
+	var fetal, maternal []string
+	for _, c := range v.CNVs {
+		desc := fmt.Sprintf("%s %s (%s:%s–%s, %s, z = %.1f)", sizeMb(c.End-c.Start), c.Type, c.Chrom, mb(c.Start), mb(c.End), c.Origin, c.Z)
+		if c.Origin == "maternal" {
+			maternal = append(maternal, desc)
+		} else {
+			fetal = append(fetal, desc)
+		}
+	}
+	switch {
+	case len(fetal) > 0:
+		l.Result, l.Class = "High risk", "high"
+		l.Detail = "Suspected copy-number change: " + strings.Join(fetal, "; ")
+	default:
+		l.Result, l.Class = "Low risk", "low"
+		l.Detail = "No fetal copy-number change detected at the resolution of this test"
+	}
+	if len(maternal) > 0 {
+		l.Detail += ". Maternal finding (not a fetal result; consider maternal follow-up): " + strings.Join(maternal, "; ")
+		if l.Class == "low" {
+			l.Result, l.Class = "Low risk (maternal finding)", "info"
+		}
+	}
+	return l
+}
+
+func mb(pos int) string   { return fmt.Sprintf("%.1f Mb", float64(pos)/1e6) }
+func sizeMb(n int) string { return fmt.Sprintf("%.1f Mb", float64(n)/1e6) }
+
+// limitations are the standard caveats of cfDNA screening (ACMG 2016, ISPD
+// 2015), restricted to what the lab screens.
+func limitations(v *result.Result, p *disclosure.Profile) []string {
+	out := []string{
+		"Cell-free DNA comes mostly from the placenta: confined placental mosaicism, a vanished twin, or a maternal chromosomal change, mosaicism or malignancy can cause false-positive or false-negative results.",
+		"Sensitivity falls with the fetal fraction; results at a low fetal fraction carry more uncertainty, and a no call is given rather than a false reassurance when the data cannot tell.",
+		"The test does not screen for conditions not listed, balanced rearrangements, triploidy, single-gene disorders or neural-tube defects; it does not replace ultrasound examination.",
+	}
+	if p.Screens(disclosure.CNV) {
+		out = append(out, "Copy-number changes smaller than several megabases, and changes present in only some cells, may not be detected.")
+	}
+	if p.Screens(disclosure.SCA) {
+		out = append(out, "Sex chromosome results are less accurate than those for trisomies 21, 18 and 13 and can reflect the mother's own sex chromosomes.")
+	}
+	if v.QC.Status != result.QCPass && len(v.QC.Reasons) > 0 {
+		out = append(out, "Quality control: "+strings.Join(v.QC.Reasons, "; ")+".")
+	}
+	return out
+}

@@ -1,0 +1,251 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// Line is the report line of one screened condition.
+type Line struct {
+	Condition   string // T21, T18, T13, SCA, RAT, CNV
+	Name        string // e.g. "Trisomy 21 (Down syndrome)"
+	Result      string // "Low risk", "High risk", "No call", "Detected", …
+	Class       string // low, high, nocall, info (CSS class / PDF colour)
+	Detail      string // z-score, likelihood ratio, reason, regions
+	Performance string // DR, specificity, PPV, NPV of the lab
+}
+
+// QCRow is one QC metric as printed.
+type QCRow struct {
+	Name, Value, Limits, Status string
+}
+
+// Overall interpretation classes (FHIR overall-interpretation answers).
+const (
+	OverallNegative     = "negative"
+	OverallPositive     = "positive"
+	OverallInconclusive = "inconclusive"
+	OverallFailure      = "failure"
+)
+
+// Model is everything a per-sample report shows; the HTML and PDF writers
+// lay out the same Model.
+type Model struct {
+	Lab            disclosure.Lab
+	Profile        string
+	Sample         string
+	ReportDate     string // empty: left to the signature block
+	Title          string
+	Method         []string
+	FetalFraction  string
+	FFMethods      string
+	SexStatement   string
+	Overall        string // one of the Overall* constants
+	OverallText    string
+	Lines          []Line
+	QCStatus       string
+	QCReasons      []string
+	QC             []QCRow
+	PerfNote       string
+	Recommendation string
+	Limitations    []string
+}
+
+// conditionNames are the printed names of the screened conditions.
+var conditionNames = map[string]string{
+	disclosure.T21: "Trisomy 21 (Down syndrome)",
+	disclosure.T18: "Trisomy 18 (Edwards syndrome)",
+	disclosure.T13: "Trisomy 13 (Patau syndrome)",
+	disclosure.SCA: "Sex chromosome aneuploidy",
+	disclosure.RAT: "Rare autosomal trisomies",
+	disclosure.CNV: "Copy-number changes (deletions/duplications)",
+}
+
+// NewModel builds the report content of view (a disclosure.Apply result)
+// under profile p. reportDate is printed when not empty.
+func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*Model, error) {
+	if err := disclosure.Verify(view); err != nil {
+		return nil, fmt.Errorf("report for sample %s: %w", view.Sample, err)
+	}
+	m := &Model{
+		Lab:        p.Lab,
+		Profile:    p.Name,
+		Sample:     view.Sample,
+		ReportDate: reportDate,
+		Title:      "Non-invasive prenatal screening (cell-free DNA)",
+		QCStatus:   string(view.QC.Status),
+		QCReasons:  view.QC.Reasons,
+	}
+	m.Method = methodText(view)
+	ff := view.FetalFraction
+	m.FetalFraction = fmt.Sprintf("%s (95%% interval %s – %s)", pct1(ff.Value), pct1(ff.Low), pct1(ff.High))
+	var used []string
+	for _, e := range ff.Methods {
+		if e.Used {
+			used = append(used, methodName(e.Method))
+		}
+	}
+	m.FFMethods = "combined estimate from: " + strings.Join(used, ", ")
+	if len(used) == 0 {
+		m.FFMethods = "no method contributed an estimate"
+	}
+	m.SexStatement = sexStatement(view, p)
+	for _, c := range p.Conditions {
+		l := conditionLine(view, c)
+		l.Name = conditionNames[c]
+		if perf, ok := p.PerformanceFor(c); ok {
+			l.Performance = performanceText(perf)
+		}
+		m.Lines = append(m.Lines, l)
+	}
+	m.Overall, m.OverallText = overall(view, m.Lines)
+	for _, q := range view.QC.Metrics {
+		m.QC = append(m.QC, qcRow(q))
+	}
+	m.PerfNote = "Detection rate (DR), specificity, positive and negative predictive values (PPV, NPV) are this laboratory's figures for each condition; values marked * are derived by Bayes' rule from DR, specificity and the population prevalence, and are not the individual risk of this pregnancy, which also depends on maternal age and gestation."
+	m.Recommendation = "This is a screening test, not a diagnosis. A high-risk result must be confirmed by diagnostic testing (chorionic villus sampling or amniocentesis with karyotype or chromosomal microarray) before any irreversible decision; genetic counselling is recommended. A low-risk result does not exclude the screened conditions, and conditions not listed were not screened."
+	m.Limitations = limitations(view, p)
+	return m, nil
+}
+
+func methodText(v *result.Result) []string {
+	ref := v.Reference
+	out := []string{
+		"Low-coverage whole-genome sequencing of cell-free DNA from maternal plasma.",
+		fmt.Sprintf("Reads counted in %s bins of %s, corrected for GC content and mappability, normalised against a reference of %d euploid pregnancies (reference %s).", binSize(ref.BinSize), ref.Build, ref.Samples, shortID(ref.ID)),
+		"Chromosome dosage z-scores with likelihood ratios of trisomy versus euploidy given the fetal fraction; genome-wide segmentation for copy-number changes.",
+		fmt.Sprintf("Software: %s %s.", v.Tool.Name, v.Tool.Version),
+	}
+	return out
+}
+
+func binSize(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%d Mb", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%d kb", n/1000)
+	}
+	return fmt.Sprintf("%d bp", n)
+}
+
+func shortID(id string) string {
+	if len(id) > 19 {
+		return id[:19] + "…"
+	}
+	return id
+}
+
+// methodName is the printed name of a fetal-fraction method.
+func methodName(m string) string {
+	switch m {
+	case "bin_profile":
+		return "genome-wide coverage profile"
+	case "fragment_size":
+		return "fragment sizes"
+	case "chrY":
+		return "Y-chromosome dosage"
+	case "chrX":
+		return "X-chromosome dosage"
+	}
+	return strings.ReplaceAll(m, "_", " ")
+}
+
+// sexStatement is the same text for every sex-blind view.
+func sexStatement(v *result.Result, p *disclosure.Profile) string {
+	d := v.Disclosure
+	if d.SexBlind || v.FetalSex == "" {
+		return "Not reported, in accordance with the laboratory's disclosure policy."
+	}
+	how := "on request"
+	if p.FetalSex == disclosure.FetalSexMedicalIndication {
+		how = "for a medical indication"
+	}
+	return fmt.Sprintf("%s (reported %s; this disclosure is recorded in the laboratory's audit log).", strings.ToUpper(v.FetalSex[:1])+v.FetalSex[1:], how)
+}
+
+func overall(v *result.Result, lines []Line) (string, string) {
+	if v.QC.Status == result.QCFail {
+		return OverallFailure, "Test failed quality control: no result. A new blood sample is recommended."
+	}
+	high, nocall := false, false
+	for _, l := range lines {
+		high = high || l.Class == "high"
+		nocall = nocall || l.Class == "nocall"
+	}
+	switch {
+	case high:
+		return OverallPositive, "Screen positive: see the high-risk result below; diagnostic confirmation is recommended."
+	case nocall:
+		return OverallInconclusive, "Inconclusive: no result for at least one screened condition (see reasons below)."
+	}
+	return OverallNegative, "Screen negative for all screened conditions."
+}
+
+func performanceText(p disclosure.Performance) string {
+	mark := func(d bool) string {
+		if d {
+			return "*"
+		}
+		return ""
+	}
+	return fmt.Sprintf("DR %s, specificity %s, PPV %s%s, NPV %s%s", pct2(p.DetectionRate), pct2(p.Specificity), pct2(p.PPV), mark(p.PPVDerived), pct2(p.NPV), mark(p.NPVDerived))
+}
+
+func qcRow(m result.Metric) QCRow {
+	name, format := qcNames[m.Name], qcFormat[m.Name]
+	if name == "" {
+		name = strings.ReplaceAll(m.Name, "_", " ")
+	}
+	if format == nil {
+		format = func(x float64) string { return fmt.Sprintf("%.4g", x) }
+	}
+	var lim []string
+	if m.Warn != nil {
+		lim = append(lim, "warn "+format(*m.Warn))
+	}
+	if m.Fail != nil {
+		lim = append(lim, "fail "+format(*m.Fail))
+	}
+	return QCRow{Name: name, Value: format(m.Value), Limits: strings.Join(lim, ", "), Status: string(m.Status)}
+}
+
+var qcNames = map[string]string{
+	"reads": "Reads", "duplicate_rate": "Duplicate rate", "mapd": "Bin noise (MAPD)",
+	"gc_bias": "GC bias", "fetal_fraction": "Fetal fraction",
+}
+
+var qcFormat = map[string]func(float64) string{
+	"reads":          func(x float64) string { return thousands(int64(x)) },
+	"duplicate_rate": pct1,
+	"fetal_fraction": pct1,
+}
+
+func pct1(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+// pct2 prints a fraction as a percentage with the precision a predictive
+// value needs: two decimals, and "> 99.99%" rather than a rounded 100%.
+func pct2(x float64) string {
+	if x > 0.9999 && x < 1 {
+		return "> 99.99%"
+	}
+	return fmt.Sprintf("%.2f%%", 100*x)
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

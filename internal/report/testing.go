@@ -1,0 +1,62 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/nipt/nipt/internal/result"
+)
+
+// WriteAnalysisDir writes results the way nipt analyze lays out its output
+// (DIR/summary.tsv, DIR/SAMPLE/result.json, DIR/SAMPLE/bins.tsv), for tests
+// and in-process demos. The summary holds only the sample column.
+func WriteAnalysisDir(dir string, results ...*result.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var sum strings.Builder
+	sum.WriteString("sample\n")
+	for _, r := range results {
+		sd := filepath.Join(dir, r.Sample)
+		if err := os.MkdirAll(sd, 0o755); err != nil {
+			return err
+		}
+		js, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return fmt.Errorf("sample %s: %w", r.Sample, err)
+		}
+		if err := os.WriteFile(filepath.Join(sd, "result.json"), js, 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(sd, "bins.tsv"), []byte(binsTSV(r.Bins)), 0o644); err != nil {
+			return err
+		}
+		sum.WriteString(r.Sample + "\n")
+	}
+	return os.WriteFile(filepath.Join(dir, "summary.tsv"), []byte(sum.String()), 0o644)
+}
+
+// binsTSV renders bins in the bins.tsv layout.
+func binsTSV(bins []result.Bin) string {
+	var b strings.Builder
+	b.WriteString("chrom\tstart\tend\tratio\tz\tmasked\n")
+	f := func(x float64) string {
+		if math.IsNaN(x) {
+			return "NA"
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	for _, x := range bins {
+		m := "0"
+		if x.Masked {
+			m = "1"
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%d\t%s\t%s\t%s\n", x.Chrom, x.Start, x.End, f(x.Ratio), f(x.Z), m)
+	}
+	return b.String()
+}
