@@ -26,6 +26,8 @@ func main() {
 		newCountCommand(),
 		newCountsCommand(),
 		newReportCommand(),
+		newReferenceCommand(),
+		newAnalyzeCommand(),
 	)
 	err := root.ExecuteContext(ctx)
 	stop()

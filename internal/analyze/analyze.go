@@ -82,10 +82,22 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		}
 	}
 	// Per-bin SDs at this sample's depth and noise.
+	// Per-bin SDs at this sample's depth and noise; κ(n) (measured on the
+	// reference out of fold) adds the component-estimation error and
+	// correlated noise for segments of n bins.
+	// chrX residuals come from a regression on the female-fetus references
+	// only, with a larger leverage than the autosomal PCA whose κ is
+	// measured; scale them by the ratio of the average leverages.
+	autoLev := float64(1+ref.Components) / float64(max(r.Reference.Samples, 1))
+	xInfl := math.Sqrt((1 + s.XLeverage) / (1 + autoLev))
 	sd := make([]float64, l.NumBins())
 	for j := range sd {
 		sd[j] = ref.Sigma[j] * math.Sqrt(g)
+		if j >= l.Offset[genome.ChrX] {
+			sd[j] *= math.Max(xInfl, 1)
+		}
 	}
+	k1 := ref.Kappa(1)
 	// Sex-agnostic fetal fraction.
 	auto := autosomalFF(ref, s)
 	av, ase, _ := combine(ref, auto)
@@ -94,11 +106,9 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// Segments and maternal CNVs (classified with the sex-agnostic FF
 	// first; the combined FF is not known before the sex chromosomes).
 	pre := ref.ChromStats(s, nil)
-	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd}
+	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd, Centre: []int{genome.ChrX}, Kappa: ref.Kappa,
+		ScaleBins: max(1, cfg.CNVMinSize/ref.BinSize)}
 	for c := 0; c <= genome.ChrX; c++ {
-		if nl, ok := ref.Chroms[c].Nulls[refset.MethodPCA]; ok {
-			segIn.Tau2[c] = math.Max(nl.SD*nl.SD-nl.Poisson*nl.Poisson, 0)
-		}
 		if c < genome.ChrX || len(ref.XBins) > 0 {
 			segIn.Chroms = append(segIn.Chroms, c)
 		}
@@ -107,7 +117,6 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	if err != nil {
 		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
 	}
-	totalBins := len(ref.Auto)
 
 	// Sex chromosomes with the sex-agnostic prior.
 	sexIn := call.SexInput{HasX: false, HasY: len(ref.YBins) > 0}
@@ -151,7 +160,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	for _, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
 		cls = append(cls, classified{sg, o})
-		if !sg.Whole && o.PMaternal >= 0.5 && math.Abs(sg.Z) >= cfg.SegmentZ(sg.Bins, totalBins) {
+		if !sg.Whole && o.PMaternal >= 0.5 && math.Abs(sg.Z) >= cfg.ZThreshold {
 			for j := sg.First; j < sg.End; j++ {
 				exclude[j] = true
 			}
@@ -201,7 +210,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
-			MaternalCNV: st.Excluded > 0, NoCallReason: t.NoCallReason,
+			MaternalCNV: st.Excluded > 0, NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), Method: st.Primary,
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic = result.NoCall, "sample failed QC", false
@@ -226,7 +235,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Bins: sg.Bins,
 			Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 4),
 		})
-		if qcFail || sg.Whole || sg.Stop-sg.Start < cfg.CNVMinSize || math.Abs(sg.Z) < cfg.SegmentZ(sg.Bins, totalBins) {
+		if qcFail || sg.Whole || sg.Stop-sg.Start < cfg.CNVMinSize || math.Abs(sg.Z) < cfg.ZThreshold {
 			continue
 		}
 		typ := "gain"
@@ -249,7 +258,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		c, st, en := l.Locate(j)
 		b := result.Bin{Chrom: genome.ChromName(c), Start: st, End: en, Ratio: math.NaN(), Masked: true}
 		if x := s.X[j]; !math.IsNaN(x) {
-			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(x/sd[j], 4), false
+			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(x/(sd[j]*k1), 4), false
 		}
 		r.Bins[j] = b
 	}

@@ -21,6 +21,10 @@ type faiEntry struct {
 	lineBases, lineBytes int
 }
 
+// maxFAIValue bounds every number of an index (256 TiB, far beyond any
+// genome) so that offset arithmetic cannot overflow.
+const maxFAIValue = 1 << 48
+
 // readFAI parses a .fai index.
 func readFAI(r io.Reader) ([]faiEntry, error) {
 	var out []faiEntry
@@ -37,8 +41,8 @@ func readFAI(r io.Reader) ([]faiEntry, error) {
 		var n [4]int64
 		for k := range n {
 			v, err := strconv.ParseInt(f[k+1], 10, 64)
-			if err != nil || v < 0 {
-				return nil, fmt.Errorf("line %d: column %d is %q, want a non-negative integer", line, k+2, f[k+1])
+			if err != nil || v < 0 || v >= maxFAIValue {
+				return nil, fmt.Errorf("line %d: column %d is %q, want a non-negative integer below 2^48", line, k+2, f[k+1])
 			}
 			n[k] = v
 		}

@@ -1,6 +1,7 @@
 package annotation
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -171,6 +172,7 @@ func TestFASTAErrors(t *testing.T) {
 		{"number", "chr1\tx\t5\t60\t61\n", "integer"},
 		{"line bytes", "chr1\t100\t5\t60\t60\n", "end-of-line"},
 		{"empty", "", "empty"},
+		{"huge offset", "chr1\t100\t4611686018427387904\t60\t61\n", "2^48"},
 	} {
 		if _, err := readFAI(strings.NewReader(tc.fai)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("fai %s: %v", tc.name, err)
@@ -186,4 +188,23 @@ func BenchmarkCountBases(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		countBases(seq)
 	}
+}
+
+func FuzzReadFAI(f *testing.F) {
+	f.Add([]byte("chr1\t248956422\t6\t60\t61\nchrM\t16569\t253105708\t70\t72\n"))
+	f.Add([]byte("chr1\t0\t5\t0\t0\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fai, err := readFAI(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, e := range fai {
+			if e.length > 0 && (e.lineBases < 1 || e.lineBytes <= e.lineBases) {
+				t.Fatalf("accepted %+v", e)
+			}
+			if e.end() < e.offset {
+				t.Fatalf("end %d before offset %d: overflow", e.end(), e.offset)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package annotation
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -197,4 +198,21 @@ func BenchmarkWriteRead10kb(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzDecode(f *testing.F) {
+	a := mustSynthetic(f, genome.GRCh38, 10_000_000, 1)
+	var buf bytes.Buffer
+	if err := encode(bufio.NewWriter(&buf), a); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("#nipt-annotation\t1\n#{}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if a, err := decode(bufio.NewReader(bytes.NewReader(data))); err == nil {
+			if err := a.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

@@ -54,7 +54,11 @@ func Read(r io.Reader) (*Annotation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v (.bins files are gzip/BGZF-compressed; make one with nipt annotate)", ErrNotAnnotation, err)
 	}
-	br := bufio.NewReaderSize(zr, 1<<18)
+	return decode(bufio.NewReaderSize(zr, 1<<18))
+}
+
+// decode parses the decompressed text of a .bins file.
+func decode(br *bufio.Reader) (*Annotation, error) {
 	h, err := readHeader(br)
 	if err != nil {
 		return nil, err

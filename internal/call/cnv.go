@@ -31,15 +31,30 @@ type SegmentInput struct {
 	Layout *genome.Layout
 	// X is the log2 ratio and SD its SD per global bin (NaN = masked).
 	X, SD []float64
-	// Tau2 is the chromosome-level variance beyond independent bin noise
-	// (reference null variance minus its Poisson part), per chromosome.
-	Tau2 [genome.NumChroms]float64
+	// Kappa returns the factor by which the noise of the mean of n bins
+	// exceeds what the per-bin SDs predict for independent bins (see
+	// refset.Reference.Kappa); nil means 1.
+	Kappa func(n int) float64
 	// Chroms lists the chromosomes to segment.
 	Chroms []int
+	// ScaleBins is the segment length at which CBS's noise level is set:
+	// the unit-weight SD passed to CBS is Kappa(ScaleBins), so that split
+	// tests see the noise of CNV-sized segments rather than the
+	// first-difference noise, which misses correlated noise.
+	ScaleBins int
+	// Centre lists chromosomes whose bins are centred on their weighted
+	// median before segmentation, so that only changes relative to the
+	// rest of the chromosome are found (chrX, whose level depends on the
+	// fetal sex-chromosome complement).
+	Centre []int
 }
 
 // Segments runs circular binary segmentation (package segment) on each
 // chromosome with inverse-variance weights and summarises every segment.
+// The split significance is cfg.CNVFalseCalls divided by the number of
+// chromosomes, so that a sample without any change gets a spurious split
+// somewhere in the genome with probability about cfg.CNVFalseCalls (CBS
+// p-values account for the search over all arcs of a chromosome).
 func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 	l := in.Layout
 	var out []Segment
@@ -57,7 +72,30 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 		if usable < 2 {
 			continue
 		}
-		segs, err := segment.CBS(x, segment.Options{Alpha: cfg.CNVAlpha, Weights: w})
+		for _, cc := range in.Centre {
+			if cc != c {
+				continue
+			}
+			var vals, wts []float64
+			for i := range x {
+				if w[i] > 0 {
+					vals = append(vals, x[i])
+					wts = append(wts, w[i])
+				}
+			}
+			med := stats.WeightedMedian(vals, wts)
+			xc := make([]float64, len(x))
+			for i := range x {
+				xc[i] = x[i] - med
+			}
+			x = xc
+		}
+		alpha := cfg.CNVFalseCalls / float64(len(in.Chroms))
+		sdUnit := 1.0
+		if in.Kappa != nil {
+			sdUnit = in.Kappa(max(in.ScaleBins, 1))
+		}
+		segs, err := segment.CBS(x, segment.Options{Alpha: alpha, Weights: w, SD: sdUnit})
 		if err != nil {
 			return nil, fmt.Errorf("segmenting %s: %w", genome.ChromName(c), err)
 		}
@@ -80,7 +118,11 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 				continue
 			}
 			sg.Mean = swx / sw
-			sg.SE = math.Sqrt(1/sw + in.Tau2[c])
+			k := 1.0
+			if in.Kappa != nil {
+				k = in.Kappa(sg.Bins)
+			}
+			sg.SE = k / math.Sqrt(sw)
 			sg.Z = sg.Mean / sg.SE
 			_, sg.Start, _ = l.Locate(sg.First)
 			_, _, sg.Stop = l.Locate(sg.End - 1)
@@ -89,16 +131,6 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 		}
 	}
 	return out, nil
-}
-
-// SegmentZ returns the z a segment of n bins must reach: a Bonferroni
-// bound over the genome's total/n non-overlapping windows of that size so
-// that about cfg.CNVFalseCalls false calls are expected per sample, and
-// never below the trisomy threshold.
-func (cfg Config) SegmentZ(n, total int) float64 {
-	win := math.Max(float64(total)/math.Max(float64(n), 1), 1)
-	z := stats.NormalQuantile(1 - cfg.CNVFalseCalls/(2*win))
-	return math.Max(z, cfg.ZThreshold)
 }
 
 // cnvState is one explanation of a segment's level.

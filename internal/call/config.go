@@ -41,12 +41,10 @@ type Config struct {
 	SCAPosterior float64 `toml:"sca_posterior"`
 	// CNVMinSize: smallest CNV reported, in bases.
 	CNVMinSize int `toml:"cnv_min_size"`
-	// CNVFalseCalls: expected number of false CNV calls per sample the
-	// size-dependent z threshold allows (Bonferroni over the genome's
-	// non-overlapping windows of the segment's size).
+	// CNVFalseCalls: genome-wide probability of a spurious segmentation
+	// split per sample; each chromosome's CBS split test runs at
+	// CNVFalseCalls / (number of chromosomes).
 	CNVFalseCalls float64 `toml:"cnv_false_calls"`
-	// CNVAlpha: significance level of a CBS split.
-	CNVAlpha float64 `toml:"cnv_alpha"`
 	// OriginPosterior: posterior needed to label a CNV fetal or maternal.
 	OriginPosterior float64 `toml:"origin_posterior"`
 }
@@ -66,7 +64,6 @@ func DefaultConfig() Config {
 		SCAPosterior:    0.99,
 		CNVMinSize:      3_000_000,
 		CNVFalseCalls:   0.05,
-		CNVAlpha:        0.01,
 		OriginPosterior: 0.99,
 	}
 }
@@ -116,10 +113,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("origin_posterior must lie in (0.5, 1), got %g", c.OriginPosterior)
 	case c.CNVMinSize < 0:
 		return fmt.Errorf("cnv_min_size must not be negative, got %d", c.CNVMinSize)
-	case !(c.CNVFalseCalls > 0):
-		return fmt.Errorf("cnv_false_calls must be positive, got %g", c.CNVFalseCalls)
-	case !(c.CNVAlpha > 0 && c.CNVAlpha < 1):
-		return fmt.Errorf("cnv_alpha must lie in (0, 1), got %g", c.CNVAlpha)
+	case !(c.CNVFalseCalls > 0 && c.CNVFalseCalls < 1):
+		return fmt.Errorf("cnv_false_calls must lie in (0, 1), got %g", c.CNVFalseCalls)
 	}
 	for _, nt := range []struct {
 		name string

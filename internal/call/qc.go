@@ -63,7 +63,7 @@ func QC(in QCInput, cfg Config) result.QC {
 			if math.IsNaN(v) {
 				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured", name, m.Status))
 			} else {
-				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: %.4g%s %s threshold %.4g%s", name, m.Status, v, unit, cmp, *th, unit))
+				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: %.6g%s %s threshold %.6g%s", name, m.Status, v, unit, cmp, *th, unit))
 			}
 			if m.Status == result.QCFail || q.Status == result.QCPass {
 				q.Status = m.Status

@@ -103,8 +103,9 @@ func TestFormatsAgree(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}
-		if c.Header.Input.Format != format || c.Header.Input.Name != "-" {
-			t.Errorf("%s: input %+v", format, c.Header.Input)
+		sum := sha256.Sum256(data)
+		if in := c.Header.Input; in.Format != format || in.Name != "-" || in.SHA256 != hex.EncodeToString(sum[:]) || in.Bytes != int64(len(data)) {
+			t.Errorf("%s: input %+v", format, in)
 		}
 		for i := range c.Reads {
 			if c.Reads[i] != ref.Reads[i] || c.Short[i] != ref.Short[i] {

@@ -356,3 +356,15 @@ func TestApplyWritesAuditFile(t *testing.T) {
 		t.Errorf("audit file %q (%v): must name the sample and not the sex", data, err)
 	}
 }
+
+// BenchmarkApply redacts a sample at 100 kb bins (~31,000 bins, the default
+// analysis bin size).
+func BenchmarkApply(b *testing.B) {
+	r := Fixture(FixtureSpec{Sample: "S1", Sex: "male", Seed: 1, BinSize: 100_000})
+	p := DefaultProfile()
+	for b.Loop() {
+		if _, err := Apply(r, p, Request{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -53,9 +53,11 @@ func (o *Options) fill() error {
 	if o.CI == "" {
 		o.CI = ClopperPearson
 	}
-	if _, err := ParseCIMethod(string(o.CI)); err != nil {
+	ci, err := ParseCIMethod(string(o.CI))
+	if err != nil {
 		return err
 	}
+	o.CI = ci
 	if o.Confidence == 0 {
 		o.Confidence = 0.95
 	}

@@ -9,7 +9,9 @@ import (
 
 // The parsers must return an error, never panic, on any input; and what
 // they accept must evaluate without panicking. The seed corpus (the test
-// data and a few edge cases) runs as a normal test.
+// data, a few edge cases and the past failures kept in testdata/fuzz, such
+// as a sample ID "#" that the summary then read as a comment) runs as a
+// normal test.
 func FuzzParseTruth(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("testdata", "truth.tsv")); err == nil {
 		f.Add(string(b))

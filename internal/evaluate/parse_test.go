@@ -30,6 +30,7 @@ func TestParseTruthMalformed(t *testing.T) {
 		{"bad cnv", truthHeader + "A\ttest\tfemale\t0.1\t\t1\t\tchr5:1-2:loss\t0\tb\n", []string{"line 2 column cnvs", "origin missing"}},
 		{"bad twins", truthHeader + "A\ttest\tfemale\t0.1\t\t1\t\t\t2\tb\n", []string{"column twins"}},
 		{"duplicate sample", truthHeader + "A\ttest\tfemale\t0.1\t\t1\t\t\t0\tb\nA\ttest\tmale\t0.1\t\t1\t\t\t0\tb\n", []string{"line 3 column sample", "line 2"}},
+		{"comment-like sample", truthHeader + " #1\ttest\tfemale\t0.1\t\t1\t\t\t0\tb\n", []string{"column sample", "starts with '#'"}},
 		{"empty sample", truthHeader + "\ttest\tfemale\t0.1\t\t1\t\t\t0\tb\n", []string{"column sample", "empty"}},
 		{"duplicate column", "sample\tff\tff\n", []string{"appears twice"}},
 	}

@@ -192,17 +192,17 @@ func (r *Report) z21Plot() (*plot.Plot, error) {
 	if len(eu)+len(t21)+len(mos) == 0 {
 		return nil, nil
 	}
-	zlo, zhi := 0.0, 3.0
+	zlo, zhi, xhi := 0.0, 3.0, 1.0
 	for _, g := range []plotter.XYs{eu, t21, mos} {
 		for _, xy := range g {
-			zlo, zhi = math.Min(zlo, xy.Y), math.Max(zhi, xy.Y)
+			zlo, zhi, xhi = math.Min(zlo, xy.Y), math.Max(zhi, xy.Y), math.Max(xhi, xy.X)
 		}
 	}
 	p := plot.New()
 	p.Title.Text = "chr21 z-score vs estimated fetal fraction"
 	p.X.Label.Text = "estimated FF (%)"
 	p.Y.Label.Text = "z21"
-	p.X.Min = 0
+	p.X.Min, p.X.Max = 0, xhi*1.05
 	// Head room above the data for the legend (a third of the range).
 	p.Y.Min, p.Y.Max = zlo-0.05*(zhi-zlo), zhi+0.35*(zhi-zlo)
 	ref := plotter.NewFunction(func(float64) float64 { return 3 })

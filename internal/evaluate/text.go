@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +12,18 @@ import (
 // WriteText writes the report as plain-text tables (what nipt evaluate
 // prints to stdout).
 func (r *Report) WriteText(w io.Writer) error {
-	ew := &errWriter{w: w}
+	var buf bytes.Buffer
+	r.writeText(&errWriter{w: &buf})
+	// Aligned columns leave trailing blanks; drop them.
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
+}
+
+func (r *Report) writeText(ew *errWriter) {
 	p := ew.printf
 	s := r.Samples
 	p("nipt evaluate: %d test samples (%d failed QC", s.TestInTruth, s.QCFail)
@@ -78,7 +90,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, w := range r.Warnings {
 		p("\nwarning: %s\n", w)
 	}
-	return ew.err
 }
 
 func (r *Report) writeAtMinFF(ew *errWriter) {

@@ -162,6 +162,9 @@ func parseSampleID(r row) (string, error) {
 	if id == "" {
 		return "", r.errf("sample", "empty sample ID")
 	}
+	if strings.HasPrefix(id, "#") {
+		return "", r.errf("sample", "sample ID %q starts with '#', which marks comment lines in these tables", clip(id))
+	}
 	return id, nil
 }
 

@@ -159,6 +159,8 @@ func Fit(x, y []float64, opt Options) (*Curve, error) {
 	if d.distinct < opt.Degree+1 {
 		return nil, fmt.Errorf("%w: x takes %d distinct value(s), a degree-%d fit needs %d", ErrTooFewPoints, d.distinct, opt.Degree, opt.Degree+1)
 	}
+	// q = ⌊span·n⌋ (Cleveland 1979); 1e-9 keeps a product that should be an
+	// integer (0.25·400) from rounding down to the integer below.
 	q := int(math.Floor(math.Min(opt.Span, 1)*float64(n) + 1e-9))
 	q = min(max(q, opt.Degree+2), n)
 	f := &fitter{d: d, q: q, degree: opt.Degree, widen: math.Max(opt.Span, 1), ones: make([]float64, n)}

@@ -8,7 +8,7 @@
 // a few Lloyd iterations, with several restarts keeping the highest
 // likelihood. The number of components can be chosen by the Bayesian
 // information criterion (Schwarz 1978, Ann. Stat. 6:461; Fraley & Raftery
-// 2002, JASA 97:611), see FitBIC1D.
+// 2002, JASA 97:611), see FitBIC1D and FitBICND.
 //
 // Degenerate data never make the fit fail or panic:
 //   - Regularization. The normal-mixture likelihood is unbounded when a

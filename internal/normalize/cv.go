@@ -129,12 +129,13 @@ func HeldOut(folds []Fold, F [][]float64, kmax int) [][][]float64 {
 }
 
 // ChooseK picks the number of components from held-out functional values
-// (HeldOut output): for each k, the mean over functionals of the log of the
-// held-out mean square; the smallest k whose criterion is within one
-// standard error of the minimum (one-standard-error rule, ESL §7.10), the
-// standard error taken over functionals of the paired differences to the
-// minimum. It returns k and the criterion curve.
-func ChooseK(held [][][]float64, kmax int) (int, []float64) {
+// (HeldOut output): for each k, the weighted mean over functionals of the
+// log of the held-out mean square (weights w, nil = equal); the smallest k
+// whose criterion is within one standard error of the minimum
+// (one-standard-error rule, ESL §7.10), the standard error taken over
+// functionals of the paired differences to the minimum. It returns k and
+// the criterion curve.
+func ChooseK(held [][][]float64, kmax int, w []float64) (int, []float64) {
 	var nq int
 	for _, h := range held {
 		if h != nil {
@@ -144,6 +145,19 @@ func ChooseK(held [][][]float64, kmax int) (int, []float64) {
 	}
 	if nq == 0 {
 		return 0, nil
+	}
+	if w == nil {
+		w = make([]float64, nq)
+		for q := range w {
+			w[q] = 1
+		}
+	}
+	var wsum, w2 float64
+	for _, v := range w {
+		wsum += v
+	}
+	for _, v := range w {
+		w2 += (v / wsum) * (v / wsum)
 	}
 	lv := make([][]float64, kmax+1) // [k][q] log mean square
 	for k := 0; k <= kmax; k++ {
@@ -165,26 +179,25 @@ func ChooseK(held [][][]float64, kmax int) (int, []float64) {
 	best := 0
 	for k := range crit {
 		var s float64
-		for _, v := range lv[k] {
-			s += v
+		for q, v := range lv[k] {
+			s += w[q] * v
 		}
-		crit[k] = s / float64(nq)
+		crit[k] = s / wsum
 		if crit[k] < crit[best] {
 			best = k
 		}
 	}
 	for k := 0; k < best; k++ {
-		var s, ss float64
+		var mean, ss float64
 		for q := 0; q < nq; q++ {
-			d := lv[k][q] - lv[best][q]
-			s += d
-			ss += d * d
+			mean += w[q] / wsum * (lv[k][q] - lv[best][q])
 		}
-		mean := s / float64(nq)
-		se := 0.0
-		if nq > 1 {
-			se = math.Sqrt(math.Max(ss/float64(nq)-mean*mean, 0) / float64(nq-1))
+		for q := 0; q < nq; q++ {
+			d := lv[k][q] - lv[best][q] - mean
+			ss += w[q] / wsum * d * d
 		}
+		// SE of a weighted mean: √(Σw_q² · var) with the weighted variance.
+		se := math.Sqrt(ss * w2 / math.Max(1-w2, 1e-12))
 		if mean <= se {
 			return k, crit
 		}

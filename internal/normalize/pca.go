@@ -208,3 +208,21 @@ func (m *PCA) Residual(x []float64) (res, scores []float64) {
 	}
 	return yc, scores
 }
+
+// Leverage returns the prediction leverage of a sample with the given
+// component scores: 1/n + Σ_k s_k²/λ_k, where n is the number of reference
+// samples and λ_k the component variances. A sample's residual variance is
+// the reference's per-bin variance times (1 + leverage): the components
+// and the mean are estimated from n samples, and their estimation error
+// projects onto the sample in proportion to its scores (the prediction
+// variance of least squares, Seber & Lee 2003, §5.2).
+func (m *PCA) Leverage(scores []float64) float64 {
+	n := float64(len(m.Eigenvalues) + 1)
+	h := 1 / n
+	for k, s := range scores {
+		if k < len(m.Eigenvalues) && m.Eigenvalues[k] > 0 {
+			h += s * s / m.Eigenvalues[k]
+		}
+	}
+	return h
+}

@@ -156,7 +156,7 @@ func TestChooseK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, crit := ChooseK(HeldOut(folds, F, 10), 10)
+	k, crit := ChooseK(HeldOut(folds, F, 10), 10, nil)
 	if k != 3 {
 		t.Errorf("chose k = %d, want 3 (criterion %v)", k, crit)
 	}

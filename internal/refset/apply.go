@@ -22,6 +22,10 @@ type Sample struct {
 	// Missing counts modelled bins for which the sample had no value (set
 	// to the reference expectation).
 	Missing int
+	// Leverage is the sample's leverage in the PCA (normalize.PCA.Leverage)
+	// and XLeverage the average leverage of the chrX regression; residual
+	// variances grow by the factor 1 + leverage.
+	Leverage, XLeverage float64
 	// YDosage is the summed relative coverage of the male-specific chrY bins
 	// and YVar its Poisson variance. Sensitive.
 	YDosage, YVar float64
@@ -53,6 +57,8 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage) 
 		s.Raw[a] = logRatio(v, r.Median[j])
 	}
 	s.Res, s.Scores = r.PCA.Residual(s.Raw)
+	s.Leverage = r.PCA.Leverage(s.Scores)
+	s.XLeverage = float64(1+r.XComponents) / float64(max(r.Chroms[genome.ChrX].Nulls[MethodPCA].N, 1))
 	for a, j := range r.Auto {
 		s.X[j] = s.Res[a]
 		s.Z[j] = s.Res[a] / r.Sigma[j]

@@ -171,24 +171,63 @@ func (f *fitState) matrix() {
 	f.gram = normalize.NewGram(f.y)
 }
 
+// cnvScale is the length of the blocks whose held-out noise, next to that
+// of whole chromosomes, chooses the number of components: 5 Mb, the scale
+// of the copy-number changes genome-wide NIPT reports (and the lower end of
+// the brief's CNV targets).
+const cnvScale = 5_000_000
+
 // poissonFunctionals returns, per sample, the Poisson-weighted mean log
-// ratio of each autosome: the functionals that choose the number of
-// components.
-func (f *fitState) poissonFunctionals() [][]float64 {
+// ratio of each autosome and of consecutive blocks of about cnvScale: the
+// functionals that choose the number of components, with weights giving
+// the two groups equal say (trisomy calls depend on the first, CNV calls on
+// the second).
+func (f *fitState) poissonFunctionals() ([][]float64, []float64) {
 	w := make([]float64, len(f.auto))
 	var tot [genome.ChrX]float64
 	for a := range f.auto {
 		w[a] = f.omega[a] * f.omega[a]
 		tot[f.chrom[a]] += w[a]
 	}
-	F := make([][]float64, len(f.x))
-	for r, row := range f.x {
-		F[r] = make([]float64, genome.ChrX)
-		for a, v := range row {
-			F[r][f.chrom[a]] += w[a] * v / tot[f.chrom[a]]
+	bl := max(1, int(math.Round(float64(cnvScale)/float64(f.st.Layout.BinSize))))
+	// Block index of each column: consecutive runs of bl usable columns
+	// within a chromosome (a short remainder joins no block).
+	block := make([]int, len(f.auto))
+	var btot []float64
+	nb, run := 0, 0
+	for a := range f.auto {
+		if a > 0 && f.chrom[a] != f.chrom[a-1] {
+			run = 0
+		}
+		if run == 0 {
+			btot = append(btot, 0)
+			nb = len(btot) - 1
+		}
+		block[a] = nb
+		btot[nb] += w[a]
+		run++
+		if run == bl {
+			run = 0
 		}
 	}
-	return F
+	nq := genome.ChrX + len(btot)
+	F := make([][]float64, len(f.x))
+	for r, row := range f.x {
+		F[r] = make([]float64, nq)
+		for a, v := range row {
+			F[r][f.chrom[a]] += w[a] * v / tot[f.chrom[a]]
+			F[r][genome.ChrX+block[a]] += w[a] * v / btot[block[a]]
+		}
+	}
+	qw := make([]float64, nq)
+	for q := range qw {
+		if q < genome.ChrX {
+			qw[q] = 0.5 / float64(genome.ChrX)
+		} else {
+			qw[q] = 0.5 / float64(len(btot))
+		}
+	}
+	return F, qw
 }
 
 // nfolds is the number of cross-validation folds for n samples.
@@ -211,8 +250,9 @@ func (f *fitState) components() error {
 		return err
 	}
 	km := f.kmax()
-	held := normalize.HeldOut(f.folds, f.poissonFunctionals(), km)
-	f.k, f.crit = normalize.ChooseK(held, km)
+	F, qw := f.poissonFunctionals()
+	held := normalize.HeldOut(f.folds, F, km)
+	f.k, f.crit = normalize.ChooseK(held, km, qw)
 	f.pca, err = normalize.FitPCA(f.y, f.gram, f.omega, f.k)
 	if err != nil {
 		return err

@@ -183,7 +183,10 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		}
 	}
 	depth, noise := f.depthNoise()
+	ksz, kv := f.kappa(f.oofResiduals())
 	ref.Meta = Meta{
+		KappaSizes:    ksz,
+		KappaValues:   kv,
 		Depth:         depth,
 		Noise:         noise,
 		Format:        FormatName,

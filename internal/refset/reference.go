@@ -137,6 +137,10 @@ type Meta struct {
 	// which the null SDs hold. Analysis rescales the Poisson part of every
 	// SD to a test sample's own depth and noise.
 	Depth float64 `json:"depth"`
+	// KappaSizes and KappaValues: noise inflation of segments of n usable
+	// bins (Reference.Kappa).
+	KappaSizes  []int     `json:"kappa_sizes"`
+	KappaValues []float64 `json:"kappa"`
 	Noise float64 `json:"noise"`
 	Warnings      []string   `json:"warnings"`
 	Samples       []SampleProfile `json:"samples"`

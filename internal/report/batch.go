@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"strings"
 
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
@@ -20,6 +21,7 @@ type batchSection struct {
 	ID               string
 	Rows             [][]string
 	Pass, Warn, Fail int
+	Issues           []string // "SAMPLE (warn|fail): reasons"
 }
 
 // SortBatches orders batches by run id (their directory name), the only
@@ -51,6 +53,9 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				s.Warn++
 			default:
 				s.Fail++
+			}
+			if v.QC.Status != result.QCPass {
+				s.Issues = append(s.Issues, fmt.Sprintf("%s (%s): %s", v.Sample, v.QC.Status, strings.Join(v.QC.Reasons, "; ")))
 			}
 			st.Reads = append(st.Reads, readsOf(v))
 			st.FF = append(st.FF, v.FetalFraction.Value)

@@ -83,6 +83,9 @@ func TestGenerate(t *testing.T) {
 	if i, j := bytes.Index(batch, []byte("Batch run1")), bytes.Index(batch, []byte("Batch run2")); i < 0 || j < i {
 		t.Error("batches not in run-id order")
 	}
+	if !bytes.Contains(batch, []byte("run1-S1 (fail): fetal fraction 2.0% below")) {
+		t.Error("batch report lacks the QC failure of run1-S1")
+	}
 	if !bytes.Contains(batch, []byte("reads and fetal fraction by batch")) {
 		t.Error("no trend plot for several batches")
 	}

@@ -82,10 +82,10 @@ func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
 
 // binPoints returns the unmasked bins of chromosomes in keep as points
 // (x = position from xOf, y = value from yOf, clamped) with their colours.
-func binPoints(v *result.Result, keep func(string) bool, xOf func(result.Bin) float64, yOf func(result.Bin) float64, lo, hi float64, colour func(string) color.Color) (plotter.XYs, []color.Color) {
+func binPoints(bins []result.Bin, keep func(string) bool, xOf func(result.Bin) float64, yOf func(result.Bin) float64, lo, hi float64, colour func(string) color.Color) (plotter.XYs, []color.Color) {
 	var xy plotter.XYs
 	var cols []color.Color
-	for _, b := range v.Bins {
+	for _, b := range bins {
 		if b.Masked || !keep(b.Chrom) || math.IsNaN(yOf(b)) || math.IsInf(yOf(b), 0) {
 			continue
 		}
@@ -168,4 +168,56 @@ func chromTicks(l chromLayout) plot.ConstantTicks {
 		t = append(t, plot.Tick{Value: l.offset[n] + l.length[n]/2, Label: label})
 	}
 	return t
+}
+
+// maxDisplayPoints bounds the points of a genome-wide plot: about the number
+// of 1 Mb bins in the genome, two points per pixel column of a 1400-pixel
+// plot. More points only overlap and cost drawing time (31,000 bins at the
+// 100 kb analysis bin size take ~5× longer to draw than 3,100).
+const maxDisplayPoints = 3200
+
+// displayBins merges runs of k consecutive bins of a chromosome, k chosen so
+// that at most max points remain: the merged ratio is the mean of the
+// unmasked ratios, the merged z-score the Stouffer sum Σz/√n (the z of the
+// mean under independence); a merged bin with no unmasked bin is masked.
+// With k = 1 the bins are returned as they are.
+func displayBins(bins []result.Bin, max int) []result.Bin {
+	n := 0
+	for _, b := range bins {
+		if !b.Masked {
+			n++
+		}
+	}
+	k := (n + max - 1) / max
+	if k <= 1 {
+		return bins
+	}
+	var out []result.Bin
+	for i := 0; i < len(bins); {
+		j := i
+		m := result.Bin{Chrom: bins[i].Chrom, Start: bins[i].Start, Masked: true}
+		sumR, sumZ, used := 0.0, 0.0, 0
+		for ; j < len(bins) && j < i+k && bins[j].Chrom == bins[i].Chrom; j++ {
+			b := bins[j]
+			m.End = b.End
+			if b.Masked || math.IsNaN(b.Ratio) || math.IsInf(b.Ratio, 0) {
+				continue
+			}
+			sumR += b.Ratio
+			if !math.IsNaN(b.Z) && !math.IsInf(b.Z, 0) {
+				sumZ += b.Z
+			}
+			used++
+		}
+		if used > 0 {
+			m.Masked = false
+			m.Ratio = sumR / float64(used)
+			m.Z = sumZ / math.Sqrt(float64(used))
+		} else {
+			m.Ratio = math.NaN()
+		}
+		out = append(out, m)
+		i = j
+	}
+	return out
 }

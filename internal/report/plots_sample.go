@@ -31,6 +31,7 @@ func GenomePlot(v *result.Result) ([]byte, error) {
 		return nil, fmt.Errorf("sample %s has no bins to plot", v.Sample)
 	}
 	colour := alternating(l)
+	bins := displayBins(v.Bins, maxDisplayPoints)
 	x := func(b result.Bin) float64 { return l.offset[b.Chrom] + float64(b.Start+b.End)/2 }
 	all := func(string) bool { return true }
 	xmax := l.offset[l.names[len(l.names)-1]] + l.length[l.names[len(l.names)-1]]
@@ -39,7 +40,7 @@ func GenomePlot(v *result.Result) ([]byte, error) {
 	ratio.Title.Text = "Genome-wide normalised coverage: ratio per bin, segments in red"
 	ratio.Y.Label.Text = "ratio"
 	ratio.Y.Min, ratio.Y.Max = ratioMin, ratioMax
-	xy, cols := binPoints(v, all, x, func(b result.Bin) float64 { return b.Ratio }, ratioMin, ratioMax, colour)
+	xy, cols := binPoints(bins, all, x, func(b result.Bin) float64 { return b.Ratio }, ratioMin, ratioMax, colour)
 	if err := addPoints(ratio, xy, cols, 0.7); err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func GenomePlot(v *result.Result) ([]byte, error) {
 	z := plot.New()
 	z.Y.Label.Text = "z-score per bin"
 	z.Y.Min, z.Y.Max = zMin, zMax
-	xy, cols = binPoints(v, all, x, func(b result.Bin) float64 { return b.Z }, zMin, zMax, colour)
+	xy, cols = binPoints(bins, all, x, func(b result.Bin) float64 { return b.Z }, zMin, zMax, colour)
 	if err := addPoints(z, xy, cols, 0.7); err != nil {
 		return nil, err
 	}
@@ -118,6 +119,7 @@ func ChromosomePanels(v *result.Result) ([]byte, error) {
 		return nil, fmt.Errorf("sample %s has no bins to plot", v.Sample)
 	}
 	const cols = 6
+	bins := displayBins(v.Bins, maxDisplayPoints)
 	rows := (len(l.names) + cols - 1) / cols
 	grid := make([][]*plot.Plot, rows)
 	for i := range grid {
@@ -137,7 +139,7 @@ func ChromosomePanels(v *result.Result) ([]byte, error) {
 			p.Y.Label.Text = "ratio"
 		}
 		keep := func(c string) bool { return c == name }
-		xy, colours := binPoints(v, keep, func(b result.Bin) float64 { return float64(b.Start+b.End) / 2e6 },
+		xy, colours := binPoints(bins, keep, func(b result.Bin) float64 { return float64(b.Start+b.End) / 2e6 },
 			func(b result.Bin) float64 { return b.Ratio }, ratioMin, ratioMax, func(string) color.Color { return colEven })
 		if err := addPoints(p, xy, colours, 0.8); err != nil {
 			return nil, err

@@ -120,7 +120,7 @@ func TestBinPointsAndLayout(t *testing.T) {
 	if l.offset["chr2"] != 40 || l.offset["chrX"] != 50 || l.length["chrX"] != 50 {
 		t.Errorf("offsets %v lengths %v", l.offset, l.length)
 	}
-	xy, cols := binPoints(v, func(c string) bool { return c != "chrX" }, func(b result.Bin) float64 { return l.offset[b.Chrom] + float64(b.Start) },
+	xy, cols := binPoints(v.Bins, func(c string) bool { return c != "chrX" }, func(b result.Bin) float64 { return l.offset[b.Chrom] + float64(b.Start) },
 		func(b result.Bin) float64 { return b.Ratio }, ratioMin, ratioMax, alternating(l))
 	want := plotter.XYs{{X: 40, Y: 1}, {X: 0, Y: ratioMax}, {X: 10, Y: ratioMin}}
 	if len(xy) != len(want) || len(cols) != len(want) {
@@ -140,11 +140,50 @@ func TestBinPointsAndLayout(t *testing.T) {
 	}
 }
 
-func BenchmarkSamplePlots(b *testing.B) {
-	v := testView(b, disclosure.FixtureSpec{Sex: "female", Seed: 1, BinSize: 1_000_000})
-	for b.Loop() {
-		if _, err := NewSamplePlots(v); err != nil {
-			b.Fatal(err)
+// BenchmarkSamplePlots renders the three sample plots at 1 Mb and at the
+// default analysis bin size of 100 kb (~31,000 bins).
+func TestDisplayBins(t *testing.T) {
+	nan := math.NaN()
+	in := []result.Bin{
+		{Chrom: "chr1", Start: 0, End: 10, Ratio: 1.0, Z: 1},
+		{Chrom: "chr1", Start: 10, End: 20, Ratio: 1.2, Z: 3},
+		{Chrom: "chr1", Start: 20, End: 30, Ratio: nan, Masked: true},
+		{Chrom: "chr1", Start: 30, End: 40, Ratio: nan, Masked: true},
+		{Chrom: "chr1", Start: 40, End: 45, Ratio: 0.9, Z: -2},
+		{Chrom: "chr2", Start: 0, End: 10, Ratio: 1.1, Z: 2},
+	}
+	// 4 unmasked bins, at most 2 points: k = 2, merged within chromosomes.
+	got := displayBins(in, 2)
+	want := []result.Bin{
+		{Chrom: "chr1", Start: 0, End: 20, Ratio: 1.1, Z: 4 / math.Sqrt2},
+		{Chrom: "chr1", Start: 20, End: 40, Ratio: nan, Masked: true},
+		{Chrom: "chr1", Start: 40, End: 45, Ratio: 0.9, Z: -2},
+		{Chrom: "chr2", Start: 0, End: 10, Ratio: 1.1, Z: 2},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d bins: %+v", len(got), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Chrom != w.Chrom || g.Start != w.Start || g.End != w.End || g.Masked != w.Masked ||
+			(!w.Masked && (math.Abs(g.Ratio-w.Ratio) > 1e-12 || math.Abs(g.Z-w.Z) > 1e-12)) {
+			t.Errorf("bin %d = %+v, want %+v", i, g, w)
 		}
+	}
+	if out := displayBins(in, 100); len(out) != len(in) {
+		t.Error("bins merged although under the limit")
+	}
+}
+
+func BenchmarkSamplePlots(b *testing.B) {
+	for _, bs := range []int{1_000_000, 100_000} {
+		v := testView(b, disclosure.FixtureSpec{Sex: "female", Seed: 1, BinSize: bs})
+		b.Run(binSize(bs), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := NewSamplePlots(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -112,6 +112,7 @@ func Run(x []float64, opt Options) (*Result, error) {
 		sd = noiseSD(cx, cw)
 	}
 	bounds := split(cx, cw, sd, opt)
+	bounds = polish(cx, cw, bounds, floorSD(cx, sd), opt)
 	if opt.UndoSD > 0 {
 		bounds = undo(cx, cw, bounds, opt.UndoSD*sd)
 	}
@@ -177,14 +178,7 @@ func split(x, w []float64, sd float64, opt Options) []int {
 		buf.px = make([]float64, n)
 		buf.pw = make([]float64, n)
 	}
-	// Noise floor for the statistic: a noise SD of exactly zero (constant
-	// pieces) would turn rounding error into infinite significance; 1e-9
-	// of the data scale is far above rounding and far below any real jump.
-	scale := 0.0
-	for _, v := range x {
-		scale = math.Max(scale, math.Abs(v))
-	}
-	sd = math.Max(sd, 1e-9*math.Max(scale, 1e-300))
+	sd = floorSD(x, sd)
 	bounds := []int{0, n}
 	stack := [][2]int{{0, n}}
 	for len(stack) > 0 {
@@ -224,6 +218,18 @@ func split(x, w []float64, sd float64, opt Options) []int {
 	}
 	slices.Sort(bounds)
 	return bounds
+}
+
+// floorSD keeps the noise SD used in tests above 1e-9 of the data scale: an
+// SD of exactly zero (constant pieces) would turn rounding error into
+// infinite significance; 1e-9 of the scale is far above rounding and far
+// below any real jump.
+func floorSD(x []float64, sd float64) float64 {
+	scale := 0.0
+	for _, v := range x {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	return math.Max(sd, 1e-9*math.Max(scale, 1e-300))
 }
 
 // noiseSD estimates the SD of a unit-weight point from consecutive

@@ -17,7 +17,7 @@ import (
 // points).
 func siegmundNu(x float64) float64 {
 	if x < 1e-8 {
-		return 1
+		return 1 // ν(x) ≈ 1 - 0.583x: within 1e-8 of the limit, and avoids 0/0
 	}
 	h := x / 2
 	return (2 / x) * (stats.NormalCDF(h) - 0.5) / (h*stats.NormalCDF(h) + stats.NormalPDF(h))
@@ -38,6 +38,24 @@ func siegmundNu(x float64) float64 {
 // tail, above), which matter for small b and tiny m where the asymptotic
 // formula fails.
 func approxPValue(b float64, m, minSize int) float64 {
+	return siegmundTail(b, m, minSize, 2)
+}
+
+// scanPValue is the one-parameter counterpart of approxPValue: the
+// probability that the largest |Z| of a single change point over the cuts
+// leaving minSize points on each side of m standard normal points exceeds b
+// (James, James & Siegmund 1987, Biometrika 74:71):
+//
+//	P ≈ 2 · φ(b)/b · Σₖ b²/(2m·t(1-t)) · ν(b/√(m·t(1-t))),  t = k/m,
+//
+// with the same bounds as approxPValue.
+func scanPValue(b float64, m, minSize int) float64 {
+	return siegmundTail(b, m, minSize, 1)
+}
+
+// siegmundTail evaluates approxPValue (dim 2: arcs) or scanPValue (dim 1:
+// single cuts).
+func siegmundTail(b float64, m, minSize, dim int) float64 {
 	if m < 2*minSize || math.IsNaN(b) {
 		return 1
 	}
@@ -45,21 +63,26 @@ func approxPValue(b float64, m, minSize int) float64 {
 		return 0
 	}
 	mf := float64(m)
-	sum, arcs := 0.0, 0.0
+	sum, count := 0.0, 0.0
 	for k := minSize; k <= m-minSize; k++ {
 		t := float64(k) / mf
 		tt := mf * t * (1 - t)
 		f := b * b / (2 * tt) * siegmundNu(b/math.Sqrt(tt))
-		sum += (mf - float64(k)) * f * f // m-k arcs of length k
-		arcs += mf - float64(k)
+		mult := 1.0 // one cut at k
+		if dim == 2 {
+			f *= f
+			mult = mf - float64(k) // m-k arcs of length k
+		}
+		sum += mult * f
+		count += mult
 	}
 	p := 2 * stats.NormalPDF(b) / b * sum
 	// The approximation holds for large b only (it wrongly falls to 0 as
-	// b → 0). The maximum over arcs exceeds b at least as often as any one
-	// arc does, so the two-sided tail of a single Z bounds p from below;
-	// the Bonferroni sum over arcs bounds it from above.
+	// b → 0). The maximum exceeds b at least as often as any single
+	// statistic does, so the two-sided tail of one Z bounds p from below;
+	// the Bonferroni sum bounds it from above.
 	single := 2 * stats.NormalSF(b)
-	bonf := arcs * single
+	bonf := count * single
 	return math.Min(1, math.Max(single, math.Min(p, bonf)))
 }
 

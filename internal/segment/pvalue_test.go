@@ -73,6 +73,41 @@ func TestApproxPValueCalibrated(t *testing.T) {
 	}
 }
 
+// TestScanPValueCalibrated is the single-change-point counterpart: the best
+// cut of pure noise (known SD) found by bestCut should have scanPValue < α
+// in a fraction α of replicates (same ±3.5 binomial SD bounds).
+func TestScanPValueCalibrated(t *testing.T) {
+	const reps = 600
+	r := rand.New(rand.NewPCG(22, 22))
+	for _, m := range []int{40, 300} {
+		var below05, below20 int
+		cs, cw := make([]float64, m+1), make([]float64, m+1)
+		for rep := 0; rep < reps; rep++ {
+			for i := 0; i < m; i++ {
+				cs[i+1] = cs[i] + r.NormFloat64()
+				cw[i+1] = cw[i] + 1
+			}
+			_, z := bestCut(cs, cw, 0, m, DefaultMinSize)
+			p := scanPValue(z, m, DefaultMinSize)
+			if p < 0.05 {
+				below05++
+			}
+			if p < 0.2 {
+				below20++
+			}
+		}
+		for _, chk := range []struct {
+			alpha float64
+			count int
+		}{{0.05, below05}, {0.2, below20}} {
+			sd := math.Sqrt(chk.alpha * (1 - chk.alpha) / reps)
+			if f := float64(chk.count) / reps; math.Abs(f-chk.alpha) > 3.5*sd {
+				t.Errorf("m=%d: P(p < %v) = %v, want %v ± %.3f", m, chk.alpha, f, chk.alpha, 3.5*sd)
+			}
+		}
+	}
+}
+
 func TestApproxPValueShape(t *testing.T) {
 	prev := 1.0
 	for b := 1.0; b < 8; b += 0.25 {

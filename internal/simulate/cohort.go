@@ -64,10 +64,15 @@ type TruthSample struct {
 // ResolveCohort fills the defaults of every sample (seeds from the cohort
 // seed and the sample's position) and checks them.
 func ResolveCohort(samples []Sample, p *Params, seed uint64) error {
+	seen := map[string]int{}
 	for i := range samples {
 		if err := samples[i].Resolve(p, seed, i); err != nil {
 			return fmt.Errorf("row %d: %w", i+1, err)
 		}
+		if j, dup := seen[samples[i].ID]; dup {
+			return fmt.Errorf("rows %d and %d: sample ID %s used twice (IDs name the output files)", j+1, i+1, samples[i].ID)
+		}
+		seen[samples[i].ID] = i
 	}
 	return nil
 }
@@ -77,6 +82,12 @@ func ResolveCohort(samples []Sample, p *Params, seed uint64) error {
 // threads.
 func (ls *Landscape) RunCohort(ctx context.Context, opts CohortOptions) ([]Realised, error) {
 	samples := opts.Samples
+	if opts.Format != FormatBAM && opts.Format != FormatCounts {
+		return nil, fmt.Errorf("output format %q: want bam or counts", opts.Format)
+	}
+	if len(samples) == 0 {
+		return nil, fmt.Errorf("no samples to simulate")
+	}
 	if err := ResolveCohort(samples, &ls.Params, opts.Seed); err != nil {
 		return nil, err
 	}

@@ -104,6 +104,13 @@ func TestCohortErrors(t *testing.T) {
 	if _, err := ls.RunCohort(context.Background(), CohortOptions{Samples: bad, Dir: t.TempDir(), Format: FormatCounts}); err == nil {
 		t.Error("trisomy 30 accepted")
 	}
+	twice := []Sample{{ID: "a", Reads: 1e5}, {ID: "a", Reads: 1e5}}
+	if _, err := ls.RunCohort(context.Background(), CohortOptions{Samples: twice, Dir: t.TempDir(), Format: FormatCounts}); err == nil {
+		t.Error("duplicate sample IDs accepted")
+	}
+	if _, err := ls.RunCohort(context.Background(), CohortOptions{Samples: []Sample{{ID: "a", Reads: 1e5}}, Dir: t.TempDir(), Format: "sam"}); err == nil {
+		t.Error("format sam accepted")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	dir := filepath.Join(t.TempDir(), "x")

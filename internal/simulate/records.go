@@ -77,7 +77,7 @@ func (em *emitter) emit(r *rand.Rand, in *binInput, f *frag) {
 	rl := int(f.length)
 	switch {
 	case f.kind == kindSupplementary:
-		rl = em.p.ReadLength - int(f.clip)
+		rl = min(em.p.ReadLength-int(f.clip), in.chromLen-int(f.pos))
 		em.cigar[0] = bamwrite.Cigar(bamwrite.CigarHardClip, int(f.clip))
 		em.cigar[1] = bamwrite.Cigar(bamwrite.CigarMatch, rl)
 		rec.Cigar = em.cigar[:2]
@@ -90,7 +90,7 @@ func (em *emitter) emit(r *rand.Rand, in *binInput, f *frag) {
 		}
 	case f.kind == kindSecondary || !em.paired:
 		if f.kind == kindSecondary {
-			rl = em.p.ReadLength
+			rl = min(em.p.ReadLength, in.chromLen-int(f.pos))
 		}
 		em.cigar[0] = bamwrite.Cigar(bamwrite.CigarMatch, rl)
 		rec.Cigar = em.cigar[:1]

@@ -136,7 +136,7 @@ type Sample struct {
 	CNVs     []CNV   `json:"-"`
 	Twins    bool    `json:"twins"`
 	Batch    string  `json:"batch"`
-	Seed     uint64  `json:"seed"`
+	Seed     uint64  `json:"seed,string"` // a string in JSON: 64-bit seeds exceed float precision
 	// Twin2Sex and Twin2Share describe the second fetus (euploid; the
 	// abnormalities of the row belong to fetus 1). Twin2Share is its share
 	// of FF.

@@ -173,6 +173,7 @@ func BiweightLocation(x []float64) float64 {
 		}
 		step := num / den
 		m += step
+		// Converged once the step is at rounding level relative to the scale.
 		if math.Abs(step) <= 1e-12*mad {
 			break
 		}

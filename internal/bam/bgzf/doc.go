@@ -11,7 +11,12 @@
 // order. A well-formed file ends with an empty member, the EOF marker; a file
 // without it, or one that ends inside a member, is reported as truncated.
 //
-// The inflater is pure Go (compress/flate) by default. Building with
-// "-tags libdeflate" (cgo, Debian package libdeflate-dev) uses libdeflate,
-// which inflates BGZF members about three times faster.
+// Three inflaters implement RFC 1951: nipt's own pure-Go decoder
+// (NewFastInflater, the default), which exploits that a BGZF member is a
+// complete DEFLATE stream of at most 64 KiB (the output buffer is the whole
+// window, 64-bit refills, two-level Huffman tables) and runs about twice as
+// fast as compress/flate; compress/flate itself (NewGoInflater, the
+// reference in tests); and libdeflate through cgo when built with
+// "-tags libdeflate" (Debian package libdeflate-dev), about twice as fast
+// again. docs/counting.md has the measurements.
 package bgzf

@@ -1,6 +1,7 @@
 package bamwrite
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -133,18 +134,58 @@ func (x *indexer) closeChunk() {
 	r.haveChunk = false
 }
 
-// mergeChunks resolves a bin's chunks to file offsets and merges chunks that
-// touch the same BGZF block, as htslib does: a reader inflates that block
-// anyway, and the index shrinks several-fold.
-func mergeChunks(cs []chunk, res func(uint64) uint64) []chunk {
-	out := make([]chunk, 0, len(cs))
-	for _, c := range cs {
-		c = chunk{res(c.beg), res(c.end)}
-		if n := len(out); n > 0 && c.beg>>16 <= out[n-1].end>>16 {
-			out[n-1].end = max(out[n-1].end, c.end)
-			continue
+// binFirst is the first bin number of level l (0 = the whole reference, 5
+// = 16 kb bins); binParent the bin one level up (SAMv1 5.3).
+func binFirst(l int) uint32     { return uint32((1<<(3*l))-1) / 7 }
+func binParent(b uint32) uint32 { return (b - 1) >> 3 }
+
+const minMarkerDist = 1 << 16 // compressed bytes; htslib's HTS_MIN_MARKER_DIST
+
+// compressBins resolves the chunks to file offsets and shrinks the index as
+// htslib does (hts.c, compress_binning): a bin whose chunks span less than
+// 64 KiB of compressed file is folded into its parent (a reader scans that
+// little data anyway), finest level first; then chunks that touch the same
+// BGZF block are merged.
+func compressBins(bins map[uint32][]chunk, res func(uint64) uint64) map[uint32][]chunk {
+	out := make(map[uint32][]chunk, len(bins))
+	for k, cs := range bins {
+		rc := make([]chunk, len(cs))
+		for i, c := range cs {
+			rc[i] = chunk{res(c.beg), res(c.end)}
 		}
-		out = append(out, c)
+		out[k] = rc
+	}
+	byBeg := func(a, b chunk) int { return cmp.Compare(a.beg, b.beg) }
+	for l := 5; l > 0; l-- {
+		lo, hi := binFirst(l), binFirst(l+1)
+		keys := make([]uint32, 0)
+		for k := range out {
+			if k >= lo && k < hi {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			cs := out[k]
+			slices.SortFunc(cs, byBeg)
+			if cs[len(cs)-1].end>>16-cs[0].beg>>16 < minMarkerDist {
+				p := binParent(k)
+				out[p] = append(out[p], cs...)
+				delete(out, k)
+			}
+		}
+	}
+	for k, cs := range out {
+		slices.SortFunc(cs, byBeg)
+		m := cs[:1]
+		for _, c := range cs[1:] {
+			if n := len(m); c.beg>>16 <= m[n-1].end>>16 {
+				m[n-1].end = max(m[n-1].end, c.end)
+				continue
+			}
+			m = append(m, c)
+		}
+		out[k] = m
 	}
 	return out
 }
@@ -170,14 +211,15 @@ func (x *indexer) write(w io.Writer, offsets []int64) error {
 			b = binary.LittleEndian.AppendUint32(b, 0) // n_intv
 			continue
 		}
-		keys := make([]uint32, 0, len(r.bins))
-		for k := range r.bins {
+		bins := compressBins(r.bins, res)
+		keys := make([]uint32, 0, len(bins))
+		for k := range bins {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(keys)+1))
 		for _, k := range keys {
-			cs := mergeChunks(r.bins[k], res)
+			cs := bins[k]
 			b = binary.LittleEndian.AppendUint32(b, k)
 			b = binary.LittleEndian.AppendUint32(b, uint32(len(cs)))
 			for _, c := range cs {

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/nipt/nipt/internal/annotation"
+	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/refset"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// referenceOptions are the flags of nipt reference build/add/show.
+type referenceOptions struct {
+	annotation string
+	blacklist  string
+	output     string
+	binSize    int
+	seed       uint64
+	minSamples int
+	minReads   int64
+	json       bool
+	stdout     io.Writer
+}
+
+func (o *referenceOptions) addBuildFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.annotation, "annotation", "", "genome annotation (.bins from nipt annotate, or the genome.bins of a simulated cohort); required")
+	f.StringVar(&o.blacklist, "blacklist", "", "BED file of regions to mask in addition to the annotation's blacklist")
+	f.StringVarP(&o.output, "output", "o", "", "reference file to write (e.g. REF.niptref); REF.summary.txt is written next to it")
+	f.IntVar(&o.binSize, "bin-size", 100_000, "analysis bin size in bases (a multiple of the counted bin size)")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the fetal-sex mixture model")
+	f.IntVar(&o.minSamples, "min-samples", 20, "fewest usable euploid reference samples accepted")
+	f.Int64Var(&o.minReads, "min-reads", 1_000_000, "reference samples with fewer reads are excluded")
+}
+
+func newReferenceCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "reference",
+		Short: "Build, grow and inspect reference cohorts of euploid pregnancies",
+		Long: `A reference (REF.niptref) holds everything nipt analyze needs besides the
+sample: the genome annotation at the analysis bin size, bin masks, GC and PCA
+normalisation models, within-sample reference bins, chromosome null
+distributions, the chrX/chrY models and the fetal-fraction models, plus the
+processed profiles of its samples (so that it can grow without the original
+counts files). See docs/method.md and docs/format-reference.md.`,
+	}
+	cmd.AddCommand(newReferenceBuildCommand(), newReferenceAddCommand(), newReferenceShowCommand())
+	return cmd
+}
+
+func newReferenceBuildCommand() *cobra.Command {
+	o := &referenceOptions{}
+	cmd := &cobra.Command{
+		Use:   "build COUNTS... --annotation genome.bins -o REF.niptref",
+		Short: "Build a reference from counts files of euploid pregnancies",
+		Args:  minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.stdout = cmd.OutOrStdout()
+			return runReferenceBuild(cmd.Context(), o, args)
+		},
+	}
+	o.addBuildFlags(cmd.Flags())
+	return cmd
+}
+
+func newReferenceAddCommand() *cobra.Command {
+	o := &referenceOptions{}
+	cmd := &cobra.Command{
+		Use:   "add REF COUNTS... -o REF2",
+		Short: "Grow a reference with more samples (without the old counts files)",
+		Args:  minArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.stdout = cmd.OutOrStdout()
+			return runReferenceAdd(cmd.Context(), o, args)
+		},
+	}
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "reference file to write; REF2.summary.txt is written next to it")
+	return cmd
+}
+
+func newReferenceShowCommand() *cobra.Command {
+	o := &referenceOptions{}
+	cmd := &cobra.Command{
+		Use:   "show REF",
+		Short: "Print a reference's quality summary",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.stdout = cmd.OutOrStdout()
+			return runReferenceShow(cmd.Context(), o, args)
+		},
+	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) error {
+	if o.output == "" || o.annotation == "" {
+		return usageError{fmt.Errorf("nipt reference build needs --annotation and -o (see --help)")}
+	}
+	hdr, err := annotation.ReadHeaderFile(o.annotation)
+	if err != nil {
+		return err
+	}
+	b, err := genome.LookupBuild(hdr.Build)
+	if err != nil {
+		return err
+	}
+	l, err := genome.NewLayout(b, o.binSize)
+	if err != nil {
+		return usageError{err}
+	}
+	ann, err := annotation.LoadFor(o.annotation, l)
+	if err != nil {
+		return err
+	}
+	var bl []bool
+	if o.blacklist != "" {
+		// A bin is blacklisted when a region covers any part of it.
+		if bl, err = annotation.ReadBEDFile(o.blacklist, l, 0); err != nil {
+			return err
+		}
+	}
+	st, err := refset.NewStatic(ann, o.binSize, bl)
+	if err != nil {
+		return err
+	}
+	opt := refset.DefaultOptions()
+	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads
+	opt.MinSamples, opt.MinReads = o.minSamples, o.minReads
+	ref, err := refset.Build(ctx, st, args, opt)
+	if err != nil {
+		return err
+	}
+	ref.Annotation = filepath.Base(o.annotation)
+	if o.blacklist != "" {
+		ref.Annotation += " + " + filepath.Base(o.blacklist)
+	}
+	return writeReference(o, ref)
+}
+
+func runReferenceAdd(ctx context.Context, o *referenceOptions, args []string) error {
+	if o.output == "" {
+		return usageError{fmt.Errorf("nipt reference add needs -o REF2 (see --help)")}
+	}
+	ref, err := refset.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	out, err := refset.Add(ctx, ref, args[1:], global.threads)
+	if err != nil {
+		return err
+	}
+	return writeReference(o, out)
+}
+
+// writeReference writes the reference and its summary next to it.
+func writeReference(o *referenceOptions, ref *refset.Reference) error {
+	if err := refset.WriteFile(o.output, ref); err != nil {
+		return err
+	}
+	sum := ref.Summarize()
+	var sb strings.Builder
+	if err := sum.WriteText(&sb); err != nil {
+		return err
+	}
+	path := strings.TrimSuffix(o.output, filepath.Ext(o.output)) + ".summary.txt"
+	if err := atomicfile.WriteFile(path, []byte(sb.String())); err != nil {
+		return err
+	}
+	slog.Info("reference written", "path", o.output, "samples_used", sum.Used, "excluded", len(sum.Excluded), "components", sum.Components, "summary", path)
+	return nil
+}
+
+func runReferenceShow(_ context.Context, o *referenceOptions, args []string) error {
+	ref, err := refset.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	sum := ref.Summarize()
+	if o.json {
+		enc := json.NewEncoder(o.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	return sum.WriteText(o.stdout)
+}

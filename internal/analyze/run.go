@@ -1,0 +1,178 @@
+package analyze
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/refset"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// RunOptions control a batch analysis.
+type RunOptions struct {
+	Config  call.Config
+	Profile *disclosure.Profile // nil: disclosure.DefaultProfile()
+	Request disclosure.Request
+	// SexBlind forces a sex-blind analysis even when the profile would
+	// allow fetal sex for this request.
+	SexBlind bool
+	Threads  int
+}
+
+// ApplyProfileQC overrides cfg's QC thresholds with the lab profile's.
+func ApplyProfileQC(cfg call.Config, p *disclosure.Profile) call.Config {
+	for _, o := range p.QC {
+		var t *call.Threshold
+		switch o.Metric {
+		case "reads":
+			t = &cfg.Reads
+		case "duplicate_rate":
+			t = &cfg.DuplicateRate
+		case "gc_bias":
+			t = &cfg.GCBias
+		case "mapd":
+			t = &cfg.MAPD
+		case "fetal_fraction":
+			t = &cfg.FetalFraction
+		default:
+			continue
+		}
+		if o.Warn != nil {
+			t.Warn = o.Warn
+		}
+		if o.Fail != nil {
+			t.Fail = o.Fail
+		}
+	}
+	return cfg
+}
+
+// Run analyses the counts files against ref and writes every output under
+// outdir from the disclosure views only: OUTDIR/SAMPLE/{result.json,
+// bins.tsv, bins.bedgraph, segments.bed, cnv.vcf} and OUTDIR/summary.tsv.
+// It returns the views in input order (without their bins, which are
+// written as soon as each sample is done).
+func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir string, ro RunOptions) ([]*result.Result, error) {
+	prof := ro.Profile
+	if prof == nil {
+		prof = disclosure.DefaultProfile()
+	}
+	cfg := ApplyProfileQC(ro.Config, prof)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	opt := Options{Config: cfg, SexBlind: ro.SexBlind || prof.SexBlind(ro.Request)}
+	// Check sample IDs and compatibility from the headers before any work.
+	seen := map[string]string{}
+	dirs := make([]string, len(paths))
+	for i, p := range paths {
+		h, err := counts.ReadHeaderFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[h.Sample]; dup {
+			return nil, fmt.Errorf("sample ID %q appears in both %s and %s: sample IDs must be unique in a batch", h.Sample, prev, p)
+		}
+		seen[h.Sample] = p
+		if dirs[i], err = SampleDir(outdir, h.Sample); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if h.Build != ref.Build || ref.BinSize%h.BinSize != 0 {
+			return nil, fmt.Errorf("%s: counted on %s at %d b bins; the reference is %s at %d b: recount the sample with --build %s and a bin size dividing %d", p, h.Build, h.BinSize, ref.Build, ref.BinSize, ref.Build, ref.BinSize)
+		}
+	}
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
+	}
+	views := make([]*result.Result, len(paths))
+	errs := make([]error, len(paths))
+	threads := max(ro.Threads, 1)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < threads; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				views[i], errs[i] = analyzeOne(ref, paths[i], opt, prof, ro.Request)
+				if errs[i] == nil {
+					if err := WriteSample(dirs[i], views[i], ref.Layout.Build); err != nil {
+						errs[i] = err
+					}
+					views[i].Bins = nil // written; keep memory flat over large batches
+				}
+			}
+		}()
+	}
+	for i := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range views {
+		// The log line is made from the view too and names no sex.
+		slog.Info("analysed", "sample", v.Sample, "qc", v.QC.Status, "calls", callSummary(v))
+	}
+	if err := WriteSummary(filepath.Join(outdir, SummaryFile), views); err != nil {
+		return nil, err
+	}
+	return views, nil
+}
+
+// analyzeOne reads, analyses and redacts one sample.
+func analyzeOne(ref *refset.Reference, path string, opt Options, prof *disclosure.Profile, req disclosure.Request) (*result.Result, error) {
+	c, err := counts.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	full, err := Analyze(ref, c, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return View(full, prof, req)
+}
+
+// View is the single hook through which every output passes: the
+// disclosure policy's redacted view of a full result.
+func View(full *result.Result, prof *disclosure.Profile, req disclosure.Request) (*result.Result, error) {
+	v, err := disclosure.Apply(full, prof, req)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// callSummary lists the high-risk autosomal findings of a view.
+func callSummary(v *result.Result) string {
+	s := ""
+	for _, f := range v.Aneuploidies {
+		if f.Call == result.HighRisk {
+			if s != "" {
+				s += ","
+			}
+			s += f.Condition
+		}
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}

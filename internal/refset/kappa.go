@@ -1,0 +1,157 @@
+package refset
+
+import (
+	"math"
+	"sort"
+
+	"github.com/nipt/nipt/internal/genome"
+	"gonum.org/v1/gonum/mat"
+)
+
+// oofResiduals returns each used sample's out-of-fold residual log ratios
+// over the autosomal columns: the PCA of its fold's training samples
+// applied to it, exactly what a new sample experiences.
+func (f *fitState) oofResiduals() *mat.Dense {
+	n, p := len(f.used), len(f.auto)
+	out := mat.NewDense(n, p, nil)
+	for _, fd := range f.folds {
+		k := min(f.k, len(fd.Lambda))
+		mean := make([]float64, p)
+		for _, t := range fd.Train {
+			for a, v := range f.y.RawRowView(t) {
+				mean[a] += v
+			}
+		}
+		for a := range mean {
+			mean[a] /= float64(len(fd.Train))
+		}
+		comps := make([][]float64, k)
+		for j := 0; j < k; j++ {
+			v := make([]float64, p)
+			for ti, t := range fd.Train {
+				u := fd.TrainScores[ti][j] / fd.Lambda[j]
+				row := f.y.RawRowView(t)
+				for a := range v {
+					v[a] += u * (row[a] - mean[a])
+				}
+			}
+			comps[j] = v
+		}
+		for b, i := range fd.Test {
+			row := f.y.RawRowView(i)
+			res := out.RawRowView(i)
+			for a := range res {
+				res[a] = row[a] - mean[a]
+			}
+			for j := 0; j < k; j++ {
+				s := fd.TestScores[b][j]
+				for a, v := range comps[j] {
+					res[a] -= s * v
+				}
+			}
+			for a := range res {
+				res[a] /= f.omega[a]
+			}
+		}
+	}
+	return out
+}
+
+// blockSizes are the segment lengths (usable bins) at which the noise
+// inflation is measured.
+func blockSizes(maxBins int) []int {
+	var s []int
+	for n := 1; n <= maxBins; n *= 2 {
+		s = append(s, n)
+	}
+	return s
+}
+
+// kappa measures, on out-of-fold residuals, how much the noise of the mean
+// of n consecutive usable bins exceeds what the per-bin SDs predict for
+// independent bins: κ(n) = RMS of Σw·x/√Σw over non-overlapping blocks of
+// n bins of every chromosome and sample, with w = 1/σ² rescaled to the
+// sample's depth and noise (as in analysis). κ(1) > 1 reflects the
+// estimation error of the components (leverage); growth with n reflects
+// correlated noise the components leave. Segment standard errors in
+// analysis are multiplied by κ(n).
+func (f *fitState) kappa(oof *mat.Dense) ([]int, []float64) {
+	maxBins := 0
+	var starts []int
+	for a := range f.auto {
+		if a == 0 || f.chrom[a] != f.chrom[a-1] {
+			starts = append(starts, a)
+		}
+	}
+	starts = append(starts, len(f.auto))
+	for c := 0; c+1 < len(starts); c++ {
+		maxBins = max(maxBins, starts[c+1]-starts[c])
+	}
+	sizes := blockSizes(maxBins / 2)
+	depth, noise := f.depthNoise()
+	ks := make([]float64, len(sizes))
+	for si, n := range sizes {
+		var ss float64
+		var m int
+		for r, i := range f.used {
+			g := scale(depth, noise, f.ps[i])
+			row := oof.RawRowView(r)
+			for c := 0; c+1 < len(starts); c++ {
+				for a := starts[c]; a+n <= starts[c+1]; a += n {
+					var sw, swx float64
+					for b := a; b < a+n; b++ {
+						w := 1 / (f.sigma[b] * f.sigma[b] * g)
+						sw += w
+						swx += w * row[b]
+					}
+					z := swx / math.Sqrt(sw)
+					ss += z * z
+					m++
+				}
+			}
+		}
+		ks[si] = math.Sqrt(ss / float64(m))
+	}
+	// κ cannot fall with n in expectation (correlations are not negative on
+	// average); make it non-decreasing to damp sampling noise at large n.
+	for i := 1; i < len(ks); i++ {
+		ks[i] = math.Max(ks[i], ks[i-1])
+	}
+	return sizes, ks
+}
+
+// scale is the Poisson variance factor of a sample relative to the
+// reference (depth ratio times squared excess noise, as in analysis).
+func scale(depth, noise float64, p *SampleProfile) float64 {
+	var d float64
+	for c := 0; c < genome.ChrX; c++ {
+		d += float64(p.UsedReads[c])
+	}
+	nf := math.Max(1, p.Noise/noise)
+	if math.IsNaN(nf) {
+		nf = 1
+	}
+	return depth / d * nf * nf
+}
+
+// Kappa returns the noise inflation κ(n) for a segment of n usable bins,
+// interpolated linearly in log n between the measured block sizes and
+// held constant beyond them (1 for a reference without the measurement).
+func (r *Reference) Kappa(n int) float64 {
+	s, k := r.KappaSizes, r.KappaValues
+	if len(s) == 0 || n < 1 {
+		return 1
+	}
+	i := sort.SearchInts(s, n)
+	switch {
+	case i == 0:
+		return k[0]
+	case i >= len(s):
+		return k[len(k)-1]
+	case s[i] == n:
+		return k[i]
+	}
+	t := (math.Log(float64(n)) - math.Log(float64(s[i-1]))) / (math.Log(float64(s[i])) - math.Log(float64(s[i-1])))
+	return k[i-1] + t*(k[i]-k[i-1])
+}
+

@@ -1,0 +1,196 @@
+package refset
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// Summary is the human-readable quality report of a reference. Fetal sex
+// appears only as counts: reference samples are pregnancies too.
+type Summary struct {
+	ID         string             `json:"id"`
+	Build      string             `json:"build"`
+	BinSize    int                `json:"bin_size"`
+	Samples    int                `json:"samples"`
+	Used       int                `json:"used"`
+	Excluded   []Exclusion        `json:"excluded"`
+	Female     int                `json:"female_fetus"`
+	Male       int                `json:"male_fetus"`
+	UnknownSex int                `json:"unknown_sex"`
+	Bins       int                `json:"bins"`
+	BinsUsed   int                `json:"bins_used"`
+	Masked     map[string]int     `json:"bins_masked"`
+	Components int                `json:"components"`
+	CVCurve    []float64          `json:"component_cv"`
+	Chroms     []ChromNoise       `json:"chromosomes"`
+	FF         FFModels           `json:"fetal_fraction"`
+	Kappa      map[string]float64 `json:"segment_noise_inflation"`
+	Warnings   []string           `json:"warnings"`
+	Depth      float64            `json:"median_autosomal_reads"`
+}
+
+// Exclusion names an excluded sample and why.
+type Exclusion struct {
+	Sample string `json:"sample"`
+	Reason string `json:"reason"`
+}
+
+// ChromNoise is the chromosome-level noise of each method against the
+// Poisson limit.
+type ChromNoise struct {
+	Chrom   string             `json:"chrom"`
+	Bins    int                `json:"bins"`
+	Primary string             `json:"primary"`
+	SD      map[string]float64 `json:"sd"`
+	Poisson map[string]float64 `json:"poisson"`
+	// FractionLimit is the Poisson SD of the chromosome's read fraction in
+	// log2 units, √((1 − p)/(pN))/ln 2 for the median read share p of all
+	// its bins and the median total reads N, the limit the brief's noise
+	// target refers to; Ratio is the primary SD over it.
+	FractionLimit float64 `json:"fraction_limit"`
+	Ratio         float64 `json:"ratio_to_limit"`
+}
+
+// Summarize computes the reference summary.
+func (r *Reference) Summarize() *Summary {
+	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
+		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
+		Excluded: []Exclusion{}, Kappa: map[string]float64{}}
+	for i, st := range r.Status {
+		if st.Used {
+			s.Used++
+			switch st.Sex {
+			case SexFemale:
+				s.Female++
+			case SexMale:
+				s.Male++
+			default:
+				s.UnknownSex++
+			}
+		} else {
+			s.Excluded = append(s.Excluded, Exclusion{r.Samples[i].ID, st.Reason})
+		}
+	}
+	s.Bins = r.Layout.NumBins()
+	for _, m := range r.Mask {
+		if m == normalize.MaskNone {
+			s.BinsUsed++
+		} else {
+			s.Masked[normalize.MaskNames[m]]++
+		}
+	}
+	for i, n := range r.KappaSizes {
+		s.Kappa[fmt.Sprintf("%d", n)] = r.KappaValues[i]
+	}
+	var reads []float64
+	var share [genome.NumChroms][]float64
+	for i, st := range r.Status {
+		if !st.Used {
+			continue
+		}
+		p := &r.Samples[i]
+		var tot float64
+		for _, v := range p.ChromReads {
+			tot += float64(v)
+		}
+		reads = append(reads, tot)
+		for c := range share {
+			share[c] = append(share[c], float64(p.ChromReads[c])/tot)
+		}
+	}
+	n := stats.Median(reads)
+	for c, cm := range r.Chroms {
+		if len(cm.Nulls) == 0 {
+			continue
+		}
+		cn := ChromNoise{Chrom: cm.Chrom, Bins: cm.Bins, Primary: cm.Primary, SD: map[string]float64{}, Poisson: map[string]float64{}}
+		for m, nl := range cm.Nulls {
+			cn.SD[m] = nl.SD
+			cn.Poisson[m] = nl.Poisson
+		}
+		p := stats.Median(share[c])
+		cn.FractionLimit = math.Sqrt((1-p)/(p*n)) / math.Ln2
+		if cm.Primary != "" {
+			cn.Ratio = cm.Nulls[cm.Primary].SD / cn.FractionLimit
+		}
+		s.Chroms = append(s.Chroms, cn)
+	}
+	return s
+}
+
+// WriteText renders the summary for people.
+func (s *Summary) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "nipt reference %s\n", short(s.ID))
+	fmt.Fprintf(&b, "build %s, bins of %d b, median autosomal reads %.0f\n\n", s.Build, s.BinSize, s.Depth)
+	fmt.Fprintf(&b, "samples: %d given, %d used, %d excluded\n", s.Samples, s.Used, len(s.Excluded))
+	for _, e := range s.Excluded {
+		fmt.Fprintf(&b, "  excluded %s: %s\n", e.Sample, e.Reason)
+	}
+	fmt.Fprintf(&b, "fetal sex of the used samples (counts only): %d female, %d male, %d unassigned\n\n", s.Female, s.Male, s.UnknownSex)
+	fmt.Fprintf(&b, "bins: %d, used %d\n", s.Bins, s.BinsUsed)
+	var reasons []string
+	for k := range s.Masked {
+		reasons = append(reasons, k)
+	}
+	sort.Strings(reasons)
+	for _, k := range reasons {
+		fmt.Fprintf(&b, "  masked %-18s %d\n", k, s.Masked[k])
+	}
+	fmt.Fprintf(&b, "\nPCA components removed: %d (chosen by 10-fold cross-validation of chromosome- and 5 Mb-level noise)\n", s.Components)
+	fmt.Fprintf(&b, "\nchromosome-level noise (SD of the log2 dosage among euploid samples, cross-validated)\n")
+	fmt.Fprintf(&b, "%-6s %5s %-15s %9s %9s %9s %9s %8s\n", "chrom", "bins", "primary", "pca", "ref_bins", "ncv", "limit", "ratio")
+	for _, c := range s.Chroms {
+		fmt.Fprintf(&b, "%-6s %5d %-15s %9s %9s %9s %9.5f %8.3f\n", c.Chrom, c.Bins, c.Primary,
+			sdCell(c.SD, MethodPCA), sdCell(c.SD, MethodRefBins), sdCell(c.SD, MethodNCV), c.FractionLimit, c.Ratio)
+	}
+	fmt.Fprintf(&b, "(limit: Poisson SD of the chromosome's read fraction, sqrt((1-p)/(pN))/ln2; ratio: primary SD / limit)\n")
+	fmt.Fprintf(&b, "\nfetal fraction models\n")
+	y := s.FF.Y
+	cal := "calibrated against the chrX deficit of male-fetus samples"
+	if !y.Calibrated {
+		cal = "not calibrated (diploid-genome expectation)"
+	}
+	fmt.Fprintf(&b, "  chrY: %d bins, scale %.4f ± %.4f, %s\n", y.Bins, y.Scale, y.ScaleSE, cal)
+	if p := s.FF.Profile; p != nil {
+		fmt.Fprintf(&b, "  bin_profile (%s log ratios, windows of %d bins): nested-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n",
+			p.Source, p.Window, p.Ridge.CV.R, p.Ridge.CV.MAE, p.Ridge.CV.RMSE, p.Ridge.CV.N)
+	} else {
+		fmt.Fprintf(&b, "  bin_profile: not available\n")
+	}
+	if f := s.FF.Fragment; f != nil {
+		fmt.Fprintf(&b, "  fragment_size: LOO-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.CV.R, f.CV.MAE, f.CV.RMSE, f.CV.N)
+	} else {
+		fmt.Fprintf(&b, "  fragment_size: not available (needs paired-end reference samples)\n")
+	}
+	if len(s.Warnings) > 0 {
+		fmt.Fprintf(&b, "\nwarnings\n")
+		for _, x := range s.Warnings {
+			fmt.Fprintf(&b, "  - %s\n", x)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sdCell(m map[string]float64, k string) string {
+	v, ok := m[k]
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.5f", v)
+}
+
+func short(id string) string {
+	if len(id) > 16 {
+		return id[:16]
+	}
+	return id
+}
