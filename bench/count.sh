@@ -48,34 +48,39 @@ fi
 records=$(samtools view -c -@ "$THREADS" "$BAM")
 cat "$BAM" >/dev/null # warm the page cache for every tool alike
 
-# measure NAME CMD... runs CMD RUNS times, prints "NAME median_seconds max_rss_kb".
+# median of the numbers on standard input
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# measure NAME CMD... runs CMD RUNS times and prints
+# "NAME median_wall_s median_cpu_s max_rss_kb" (CPU = user + system).
 measure() {
 	local name=$1
 	shift
-	local times=() rss=0
+	local walls=() cpus=() rss=0
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >/dev/null
-		read -r t m <"$WORK/time.txt"
-		times+=("$t")
+		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null
+		read -r t u s m <"$WORK/time.txt"
+		walls+=("$t")
+		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
 		((m > rss)) && rss=$m
 	done
-	local med
-	med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	echo "$name $med $rss"
+	echo "$name $(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median) $rss"
 }
 
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 results=()
 results+=("$(measure samtools samtools view -c -@ "$THREADS" -q 1 "$BAM")")
 for b in "${builds[@]}"; do
 	results+=("$(measure "$b" "$WORK/$b" count -q --threads "$THREADS" "$BAM" -o "$WORK/out.counts")")
 done
 
-sam_t=$(echo "${results[0]}" | awk '{print $2}')
+read -r _ sam_t sam_c _ <<<"${results[0]}"
 printf '%s: %s records (%s read pairs, seed %s), %s MB, %s threads, median of %s runs\n' \
 	"$(basename "$BAM")" "$records" "$READS" "$SEED" "$(($(stat -c %s "$BAM") / 1000000))" "$THREADS" "$RUNS"
-printf '%-16s %9s %11s %9s %14s\n' tool wall_s peak_rss_MB ratio Mrecords/s
+printf 'load average before the runs: %s (other processes slow wall times; CPU times are steadier)\n' "$load"
+printf '%-16s %8s %10s %8s %9s %11s %11s\n' tool wall_s wall_ratio cpu_s cpu_ratio peak_rss_MB Mrecords/s
 for r in "${results[@]}"; do
-	read -r name t rss <<<"$r"
-	awk -v n="$name" -v t="$t" -v rss="$rss" -v s="$sam_t" -v rec="$records" \
-		'BEGIN {printf "%-16s %9.2f %11.1f %9.2f %14.2f\n", n, t, rss/1024, t/s, rec/t/1e6}'
+	read -r name t c rss <<<"$r"
+	awk -v n="$name" -v t="$t" -v c="$c" -v rss="$rss" -v s="$sam_t" -v sc="$sam_c" -v rec="$records" \
+		'BEGIN {printf "%-16s %8.2f %10.2f %8.2f %9.2f %11.1f %11.2f\n", n, t, t/s, c, c/sc, rss/1024, rec/t/1e6}'
 done

@@ -175,3 +175,45 @@ func TestCountCommandBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestCountMatchesSimulator counts a simulated BAM and compares the bins
+// with the counts the simulator derives from its own truth for the same
+// seed (nipt simulate --format counts): two independent implementations of
+// the counting rules.
+func TestCountMatchesSimulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulation: skipped with -short")
+	}
+	dir := t.TempDir()
+	bamPath, simCounts, counted := filepath.Join(dir, "s.bam"), filepath.Join(dir, "sim.counts"), filepath.Join(dir, "s.counts")
+	run := func(args ...string) {
+		t.Helper()
+		root := newRootCommand()
+		root.AddCommand(newSimulateCommand(), newCountCommand())
+		root.SetArgs(args)
+		root.SetOut(new(bytes.Buffer))
+		root.SetErr(new(bytes.Buffer))
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("nipt %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	run("simulate", "sample", "-q", "-o", bamPath, "--reads", "20000", "--paired", "--seed", "3")
+	run("simulate", "sample", "-q", "-o", simCounts, "--reads", "20000", "--paired", "--seed", "3", "--format", "counts")
+	run("count", "-q", bamPath, "-o", counted)
+	want, err := counts.ReadFile(simCounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := counts.ReadFile(counted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Header.QC.Kept < 10000 || got.Header.QC.Kept != want.Header.QC.Kept {
+		t.Fatalf("kept %d, simulator %d", got.Header.QC.Kept, want.Header.QC.Kept)
+	}
+	for i := range got.Reads {
+		if got.Reads[i] != want.Reads[i] || got.Short[i] != want.Short[i] {
+			t.Fatalf("bin %d: %d/%d reads/short, simulator %d/%d", i, got.Reads[i], got.Short[i], want.Reads[i], want.Short[i])
+		}
+	}
+}

@@ -98,6 +98,23 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		}
 	}
 	k1 := ref.Kappa(1)
+	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd, Centre: []int{genome.ChrX}, Kappa: ref.Kappa,
+		ScaleBins: max(1, cfg.CNVMinSize/ref.BinSize)}
+	for c := 0; c <= genome.ChrX; c++ {
+		if c < genome.ChrX || len(ref.XBins) > 0 {
+			segIn.Chroms = append(segIn.Chroms, c)
+		}
+	}
+	// Second pass: normalise again with the chromosomes and segments that
+	// carry a dosage change left out of the PCA scores.
+	ex, err := flagged(ref, s, segIn, g, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
+	}
+	if ex != nil {
+		s = ref.NormalizeProfile(s.Profile, s.Coverage, ex)
+		segIn.X = s.X
+	}
 	// Sex-agnostic fetal fraction.
 	auto := autosomalFF(ref, s)
 	av, ase, _ := combine(ref, auto)
@@ -106,13 +123,6 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// Segments and maternal CNVs (classified with the sex-agnostic FF
 	// first; the combined FF is not known before the sex chromosomes).
 	pre := ref.ChromStats(s, nil)
-	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd, Centre: []int{genome.ChrX}, Kappa: ref.Kappa,
-		ScaleBins: max(1, cfg.CNVMinSize/ref.BinSize)}
-	for c := 0; c <= genome.ChrX; c++ {
-		if c < genome.ChrX || len(ref.XBins) > 0 {
-			segIn.Chroms = append(segIn.Chroms, c)
-		}
-	}
 	segs, err := call.Segments(segIn, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
@@ -151,7 +161,12 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	ffp := prior(fv, fse)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.
+	// Chromosome dosages leave out every significant sub-chromosomal
+	// segment: a maternal CNV (which would mimic a trisomy) and a fetal CNV
+	// (a partial aneuploidy, reported as a CNV, not as a whole-chromosome
+	// trisomy).
 	exclude := make([]bool, l.NumBins())
+	maternal := map[int]bool{}
 	type classified struct {
 		seg call.Segment
 		org call.Origin
@@ -160,9 +175,12 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	for _, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
 		cls = append(cls, classified{sg, o})
-		if !sg.Whole && o.PMaternal >= 0.5 && math.Abs(sg.Z) >= cfg.ZThreshold {
+		if !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
 			for j := sg.First; j < sg.End; j++ {
 				exclude[j] = true
+			}
+			if o.PMaternal >= 0.5 {
+				maternal[sg.Chrom] = true
 			}
 		}
 	}
@@ -189,28 +207,22 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if st.Primary == "" {
 			continue
 		}
-		nulls := ref.Chroms[c].Nulls
-		zm := map[string]float64{}
-		var prim call.Dosage
-		for m, v := range st.Value {
-			inflate := st.SD[m] / nulls[m].SD
-			sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
-			zm[m] = round(v/sdm, 4)
-			if m == st.Primary {
-				prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m]}
-			}
-		}
+		zm, prim := dosages(ref, st, g)
 		r.Chromosomes = append(r.Chromosomes, result.Chromosome{
 			Chrom: genome.ChromName(c), Reads: p.ChromReads[c], Ratio: round(math.Exp2(prim.Value), 6), Z: round(prim.Z(), 4), ZMethods: zm,
 		})
 		if c == genome.ChrX {
 			continue
 		}
-		t := call.CallTrisomy(prim, ffp, cfg)
+		tcfg := cfg
+		if c != 12 && c != 17 && c != 20 {
+			tcfg.ZThreshold = cfg.RATThreshold()
+		}
+		t := call.CallTrisomy(prim, ffp, tcfg)
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
-			MaternalCNV: st.Excluded > 0, NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), Method: st.Primary,
+			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), Method: st.Primary,
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic = result.NoCall, "sample failed QC", false
@@ -235,7 +247,11 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Bins: sg.Bins,
 			Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 4),
 		})
-		if qcFail || sg.Whole || sg.Stop-sg.Start < cfg.CNVMinSize || math.Abs(sg.Z) < cfg.ZThreshold {
+		minSize := cfg.CNVMinSize
+		if c.org.Label == "maternal" {
+			minSize = cfg.CNVMinSizeMaternal
+		}
+		if qcFail || sg.Whole || sg.Stop-sg.Start < minSize || math.Abs(sg.Z) < cfg.ZThreshold {
 			continue
 		}
 		typ := "gain"
@@ -326,4 +342,58 @@ func round(v float64, d int) float64 {
 	}
 	p := math.Pow(10, float64(d))
 	return math.Round(v*p) / p
+}
+
+// dosages returns every method's z-score of a chromosome at the sample's
+// depth and noise, and the primary method's dosage.
+func dosages(ref *refset.Reference, st refset.ChromStat, g float64) (map[string]float64, call.Dosage) {
+	nulls := ref.Chroms[st.Chrom].Nulls
+	zm := map[string]float64{}
+	var prim call.Dosage
+	for m, v := range st.Value {
+		inflate := st.SD[m] / nulls[m].SD
+		sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
+		zm[m] = round(v/sdm, 4)
+		if m == st.Primary {
+			prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m]}
+		}
+	}
+	return zm, prim
+}
+
+// flagged marks the autosomal bins to leave out of the PCA scores in the
+// second pass: whole chromosomes whose primary |z| reaches the call
+// threshold, and segments (not whole chromosomes) whose |z| does. It
+// returns nil when nothing is flagged.
+func flagged(ref *refset.Reference, s *refset.Sample, in call.SegmentInput, g float64, cfg call.Config) ([]bool, error) {
+	l := ref.Layout
+	ex := make([]bool, l.NumBins())
+	any := false
+	for _, st := range ref.ChromStats(s, nil) {
+		if st.Chrom >= genome.ChrX || st.Primary == "" {
+			continue
+		}
+		if _, d := dosages(ref, st, g); math.Abs(d.Z()) >= cfg.ZThreshold {
+			for j := l.Offset[st.Chrom]; j < l.Offset[st.Chrom+1]; j++ {
+				ex[j] = true
+			}
+			any = true
+		}
+	}
+	segs, err := call.Segments(in, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range segs {
+		if sg.Chrom < genome.ChrX && !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
+			for j := sg.First; j < sg.End; j++ {
+				ex[j] = true
+			}
+			any = true
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	return ex, nil
 }

@@ -1,8 +1,8 @@
 package analyze
 
 import (
-	"os"
 	"math"
+	"os"
 	"sort"
 	"testing"
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // ErrNoSamtools is returned for CRAM input when samtools cannot be found.
@@ -36,6 +37,9 @@ func openCRAM(r io.Reader, opt Options) (Reader, error) {
 	args = append(args, "-")
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin = r
+	// If samtools exits early (bad CRAM), do not wait for the goroutine
+	// that feeds it to finish reading a slow input (e.g. a pipe).
+	cmd.WaitDelay = 5 * time.Second
 	stderr := &limitedBuffer{max: 4096}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()

@@ -2,6 +2,7 @@ package bam
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -39,6 +40,7 @@ type bamReader struct {
 	n      int64 // records decoded
 	err    error
 	closer func() error
+	split  int64 // records assembled across blocks (slow path), for tests
 }
 
 func newBAMReader(src blockSource, closer func() error) (*bamReader, error) {
@@ -87,6 +89,7 @@ func (r *bamReader) Next() bool {
 }
 
 func (r *bamReader) slowNext() bool {
+	r.split++
 	b, err := r.s.next(4)
 	if err == io.EOF {
 		return false
@@ -114,7 +117,7 @@ func (r *bamReader) slowNext() bool {
 }
 
 // ErrTruncatedRecord reports a stream that ends inside a BAM record.
-var ErrTruncatedRecord = fmt.Errorf("stream ends inside an alignment record")
+var ErrTruncatedRecord = errors.New("stream ends inside an alignment record")
 
 func truncErr(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {

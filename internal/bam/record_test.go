@@ -153,6 +153,11 @@ func TestDecodeAgainstBiogo(t *testing.T) {
 				t.Errorf("samples %v", s)
 			}
 			checkAll(t, rd, data)
+			// Records straddling BGZF blocks (the slow path) must occur:
+			// ~3000 records of ~600 bytes fill ~28 blocks.
+			if split := rd.(*bamReader).split; split < 10 {
+				t.Errorf("only %d records crossed a block boundary", split)
+			}
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // Threshold is a QC threshold pair; nil means "not checked". For
@@ -33,14 +34,23 @@ type Config struct {
 	// ZThreshold: chromosome z-score at or above which a trisomy is high
 	// risk.
 	ZThreshold float64 `toml:"z_threshold"`
+	// RATZThreshold: z threshold for the rare autosomal trisomies (every
+	// autosome but 13, 18, 21); 0 selects the Bonferroni bound that gives
+	// the 19 chromosomes together the false-positive rate ZThreshold gives
+	// one (RATThreshold).
+	RATZThreshold float64 `toml:"rat_z_threshold"`
 	// DetectionPower: minimum probability that a trisomy at the sample's
 	// fetal fraction would reach ZThreshold for a "low risk" call.
 	DetectionPower float64 `toml:"detection_power"`
 	// SCAPosterior: posterior probability needed for a sex-chromosome
 	// call (aneuploid or euploid); below it, no call.
 	SCAPosterior float64 `toml:"sca_posterior"`
-	// CNVMinSize: smallest CNV reported, in bases.
-	CNVMinSize int `toml:"cnv_min_size"`
+	// CNVMinSize: smallest fetal (or uncertain-origin) CNV reported, in
+	// bases; CNVMinSizeMaternal: smallest maternal CNV reported. Every
+	// significant segment, reported or not, is left out of the chromosome
+	// dosages.
+	CNVMinSize         int `toml:"cnv_min_size"`
+	CNVMinSizeMaternal int `toml:"cnv_min_size_maternal"`
 	// CNVFalseCalls: genome-wide probability of a spurious segmentation
 	// split per sample; each chromosome's CBS split test runs at
 	// CNVFalseCalls / (number of chromosomes).
@@ -54,17 +64,20 @@ func f(v float64) *float64 { return &v }
 // DefaultConfig returns the documented defaults (docs/qc.md).
 func DefaultConfig() Config {
 	return Config{
-		Reads:           Threshold{Warn: f(2_000_000), Fail: f(500_000)},
-		DuplicateRate:   Threshold{Warn: f(0.2), Fail: f(0.5)},
-		GCBias:          Threshold{Warn: f(0.585), Fail: f(1.585)},
-		MAPD:            Threshold{Warn: f(1.5), Fail: f(2.5)},
-		FetalFraction:   Threshold{Warn: f(0.04), Fail: f(0.02)},
-		ZThreshold:      3,
-		DetectionPower:  0.95,
-		SCAPosterior:    0.99,
-		CNVMinSize:      3_000_000,
-		CNVFalseCalls:   0.05,
-		OriginPosterior: 0.99,
+		Reads:          Threshold{Warn: f(2_000_000), Fail: f(500_000)},
+		DuplicateRate:  Threshold{Warn: f(0.2), Fail: f(0.5)},
+		GCBias:         Threshold{Warn: f(0.585), Fail: f(1.585)},
+		MAPD:           Threshold{Warn: f(1.5), Fail: f(2.5)},
+		FetalFraction:  Threshold{Warn: f(0.04), Fail: f(0.02)},
+		ZThreshold:     3,
+		DetectionPower: 0.95,
+		SCAPosterior:   0.99,
+		CNVMinSize:     3_000_000,
+		// A maternal CNV changes the dosage by about ±50%, so 1 Mb (10 bins
+		// at 100 kb) is detected with z > 10 at 3 M reads.
+		CNVMinSizeMaternal: 1_000_000,
+		CNVFalseCalls:      0.05,
+		OriginPosterior:    0.99,
 	}
 }
 
@@ -111,8 +124,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("sca_posterior must lie in (0.5, 1), got %g", c.SCAPosterior)
 	case !(c.OriginPosterior > 0.5 && c.OriginPosterior < 1):
 		return fmt.Errorf("origin_posterior must lie in (0.5, 1), got %g", c.OriginPosterior)
-	case c.CNVMinSize < 0:
-		return fmt.Errorf("cnv_min_size must not be negative, got %d", c.CNVMinSize)
+	case c.CNVMinSize < 0 || c.CNVMinSizeMaternal < 0:
+		return fmt.Errorf("cnv_min_size and cnv_min_size_maternal must not be negative, got %d and %d", c.CNVMinSize, c.CNVMinSizeMaternal)
+	case c.RATZThreshold < 0:
+		return fmt.Errorf("rat_z_threshold must not be negative, got %g", c.RATZThreshold)
 	case !(c.CNVFalseCalls > 0 && c.CNVFalseCalls < 1):
 		return fmt.Errorf("cnv_false_calls must lie in (0, 1), got %g", c.CNVFalseCalls)
 	}
@@ -129,4 +144,18 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// rareAutosomes is the number of autosomes screened for rare trisomies.
+const rareAutosomes = 19
+
+// RATThreshold returns the z threshold of rare autosomal trisomies:
+// RATZThreshold, or the Bonferroni bound Φ⁻¹(1 − (1 − Φ(ZThreshold))/19),
+// so that a sample screened on all 19 rare autosomes has the same
+// false-positive probability as on chr21 alone (z = 3 gives 3.82).
+func (c Config) RATThreshold() float64 {
+	if c.RATZThreshold > 0 {
+		return c.RATZThreshold
+	}
+	return stats.NormalQuantile(1 - stats.NormalSF(c.ZThreshold)/rareAutosomes)
 }

@@ -53,7 +53,7 @@ func Count(ctx context.Context, r io.Reader, name string, opt Options) (*counts.
 		return nil, fmt.Errorf("unsupported reference: %w", err)
 	}
 	if want != nil && match.Build != want {
-		return nil, fmt.Errorf("aligned to %s, but --build %s was requested: count it against %s or realign it to %s", match.Build.Name, opt.Build, match.Build.Name, want.Name)
+		return nil, fmt.Errorf("aligned to %s, but --build %s was requested: pass --build %s (or none) for this file, or realign the reads to %s", match.Build.Name, opt.Build, match.Build.Name, want.Name)
 	}
 	sample, err := chooseSample(opt.Sample, h.Samples, name)
 	if err != nil {

@@ -81,6 +81,10 @@ func (o *Options) Validate() error {
 	default:
 		return fmt.Errorf("unknown --dedup %q (flag, position or none)", o.Dedup)
 	}
+	// The limits of genome.NewLayout: 100 b to 100 Mb.
+	if o.BinSize < 100 || o.BinSize > 100_000_000 {
+		return fmt.Errorf("--bin-size %d out of range 100–100000000", o.BinSize)
+	}
 	if o.MinMAPQ < 0 || o.MinMAPQ > 255 {
 		return fmt.Errorf("--min-mapq %d out of range 0–255", o.MinMAPQ)
 	}

@@ -138,15 +138,20 @@ func readHeader(br *bufio.Reader) (*Header, int, error) {
 	return nil, 0, fmt.Errorf("unexpected column header %q", truncate(cl))
 }
 
+// readRows parses the bin rows. Every row's chrom, start and end are
+// implied by the layout, so the row must begin with exactly that prefix
+// (one comparison instead of splitting and parsing three fields); only the
+// counts are parsed.
 func readRows(br *bufio.Reader, c *Counts) error {
 	l := c.Layout
-	want := 4
+	cols := 4
 	if c.Short != nil {
-		want = 5
+		cols = 5
 	}
-	var fields [5][]byte
+	var prefix []byte
 	for ch := 0; ch < genome.NumChroms; ch++ {
-		name := []byte(genome.ChromName(ch))
+		name := genome.ChromName(ch)
+		length := l.Build.Lengths[ch]
 		for i := l.Offset[ch]; i < l.Offset[ch+1]; i++ {
 			line, err := br.ReadSlice('\n')
 			if err != nil {
@@ -156,40 +161,35 @@ func readRows(br *bufio.Reader, c *Counts) error {
 				return err
 			}
 			line = line[:len(line)-1]
-			n := 0
-			for {
-				j := bytes.IndexByte(line, '\t')
-				if n == want {
-					n++ // too many columns
-					break
-				}
-				if j < 0 {
-					fields[n] = line
-					n++
-					break
-				}
-				fields[n] = line[:j]
-				line = line[j+1:]
-				n++
-			}
-			if n != want {
-				return fmt.Errorf("bin %d: want %d columns", i, want)
-			}
 			start := (i - l.Offset[ch]) * l.BinSize
-			if !bytes.Equal(fields[0], name) || atoi(fields[1]) != start {
-				return fmt.Errorf("bin %d: found %s:%s, want %s:%d (rows must follow the layout of the header)", i, fields[0], fields[1], name, start)
+			end := min(start+l.BinSize, length)
+			prefix = append(prefix[:0], name...)
+			prefix = append(prefix, '\t')
+			prefix = strconv.AppendInt(prefix, int64(start), 10)
+			prefix = append(prefix, '\t')
+			prefix = strconv.AppendInt(prefix, int64(end), 10)
+			prefix = append(prefix, '\t')
+			if !bytes.HasPrefix(line, prefix) {
+				return fmt.Errorf("bin %d: found %s, want %s:%d-%d (rows must follow the layout of the header)", i, truncate(line), name, start, end)
 			}
-			v := atoi(fields[3])
+			v, rest := parseCount(line[len(prefix):])
 			if v < 0 {
-				return fmt.Errorf("bin %d: bad count %q", i, fields[3])
+				return fmt.Errorf("bin %d: bad count in %s", i, truncate(line))
 			}
 			c.Reads[i] = uint32(v)
-			if want == 5 {
-				s := atoi(fields[4])
+			if cols == 5 {
+				if len(rest) == 0 || rest[0] != '\t' {
+					return fmt.Errorf("bin %d: want %d columns", i, cols)
+				}
+				s, r := parseCount(rest[1:])
 				if s < 0 {
-					return fmt.Errorf("bin %d: bad short count %q", i, fields[4])
+					return fmt.Errorf("bin %d: bad short count in %s", i, truncate(line))
 				}
 				c.Short[i] = uint32(s)
+				rest = r
+			}
+			if len(rest) != 0 {
+				return fmt.Errorf("bin %d: want %d columns", i, cols)
 			}
 		}
 	}
@@ -197,6 +197,16 @@ func readRows(br *bufio.Reader, c *Counts) error {
 		return fmt.Errorf("trailing data after the last bin")
 	}
 	return nil
+}
+
+// parseCount parses the decimal at the start of b, up to a tab or the end,
+// and returns it with the rest of b; -1 if it is not a uint32.
+func parseCount(b []byte) (int, []byte) {
+	n := bytes.IndexByte(b, '\t')
+	if n < 0 {
+		n = len(b)
+	}
+	return atoi(b[:n]), b[n:]
 }
 
 // atoi parses a non-negative decimal that fits in uint32, or returns -1.

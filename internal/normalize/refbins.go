@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"fmt"
-	"math"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
@@ -33,13 +32,12 @@ var DefaultRefBins = RefBinsOptions{K: 100, Dim: 8, Exclude: []int{12, 17, 20}, 
 // columns on other chromosomes whose values across the cohort are closest
 // (Euclidean distance between the columns).
 //
-// The distance ‖r_i − r_j‖² is computed exactly in the Dim leading
-// dimensions of the residual decomposition, and the remaining dimensions
-// are taken as independent noise: their contribution is ‖rest_i‖² +
-// ‖rest_j‖² (the cross term has expectation zero). The ‖rest_j‖² term is
-// the same for every candidate, and ‖e_i − e_j‖² + ‖rest_i‖² is a plain
-// Euclidean distance between (e_i, ‖rest_i‖) and (e_j, 0), so an exact k-d
-// tree search finds the neighbours in O(p log p) instead of O(p²).
+// The distance is measured in the Dim leading dimensions of the residual
+// decomposition, which carry the structure bins share; the remaining
+// dimensions are independent noise, which says nothing about which bins
+// behave alike (including its norm would make every bin choose the same
+// few quietest bins). An exact k-d tree search finds the neighbours in
+// O(p log p) instead of O(p²).
 func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 	n, p := r.Dims()
 	if len(chrom) != p {
@@ -61,15 +59,8 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 	for d > 0 && vals[d-1] <= 1e-12*vals[0] {
 		d--
 	}
-	dim := d + 1
+	dim := max(d, 1)
 	pts := make([]float64, p*dim)
-	colSS := make([]float64, p)
-	for k := 0; k < n; k++ {
-		row := r.RawRowView(k)
-		for j, v := range row {
-			colSS[j] += v * v
-		}
-	}
 	for c := 0; c < d; c++ {
 		u := make([]float64, n)
 		for k := range u {
@@ -81,13 +72,6 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 				pts[j*dim+c] += u[k] * v
 			}
 		}
-	}
-	for j := 0; j < p; j++ {
-		var e2 float64
-		for c := 0; c < d; c++ {
-			e2 += pts[j*dim+c] * pts[j*dim+c]
-		}
-		pts[j*dim+d] = math.Sqrt(math.Max(colSS[j]-e2, 0))
 	}
 	excl := map[int]bool{}
 	for _, c := range opt.Exclude {
@@ -115,7 +99,6 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 			q := make([]float64, dim)
 			for j := w; j < p; j += threads {
 				copy(q, pts[j*dim:(j+1)*dim])
-				q[d] = 0
 				cj := chrom[j]
 				nb := tree.knn(q, opt.K, func(a int) bool { return chrom[eligible[a]] != cj }, &h)
 				ids := make([]int32, len(nb))

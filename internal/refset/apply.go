@@ -37,12 +37,16 @@ func (r *Reference) Normalize(c *counts.Counts) (*Sample, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.NormalizeProfile(p, cov), nil
+	return r.NormalizeProfile(p, cov, nil), nil
 }
 
 // NormalizeProfile normalises a prepared sample. cov may be nil (stored
-// profiles); the chrY Poisson variance is then unknown (0).
-func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage) *Sample {
+// profiles); the chrY Poisson variance is then unknown (0). Bins with
+// exclude[j] (global index; may be nil) do not enter the PCA scores: the
+// analysis excludes chromosomes and segments with a dosage change, so that
+// the change neither distorts the normalisation of the rest of the genome
+// nor is partly absorbed by it.
+func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage, exclude []bool) *Sample {
 	nb := r.Layout.NumBins()
 	s := &Sample{Profile: p, Coverage: cov, X: make([]float64, nb), Z: make([]float64, nb)}
 	for j := range s.X {
@@ -56,7 +60,15 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage) 
 		}
 		s.Raw[a] = logRatio(v, r.Median[j])
 	}
-	s.Res, s.Scores = r.PCA.Residual(s.Raw)
+	gm, _ := r.groupModel()
+	var ex []bool
+	if exclude != nil {
+		ex = make([]bool, len(r.Auto))
+		for a, j := range r.Auto {
+			ex[a] = exclude[j]
+		}
+	}
+	s.Res, s.Scores = gm.Residual(s.Raw, ex)
 	s.Leverage = r.PCA.Leverage(s.Scores)
 	s.XLeverage = float64(1+r.XComponents) / float64(max(r.Chroms[genome.ChrX].Nulls[MethodPCA].N, 1))
 	for a, j := range r.Auto {

@@ -48,6 +48,8 @@ type fitState struct {
 	k      int
 	crit   []float64
 	pca    *normalize.PCA
+	group  *normalize.GroupModel
+	oof    *mat.Dense // out-of-fold leave-one-chromosome-out residuals
 	resid  *mat.Dense
 	scores [][]float64
 	sigma  []float64 // per auto column
@@ -258,15 +260,17 @@ func (f *fitState) components() error {
 		return err
 	}
 	f.k = f.pca.K()
+	f.group = normalize.NewGroupModel(f.pca.Basis(), f.chrom, genome.ChrX)
 	n, p := len(f.used), len(f.auto)
 	f.resid = mat.NewDense(n, p, nil)
 	f.scores = make([][]float64, n)
 	for r, row := range f.x {
-		res, sc := f.pca.Residual(row)
+		res, sc := f.group.Residual(row, nil)
 		f.resid.SetRow(r, res)
 		f.scores[r] = sc
 	}
 	f.sigma = columnSD(f.resid, n-1-f.k)
+	f.oof = f.oofResiduals()
 	return nil
 }
 
@@ -313,12 +317,12 @@ func (f *fitState) varianceMask() int {
 // z-score (robust, against the other samples) exceeds the threshold on any
 // autosome, with the reason.
 func (f *fitState) outliers() map[int]string {
-	held := normalize.HeldOut(f.folds, f.weightedFunctionals(), f.k)
+	fun := f.pcaFunctionals()
 	out := map[int]string{}
 	for c := 0; c < genome.ChrX; c++ {
 		v := make([]float64, len(f.used))
 		for r := range f.used {
-			v[r] = held[r][c][f.k]
+			v[r] = sparseDot(fun[c], f.oof.RawRowView(r))
 		}
 		for r, z := range robustZ(v) {
 			if math.Abs(z) > f.opt.OutlierZ {
@@ -330,20 +334,6 @@ func (f *fitState) outliers() map[int]string {
 		}
 	}
 	return out
-}
-
-// weightedFunctionals are the MethodPCA chromosome statistics of the used
-// samples' raw profiles (inverse-variance weights 1/σ²).
-func (f *fitState) weightedFunctionals() [][]float64 {
-	a := f.pcaFunctionals()
-	F := make([][]float64, len(f.x))
-	for r, row := range f.x {
-		F[r] = make([]float64, len(a))
-		for c := range a {
-			F[r][c] = sparseDot(a[c], row)
-		}
-	}
-	return F
 }
 
 // sparse is a sparse vector over auto columns.

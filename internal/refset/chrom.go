@@ -71,23 +71,15 @@ func (f *fitState) refBins() ([][]int32, []float64, []sparse, error) {
 	return rb, sd, fun, nil
 }
 
-// heldOutNull returns the cross-validated null of each functional and the
-// per-sample held-out values.
+// heldOutNull returns the cross-validated null of each functional (from
+// the out-of-fold residuals) and the per-sample held-out values.
 func (f *fitState) heldOutNull(fun []sparse) ([]Null, [][]float64) {
-	F := make([][]float64, len(f.x))
-	for r, row := range f.x {
-		F[r] = make([]float64, len(fun))
-		for c := range fun {
-			F[r][c] = sparseDot(fun[c], row)
-		}
-	}
-	held := normalize.HeldOut(f.folds, F, f.k)
 	nulls := make([]Null, len(fun))
 	vals := make([][]float64, len(fun))
 	for c := range fun {
 		v := make([]float64, len(f.used))
 		for r := range v {
-			v[r] = held[r][c][f.k]
+			v[r] = sparseDot(fun[c], f.oof.RawRowView(r))
 		}
 		vals[c] = v
 		nulls[c] = nullOf(v)
@@ -105,27 +97,27 @@ func nullOf(v []float64) Null {
 }
 
 // retention returns the share of a whole-chromosome log-ratio shift on
-// chromosome c that the functional still sees after PCA.
+// chromosome c that the functional still sees after normalisation
+// (leave-one-chromosome-out: all of it on c itself; the reference bins on
+// other chromosomes see a small leak).
 func (f *fitState) retention(fun sparse, c int) float64 {
 	p := len(f.auto)
-	y := make([]float64, p)
-	for a := range y {
+	base := make([]float64, p)
+	for a := range base {
+		base[a] = f.pca.Mean[a] / f.omega[a]
+	}
+	shift := make([]float64, p)
+	for a := range shift {
+		shift[a] = base[a]
 		if f.chrom[a] == c {
-			y[a] = f.omega[a]
+			shift[a]++
 		}
 	}
-	for _, v := range f.pca.Components {
-		var s float64
-		for a := range y {
-			s += v[a] * y[a]
-		}
-		for a := range y {
-			y[a] -= s * v[a]
-		}
-	}
+	r0, _ := f.group.Residual(base, nil)
+	r1, _ := f.group.Residual(shift, nil)
 	var num, den float64
 	for k, a := range fun.idx {
-		num += fun.val[k] * y[a] / f.omega[a]
+		num += fun.val[k] * (r1[a] - r0[a])
 		if f.chrom[a] == c {
 			den += fun.val[k]
 		}

@@ -183,7 +183,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		}
 	}
 	depth, noise := f.depthNoise()
-	ksz, kv := f.kappa(f.oofResiduals())
+	ksz, kv := f.kappa(f.oof)
 	ref.Meta = Meta{
 		KappaSizes:    ksz,
 		KappaValues:   kv,

@@ -5,12 +5,14 @@ import (
 	"sort"
 
 	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/normalize"
 	"gonum.org/v1/gonum/mat"
 )
 
 // oofResiduals returns each used sample's out-of-fold residual log ratios
 // over the autosomal columns: the PCA of its fold's training samples
-// applied to it, exactly what a new sample experiences.
+// applied to it (leave-one-chromosome-out, as in analysis), exactly what a
+// new sample experiences.
 func (f *fitState) oofResiduals() *mat.Dense {
 	n, p := len(f.used), len(f.auto)
 	out := mat.NewDense(n, p, nil)
@@ -37,21 +39,10 @@ func (f *fitState) oofResiduals() *mat.Dense {
 			}
 			comps[j] = v
 		}
-		for b, i := range fd.Test {
-			row := f.y.RawRowView(i)
-			res := out.RawRowView(i)
-			for a := range res {
-				res[a] = row[a] - mean[a]
-			}
-			for j := 0; j < k; j++ {
-				s := fd.TestScores[b][j]
-				for a, v := range comps[j] {
-					res[a] -= s * v
-				}
-			}
-			for a := range res {
-				res[a] /= f.omega[a]
-			}
+		gm := normalize.NewGroupModel(normalize.Basis{Components: comps, Weight: f.omega, Mean: mean}, f.chrom, genome.ChrX)
+		for _, i := range fd.Test {
+			res, _ := gm.Residual(f.x[i], nil)
+			out.SetRow(i, res)
 		}
 	}
 	return out

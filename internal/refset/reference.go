@@ -1,6 +1,8 @@
 package refset
 
 import (
+	"sync"
+
 	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
@@ -177,6 +179,21 @@ type Reference struct {
 	XSigma []float64
 	// YBins are the male-specific chrY bins.
 	YBins []int32
-	// ProfileBeta is the bin-profile FF coefficient per feature.
 	ID string // hex SHA-256 of the payload (set when written or read)
+
+	groupOnce sync.Once
+	group     *normalize.GroupModel
+	autoChrom []int
+}
+
+// groupModel returns the leave-one-chromosome-out model of the PCA.
+func (r *Reference) groupModel() (*normalize.GroupModel, []int) {
+	r.groupOnce.Do(func() {
+		r.autoChrom = make([]int, len(r.Auto))
+		for a, j := range r.Auto {
+			r.autoChrom[a], _, _ = r.Layout.Locate(int(j))
+		}
+		r.group = normalize.NewGroupModel(r.PCA.Basis(), r.autoChrom, genome.ChrX)
+	})
+	return r.group, r.autoChrom
 }

@@ -123,16 +123,16 @@ type Finding struct {
 	LogLR float64 `json:"log10_lr"`
 	// FFImplied is the fetal fraction a full trisomy would need to explain the
 	// observed dosage (2 × (ratio − 1)).
-	FFImplied    float64 `json:"ff_implied"`
-	Mosaic       bool    `json:"possible_mosaic"` // effect clearly below what the FF predicts
-	MaternalCNV  bool    `json:"maternal_cnv"`    // dosage explained by a maternal CNV on the chromosome
+	FFImplied   float64 `json:"ff_implied"`
+	Mosaic      bool    `json:"possible_mosaic"` // effect clearly below what the FF predicts
+	MaternalCNV bool    `json:"maternal_cnv"`    // dosage explained by a maternal CNV on the chromosome
 	// PDetect is the probability that a full trisomy at this sample's fetal
 	// fraction (integrated over its uncertainty) would reach the call
 	// threshold; a low_risk call requires it to reach the configured power.
 	PDetect float64 `json:"p_detect"`
 	// Method names the z-score method behind Z (see Chromosome.ZMethods).
-	Method string `json:"method,omitempty"`
-	NoCallReason string  `json:"no_call_reason,omitempty"`
+	Method       string `json:"method,omitempty"`
+	NoCallReason string `json:"no_call_reason,omitempty"`
 }
 
 // SCA is the sex-chromosome result. Type is sensitive: under some disclosure

@@ -70,9 +70,7 @@ func (ls *Landscape) WriteBAM(ctx context.Context, s *Sample, path string, o BAM
 		return nil, Realised{}, fmt.Errorf("writing %s: %w", path, err)
 	}
 	c := ls.newCounts(s, o.Command, o.Version)
-	pl := newPlanner(&ls.Params, s.Paired)
-	em := newEmitter(w, pl, s.Paired, o.Seq, o.TagOrigin)
-	t, err := ls.run(ctx, s, c, em)
+	t, err := ls.run(ctx, s, c, w, o)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}

@@ -65,7 +65,8 @@ func TestCountsAgreeWithModel(t *testing.T) {
 				short += uint64(c.Short[i])
 			}
 			// Expected short share: FF-weighted mix of the two length models.
-			ps := (1-s.FF)*newLengthSampler(ls.Params.Maternal, 150).pShort + s.FF*newLengthSampler(ls.Params.Fetal, 150).pShort
+			pl := newPlanner(&ls.Params, true, ls.expect(s, nil).sizeShift)
+			ps := (1-s.FF)*pl.lens[0].pShort + s.FF*pl.lens[1].pShort
 			got := float64(short) / float64(c.Header.QC.Kept)
 			if math.Abs(got-ps) > 0.01 {
 				t.Errorf("short share %.4f, expected %.4f", got, ps)

@@ -14,6 +14,9 @@ type expectation struct {
 	unmapped float64
 	gcSlope  float64
 	gcCurv   float64
+	// sizeShift is added to the chromatosome weight of both fragment
+	// models (batch + sample pre-analytical effect).
+	sizeShift float64
 }
 
 // dosage returns the per-bin maternal and fetal copy numbers divided by 2
@@ -102,10 +105,12 @@ func (ls *Landscape) expect(s *Sample, extraLens []int) *expectation {
 	l := ls.Layout
 	n := l.NumBins()
 	r := newRand(s.Seed, streamSample)
-	load, bSlope, bCurv := ls.batchEffect(s.Batch)
+	load, bSlope, bCurv, bSize := ls.batchEffect(s.Batch)
 	e := &expectation{muM: make([]float64, n), muF: make([]float64, n)}
 	e.gcSlope = bSlope + p.GC.SlopeSampleSD*r.NormFloat64()
 	e.gcCurv = p.GC.CurvMean + bCurv + p.GC.CurvSampleSD*r.NormFloat64()
+	// Clipped so that every model weight stays in [0, 1].
+	e.sizeShift = min(max(bSize+p.SizeShift.SampleSD*r.NormFloat64(), -0.2), 0.2)
 	dm, df := ls.dosage(s)
 	f := s.FF
 	var total float64
@@ -130,7 +135,13 @@ func (ls *Landscape) expect(s *Sample, extraLens []int) *expectation {
 	}
 	orig := float64(s.Reads) * (1 - p.DupRate)
 	e.unmapped = orig * p.UnmappedRate
-	genomeShare := 1 - p.UnmappedRate - p.ChrMRate - p.UnplacedRate
+	genomeShare := 1 - p.UnmappedRate
+	if len(extraLens) > 0 {
+		genomeShare -= p.ChrMRate
+	}
+	if len(extraLens) > 1 {
+		genomeShare -= p.UnplacedRate
+	}
 	scale := 0.0
 	if total > 0 {
 		scale = orig * genomeShare / total

@@ -63,6 +63,15 @@ var (
 	}
 )
 
+// shifted moves weight d from the core to the chromatosome component,
+// keeping both in [0, 1].
+func (m FragmentModel) shifted(d float64) FragmentModel {
+	core := 1 - m.ChromatosomeWeight - m.DiWeight
+	d = min(max(d, -m.ChromatosomeWeight), core)
+	m.ChromatosomeWeight += d
+	return m
+}
+
 func (m FragmentModel) validate() error {
 	w := m.ChromatosomeWeight + m.DiWeight
 	if m.ChromatosomeWeight < 0 || m.DiWeight < 0 || w > 1 || m.ChromatosomeSD <= 0 || m.CoreSDLeft <= 0 ||

@@ -163,7 +163,7 @@ func field(l *genome.Layout, fp FieldParams, seed uint64, stream, k int) []float
 // batchEffect returns the loadings and GC-curve terms of a sequencing batch.
 // They depend only on the landscape seed and the batch label, so that every
 // sample of a run, in any cohort, shares them.
-func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv float64) {
+func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv, size float64) {
 	p := &ls.Params
 	r := newRand(mix(ls.Seed, hashString(label)), streamLoading)
 	load = make([]float64, p.Batch.Rank)
@@ -172,7 +172,8 @@ func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv floa
 	}
 	slope = p.GC.SlopeBatchSD * r.NormFloat64()
 	curv = p.GC.CurvBatchSD * r.NormFloat64()
-	return load, slope, curv
+	size = p.SizeShift.BatchSD * r.NormFloat64()
+	return load, slope, curv, size
 }
 
 // overlapFrac is the fraction of [s, e) covered by the spans.

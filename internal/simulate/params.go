@@ -41,9 +41,12 @@ type Params struct {
 	// reads, as the fetal fraction of a male fetus that would give the same
 	// chrY read count before MAPQ filtering; it is spread over chrY bins in
 	// proportion to 1 − mappability (X-homologous, repeat-rich bins).
-	YBackground float64       `json:"y_background_ff"`
-	Maternal    FragmentModel `json:"maternal_fragments"`
-	Fetal       FragmentModel `json:"fetal_fragments"`
+	YBackground float64 `json:"y_background_ff"`
+	// SizeShift moves weight between the chromatosome and core components
+	// of both fragment models, per batch and per sample (pre-analytics).
+	SizeShift SizeShift     `json:"size_shift"`
+	Maternal  FragmentModel `json:"maternal_fragments"`
+	Fetal     FragmentModel `json:"fetal_fragments"`
 	// Twin2Share is the default share of the fetal fraction from the second
 	// fetus of a twin pregnancy.
 	Twin2Share float64 `json:"twin2_share"`
@@ -93,6 +96,14 @@ type BatchParams struct {
 	LoadingSD float64 `json:"loading_sd"`
 }
 
+// SizeShift: per-batch and per-sample Gaussian shifts (SDs) added to the
+// ChromatosomeWeight of both fragment models; a positive shift lengthens the
+// fragments.
+type SizeShift struct {
+	BatchSD  float64 `json:"batch_sd"`
+	SampleSD float64 `json:"sample_sd"`
+}
+
 // BlacklistParams describe the excess coverage of blacklisted bins.
 type BlacklistParams struct {
 	SharedSD float64 `json:"shared_sd"`
@@ -117,11 +128,12 @@ func Default() Params {
 		GC: GCBias{Center: 0.41, SlopeBatchSD: 0.12, SlopeSampleSD: 0.12,
 			CurvMean: -0.04, CurvBatchSD: 0.03, CurvSampleSD: 0.03},
 		Library:        FieldParams{SmoothSD: 0.04, Length: 1e6, NoiseSD: 0.04},
-		Batch:          BatchParams{Rank: 3, Length: 2e6, LoadingSD: 0.02},
+		Batch:          BatchParams{Rank: 3, Length: 2e5, LoadingSD: 0.02},
 		FetalProfile:   FieldParams{SmoothSD: 0.05, Length: 5e5},
 		Overdispersion: 0.03,
 		Blacklist:      BlacklistParams{SharedSD: 0.5, SampleCV: 0.2},
 		YBackground:    0.01,
+		SizeShift:      SizeShift{BatchSD: 0.005, SampleSD: 0.005},
 		Maternal:       MaternalFragments,
 		Fetal:          FetalFragments,
 		Twin2Share:     0.5,
@@ -154,6 +166,8 @@ func (p *Params) Validate() error {
 	rate("blacklist sample CV", p.Blacklist.SampleCV, 3)
 	rate("chrY background", p.YBackground, 0.2)
 	rate("twin 2 share", p.Twin2Share, 1)
+	rate("size shift batch SD", p.SizeShift.BatchSD, 0.05)
+	rate("size shift sample SD", p.SizeShift.SampleSD, 0.05)
 	if p.UniqueMapQ < 1 || p.UniqueMapQ > 254 || p.UniqueMapQ < p.Count.MinMAPQ {
 		errs = append(errs, fmt.Errorf("unique MAPQ %d out of range (1–254 and at least the count filter's minimum %d)", p.UniqueMapQ, p.Count.MinMAPQ))
 	}

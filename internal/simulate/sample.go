@@ -7,6 +7,7 @@ import (
 
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/simulate/bamwrite"
 )
 
 // Realised are the values actually drawn for a sample.
@@ -36,7 +37,7 @@ type tally struct {
 
 // run draws every bin of sample s. It fills c (the counts nipt count would
 // produce) and, when em is not nil, emits the BAM records.
-func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, em *emitter) (*tally, error) {
+func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, w *bamwrite.Writer, o BAMOptions) (*tally, error) {
 	p := &ls.Params
 	l := ls.Layout
 	extras := extraContigs(l.Build)
@@ -45,7 +46,11 @@ func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, em *e
 		lens[i] = x.Len
 	}
 	e := ls.expect(s, lens)
-	pl := newPlanner(p, s.Paired)
+	pl := newPlanner(p, s.Paired, e.sizeShift)
+	var em *emitter
+	if w != nil {
+		em = newEmitter(w, pl, s.Paired, o.Seq, o.TagOrigin)
+	}
 	t := &tally{other: map[string]int64{}}
 	if s.Paired {
 		t.hist = make([]int64, p.Count.MaxFragment+1)
@@ -231,7 +236,7 @@ func (ls *Landscape) Counts(ctx context.Context, s *Sample, command, version str
 		return nil, Realised{}, err
 	}
 	c := ls.newCounts(s, command, version)
-	t, err := ls.run(ctx, s, c, nil)
+	t, err := ls.run(ctx, s, c, nil, BAMOptions{})
 	if err != nil {
 		return nil, Realised{}, fmt.Errorf("simulating %s: %w", s.ID, err)
 	}

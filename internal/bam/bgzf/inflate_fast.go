@@ -248,32 +248,32 @@ func decodeBlock(lt, dt *huffTable, dst []byte, op *int, src []byte, bp *uint64,
 		if e&kindMask == kindLiteral && o+3 <= len(dst) {
 			// With ≥ 48 bits buffered, three codes of ≤ 15 bits need no
 			// refill: decode up to three literals in a row.
+			d := dst[o : o+3 : o+3]
 			n := uint(e & 31)
 			bits >>= n
 			nb -= n
-			dst[o] = byte(e >> 16)
-			o++
+			d[0] = byte(e >> 16)
 			e = lprim[bits&lmask]
 			if e&kindMask != kindLiteral {
+				o++
 				continue
 			}
 			n = uint(e & 31)
 			bits >>= n
 			nb -= n
-			dst[o] = byte(e >> 16)
-			o++
+			d[1] = byte(e >> 16)
 			e = lprim[bits&lmask]
 			if e&kindMask != kindLiteral {
+				o += 2
 				continue
 			}
 			n = uint(e & 31)
 			bits >>= n
 			nb -= n
-			dst[o] = byte(e >> 16)
-			o++
+			d[2] = byte(e >> 16)
+			o += 3
 			continue
 		}
-
 		if e&kindMask == kindSub {
 			bits >>= lp
 			nb -= lp

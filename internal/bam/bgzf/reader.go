@@ -1,6 +1,7 @@
 package bgzf
 
 import (
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -180,4 +181,4 @@ func (z *Reader) Close() error {
 	return nil
 }
 
-var errClosed = fmt.Errorf("bgzf: read from closed reader")
+var errClosed = errors.New("bgzf: read from closed reader")

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/nipt/nipt/internal/bam/bgzf"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/counts"
 )
@@ -40,11 +39,10 @@ func ReadHeaderFile(path string) (*Header, error) {
 		return nil, err
 	}
 	defer f.Close()
-	zr, err := decompress(f, 1)
+	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w: %v (counts files are gzip/BGZF-compressed; make one with nipt count)", path, ErrNotCounts, err)
 	}
-	defer zr.Close()
 	h, _, err := readHeader(bufio.NewReaderSize(zr, 1<<16))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -54,11 +52,10 @@ func ReadHeaderFile(path string) (*Header, error) {
 
 // Read decodes a counts file.
 func Read(r io.Reader) (*Counts, error) {
-	zr, err := decompress(r, readThreads)
+	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v (counts files are gzip/BGZF-compressed; make one with nipt count)", ErrNotCounts, err)
 	}
-	defer zr.Close()
 	br := bufio.NewReaderSize(zr, 1<<18)
 	h, cols, err := readHeader(br)
 	if err != nil {
@@ -79,27 +76,6 @@ func Read(r io.Reader) (*Counts, error) {
 		return nil, err
 	}
 	return c, c.Validate()
-}
-
-// readThreads inflate the blocks of one counts file in parallel: two
-// already halve the load time, more help little because parsing the rows
-// then dominates (BenchmarkRead10kb).
-const readThreads = 2
-
-// decompress opens a counts file's BGZF stream with parallel inflation
-// (package bgzf); plain gzip, which the format also allows readers to
-// produce by recompressing, is inflated sequentially.
-func decompress(r io.Reader, threads int) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	magic, _ := br.Peek(18)
-	if bgzf.IsBGZF(magic) {
-		return bgzf.NewReader(br, bgzf.Options{Threads: threads}), nil
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v (counts files are gzip/BGZF-compressed; make one with nipt count)", ErrNotCounts, err)
-	}
-	return zr, nil
 }
 
 func readHeader(br *bufio.Reader) (*Header, int, error) {
