@@ -28,9 +28,12 @@ type simulateCommon struct {
 	seq           bool
 	tagOrigin     bool
 	format        string
+	params        string
+	flags         *pflag.FlagSet
 }
 
 func (o *simulateCommon) AddFlags(f *pflag.FlagSet, defaultFormat string) {
+	o.flags = f
 	f.StringVar(&o.build, "build", "", "genome build of the built-in synthetic genome: hg38 (default), hg19, chm13; checked against --annotation")
 	f.StringVar(&o.annotation, "annotation", "", "genome.bins annotation to simulate on (nipt annotate); default: the built-in synthetic genome at 10 kb")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed (same seed and inputs: byte-identical output)")
@@ -41,6 +44,7 @@ func (o *simulateCommon) AddFlags(f *pflag.FlagSet, defaultFormat string) {
 	f.BoolVar(&o.seq, "seq", false, "BAM: write random bases and qualities (realistic file size; slower)")
 	f.BoolVar(&o.tagOrigin, "tag-origin", false, "BAM: tag every read XO:A:M (maternal) or XO:A:F (fetal), for testing")
 	f.StringVar(&o.format, "format", defaultFormat, "output: bam (sorted, indexed) or counts (what nipt count would count in the BAM)")
+	f.StringVar(&o.params, "params", "", "JSON file overriding model parameters (names as in truth.json \"params\"; the flags above take precedence)")
 }
 
 // setup loads the genome and builds the shared landscape.
@@ -60,7 +64,21 @@ func (o *simulateCommon) setup() (*simulate.Landscape, error) {
 		return nil, err
 	}
 	p := simulate.Default()
-	p.ReadLength, p.DupRate, p.MarkDuplicates = o.readLength, o.dupRate, o.markDup
+	if o.params != "" {
+		if p, err = simulate.LoadParams(o.params); err != nil {
+			return nil, err
+		}
+	}
+	// Explicit flags override the file; unset ones keep its values.
+	if o.flags.Changed("read-length") || o.params == "" {
+		p.ReadLength = o.readLength
+	}
+	if o.flags.Changed("dup-rate") || o.params == "" {
+		p.DupRate = o.dupRate
+	}
+	if o.flags.Changed("mark-duplicates") || o.params == "" {
+		p.MarkDuplicates = o.markDup
+	}
 	ls, err := simulate.NewLandscape(a, p, o.landscapeSeed)
 	if err != nil {
 		return nil, usageError{err}

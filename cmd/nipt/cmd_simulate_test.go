@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/simulate"
 )
 
 // runSimulateCLI runs nipt simulate in-process and returns the exit code.
@@ -51,6 +53,17 @@ func TestSimulateCommand(t *testing.T) {
 			t.Errorf("cohort file %s: %v", f, err)
 		}
 	}
+	params := filepath.Join(dir, "params.json")
+	os.WriteFile(params, []byte(`{"dup_rate": 0.1, "read_length": 36}`), 0o644)
+	pc := filepath.Join(dir, "pcohort")
+	if code := runSimulateCLI(t, "cohort", "--spec", spec, "-o", pc, "--params", params, "--read-length", "75"); code != 0 {
+		t.Fatalf("cohort with --params: exit %d", code)
+	}
+	var tj simulate.Truth
+	js, _ := os.ReadFile(filepath.Join(pc, "truth.json"))
+	if err := json.Unmarshal(js, &tj); err != nil || tj.Params.DupRate != 0.1 || tj.Params.ReadLength != 75 {
+		t.Errorf("truth.json params: %v, dup %v, read length %v (want 0.1 from the file, 75 from the flag)", err, tj.Params.DupRate, tj.Params.ReadLength)
+	}
 	for name, tc := range map[string]struct {
 		args []string
 		code int
@@ -65,6 +78,7 @@ func TestSimulateCommand(t *testing.T) {
 		"unknown preset":  {[]string{"cohort", "--preset", "big", "-o", cohort}, 2},
 		"missing spec":    {[]string{"cohort", "--spec", filepath.Join(dir, "none.tsv"), "-o", cohort}, 1},
 		"no directory":    {[]string{"cohort", "--preset", "demo"}, 2},
+		"missing params":  {[]string{"sample", "-o", out, "--params", filepath.Join(dir, "none.json")}, 1},
 	} {
 		if code := runSimulateCLI(t, tc.args...); code != tc.code {
 			t.Errorf("%s: exit %d, want %d", name, code, tc.code)

@@ -156,47 +156,76 @@ func ncvValue(s []float64, c int, den []int) float64 {
 	return math.Log2(s[c] / d)
 }
 
-// ncv chooses each autosome's NCV denominator by greedy forward selection
-// (add the chromosome that lowers the reference SD most, stop when none
-// does; Sehnert et al. 2011 searched all subsets of a smaller candidate set)
-// and returns the nulls.
-func (f *fitState) ncv() ([][]int, []Null) {
-	sums := f.chromSums()
-	dens := make([][]int, genome.ChrX)
-	nulls := make([]Null, genome.ChrX)
-	v := make([]float64, len(sums))
-	sdOf := func(c int, den []int) float64 {
-		for r, s := range sums {
-			v[r] = ncvValue(s, c, den)
+// ncvDenominator chooses chromosome c's NCV denominator on the samples
+// rows (indices into sums) by greedy forward selection: add the chromosome
+// that lowers the SD of the NCV most, stop when none does (Sehnert et al.
+// 2011 searched all subsets of a smaller candidate set).
+func ncvDenominator(sums [][]float64, rows []int, c int) []int {
+	v := make([]float64, len(rows))
+	sdOf := func(den []int) float64 {
+		for a, r := range rows {
+			v[a] = ncvValue(sums[r], c, den)
 		}
 		_, sd := stats.MeanSD(v)
 		return sd
 	}
-	for c := 0; c < genome.ChrX; c++ {
-		var den []int
-		cur := math.Inf(1)
-		for {
-			bestK, bestSD := -1, cur
-			for k := 0; k < genome.ChrX; k++ {
-				if k == c || ncvExcluded[k] || contains(den, k) {
-					continue
-				}
-				if s := sdOf(c, append(den, k)); s < bestSD {
-					bestK, bestSD = k, s
-				}
+	var den []int
+	cur := math.Inf(1)
+	for {
+		bestK, bestSD := -1, cur
+		for k := 0; k < genome.ChrX; k++ {
+			if k == c || ncvExcluded[k] || contains(den, k) {
+				continue
 			}
-			if bestK < 0 {
-				break
+			if s := sdOf(append(den, k)); s < bestSD {
+				bestK, bestSD = k, s
 			}
-			den = append(den, bestK)
-			cur = bestSD
 		}
-		dens[c] = sortedInts(den)
+		if bestK < 0 {
+			break
+		}
+		den = append(den, bestK)
+		cur = bestSD
+	}
+	return sortedInts(den)
+}
+
+// ncv chooses each autosome's NCV denominator on all used samples and
+// estimates its null by cross-validation: in each fold the denominator is
+// chosen on the training samples and the held-out samples' NCVs are
+// compared with the training mean, so the SD reflects the selection (an
+// in-sample SD of a selected denominator is optimistic).
+func (f *fitState) ncv() ([][]int, []Null) {
+	sums := f.chromSums()
+	dens := make([][]int, genome.ChrX)
+	nulls := make([]Null, genome.ChrX)
+	all := make([]int, len(sums))
+	for i := range all {
+		all[i] = i
+	}
+	for c := 0; c < genome.ChrX; c++ {
+		dens[c] = ncvDenominator(sums, all, c)
+		var held []float64
+		for _, fd := range f.folds {
+			den := ncvDenominator(sums, fd.Train, c)
+			var m float64
+			for _, t := range fd.Train {
+				m += ncvValue(sums[t], c, den) / float64(len(fd.Train))
+			}
+			for _, t := range fd.Test {
+				held = append(held, ncvValue(sums[t], c, den)-m)
+			}
+		}
+		v := make([]float64, len(sums))
 		for r, s := range sums {
 			v[r] = ncvValue(s, c, dens[c])
 		}
-		nulls[c] = nullOf(v)
-		nulls[c].Retention = 1
+		mean, _ := stats.MeanSD(v)
+		var ss float64
+		for _, h := range held {
+			ss += h * h
+		}
+		nulls[c] = Null{Mean: mean, SD: math.Sqrt(ss / float64(len(held))), N: len(held), Retention: 1}
 	}
 	return dens, nulls
 }

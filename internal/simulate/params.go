@@ -1,8 +1,11 @@
 package simulate
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Params are the model parameters shared by all samples of a simulation.
@@ -212,4 +215,24 @@ func (p *Params) nonUniquePass() float64 {
 		}
 	}
 	return pass / sum
+}
+
+// LoadParams reads a JSON file of parameter overrides (the schema of the
+// "params" object of truth.json; fields left out keep their defaults) and
+// returns the validated result.
+func LoadParams(path string) (Params, error) {
+	p := Default()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return p, fmt.Errorf("simulation parameters: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("simulation parameters %s: %w (see the params object of truth.json for the names)", path, err)
+	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("simulation parameters %s: %w", path, err)
+	}
+	return p, nil
 }

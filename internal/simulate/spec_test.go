@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -152,5 +154,36 @@ func TestParamsValidate(t *testing.T) {
 		if p.Validate() == nil {
 			t.Errorf("%s: invalid parameters accepted", name)
 		}
+	}
+}
+
+func TestLoadParams(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p, err := LoadParams(write("ok.json", `{"fetal_profile": {"smooth_sd": 0.08, "length_bp": 1e6}, "dup_rate": 0.1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	if p.FetalProfile.SmoothSD != 0.08 || p.FetalProfile.Length != 1e6 || p.DupRate != 0.1 || p.ReadLength != d.ReadLength || p.Overdispersion != d.Overdispersion {
+		t.Errorf("overrides not applied or defaults lost: %+v", p)
+	}
+	for name, body := range map[string]string{
+		"unknown.json": `{"dupe_rate": 0.1}`,
+		"invalid.json": `{"dup_rate": 2}`,
+		"syntax.json":  `{"dup_rate": }`,
+	} {
+		if _, err := LoadParams(write(name, body)); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	if _, err := LoadParams(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("missing file accepted")
 	}
 }

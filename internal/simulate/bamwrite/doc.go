@@ -5,7 +5,8 @@
 // per-record allocation), full blocks are deflated by a pool of goroutines
 // (compress/flate, level chosen by the caller; BestSpeed by default) and
 // written in order, and the BAI index is built on the fly from the virtual
-// offsets of the records. The caller must supply records in coordinate order
+// offsets of the records (small bins folded into their parents as htslib
+// does, which keeps the index small). The caller must supply records in coordinate order
 // (reference ID, then position; unplaced unmapped records last).
 //
 // Formats follow the SAM/BAM specification (SAMv1, hts-specs, section 4:

@@ -1,4 +1,4 @@
-package oldcounts
+package old
 
 import (
 	"bufio"
