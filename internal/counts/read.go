@@ -80,9 +80,9 @@ func Read(r io.Reader) (*Counts, error) {
 	return c, c.Validate()
 }
 
-// readThreads inflate the blocks of one counts file in parallel: two
-// already halve the load time, more help little because parsing the rows
-// then dominates (BenchmarkRead10kb).
+// readThreads inflate the blocks of one counts file in parallel while the
+// caller's goroutine parses rows; inflation and parsing take similar time
+// (docs/counting.md), so two inflaters keep the parser busy.
 const readThreads = 2
 
 // decompress opens a counts file's BGZF stream with parallel inflation
@@ -140,7 +140,7 @@ func readHeader(br *bufio.Reader) (*Header, int, error) {
 
 // readRows parses the bin rows. Every row's chrom, start and end are
 // implied by the layout; one pass over the line checks them and parses the
-// counts (about 3× faster than splitting the line into fields).
+// counts, without splitting the line into fields first.
 func readRows(br *bufio.Reader, c *Counts) error {
 	l := c.Layout
 	cols := 4
@@ -218,24 +218,6 @@ func number(b []byte, p int) (int, int) {
 		return -1, q
 	}
 	return v, q
-}
-
-// atoi parses a non-negative decimal that fits in uint32, or returns -1.
-func atoi(b []byte) int {
-	if len(b) == 0 || len(b) > 10 {
-		return -1
-	}
-	v := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return -1
-		}
-		v = v*10 + int(c-'0')
-	}
-	if v > 1<<32-1 {
-		return -1
-	}
-	return v
 }
 
 func truncate(b []byte) string {

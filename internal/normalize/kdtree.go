@@ -99,11 +99,11 @@ func (h *maxHeap) Pop() any {
 }
 
 // knn returns the k nearest points to q (squared Euclidean distance) among
-// those for which ok returns true, nearest first.
-func (t *kdTree) knn(q []float64, k int, ok func(int) bool, h *maxHeap) []neighbour {
+// those whose label differs from skip, nearest first.
+func (t *kdTree) knn(q []float64, k int, label []int, skip int, h *maxHeap) []neighbour {
 	*h = (*h)[:0]
 	if len(t.nodes) > 0 {
-		t.search(0, q, k, ok, h)
+		t.search(0, q, k, label, skip, h)
 	}
 	out := make([]neighbour, len(*h))
 	for i := len(out) - 1; i >= 0; i-- {
@@ -112,11 +112,11 @@ func (t *kdTree) knn(q []float64, k int, ok func(int) bool, h *maxHeap) []neighb
 	return out
 }
 
-func (t *kdTree) search(id int, q []float64, k int, ok func(int) bool, h *maxHeap) {
+func (t *kdTree) search(id int, q []float64, k int, label []int, skip int, h *maxHeap) {
 	nd := &t.nodes[id]
 	if nd.axis < 0 {
 		for _, i := range t.idx[nd.lo:nd.hi] {
-			if !ok(i) {
+			if label[i] == skip {
 				continue
 			}
 			p := t.pts[i*t.dim : (i+1)*t.dim]
@@ -140,8 +140,8 @@ func (t *kdTree) search(id int, q []float64, k int, ok func(int) bool, h *maxHea
 	if diff >= 0 {
 		near, far = nd.right, nd.left
 	}
-	t.search(near, q, k, ok, h)
+	t.search(near, q, k, label, skip, h)
 	if h.Len() < k || diff*diff <= (*h)[0].d {
-		t.search(far, q, k, ok, h)
+		t.search(far, q, k, label, skip, h)
 	}
 }

@@ -30,13 +30,25 @@ type GroupModel struct {
 	group   []int
 	ngroups int
 	mg      [][]float64 // per group Σ v vᵀ (k×k, row-major)
+	// runs are the maximal runs of consecutive columns of one group.
+	runs []run
 }
+
+type run struct{ g, lo, hi int }
 
 // NewGroupModel prepares the per-group sums of b for the column groups
 // (group[j] in [0, ngroups)).
 func NewGroupModel(b Basis, group []int, ngroups int) *GroupModel {
 	k := len(b.Components)
 	g := &GroupModel{b: b, group: group, ngroups: ngroups, mg: make([][]float64, ngroups)}
+	for j := 0; j < len(group); {
+		e := j
+		for e < len(group) && group[e] == group[j] {
+			e++
+		}
+		g.runs = append(g.runs, run{group[j], j, e})
+		j = e
+	}
 	for i := range g.mg {
 		g.mg[i] = make([]float64, k*k)
 	}
@@ -83,10 +95,14 @@ func (g *GroupModel) Residual(x []float64, exclude []bool) (res, scores []float6
 	be := map[int][]float64{}
 	for c := 0; c < k; c++ {
 		comp := b.Components[c]
-		for j, y := range yc {
-			vy := comp[j] * y
-			btot[c] += vy
-			bg[g.group[j]][c] += vy
+		for _, r := range g.runs {
+			var sum float64
+			cr, yr := comp[r.lo:r.hi], yc[r.lo:r.hi]
+			for j, y := range yr {
+				sum += cr[j] * y
+			}
+			btot[c] += sum
+			bg[r.g][c] += sum
 		}
 	}
 	if exclude != nil {
@@ -158,13 +174,19 @@ func (g *GroupModel) Residual(x []float64, exclude []bool) (res, scores []float6
 			return v
 		})
 	}
-	for j := 0; j < p; j++ {
-		s := gs[g.group[j]]
-		r := yc[j]
+	copy(res, yc)
+	for _, r := range g.runs {
+		s := gs[r.g]
+		rr := res[r.lo:r.hi]
 		for c := 0; c < k; c++ {
-			r -= s[c] * b.Components[c][j]
+			sc, cr := s[c], b.Components[c][r.lo:r.hi]
+			for j := range rr {
+				rr[j] -= sc * cr[j]
+			}
 		}
-		res[j] = r / b.Weight[j]
+	}
+	for j := range res {
+		res[j] /= b.Weight[j]
 	}
 	return res, scores
 }

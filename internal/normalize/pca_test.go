@@ -173,8 +173,12 @@ func TestKDTreeMatchesBruteForce(t *testing.T) {
 	var h maxHeap
 	for q := 0; q < 50; q++ {
 		qp := pts[q*dim : (q+1)*dim]
-		ok := func(i int) bool { return i%3 != q%3 }
-		got := tree.knn(qp, k, ok, &h)
+		label := make([]int, n)
+		for i := range label {
+			label[i] = i % 3
+		}
+		ok := func(i int) bool { return label[i] != q%3 }
+		got := tree.knn(qp, k, label, q%3, &h)
 		// brute force
 		var all []neighbour
 		for i := 0; i < n; i++ {

@@ -25,7 +25,9 @@ type RefBinsOptions struct {
 }
 
 // DefaultRefBins are the defaults (see the field comments).
-var DefaultRefBins = RefBinsOptions{K: 100, Dim: 8, Exclude: []int{12, 17, 20}, Threads: 2}
+// Dim 4: after the leave-one-chromosome-out PCA the shared residual
+// structure is small, and the exact search is fast in few dimensions.
+var DefaultRefBins = RefBinsOptions{K: 100, Dim: 4, Exclude: []int{12, 17, 20}, Threads: 2}
 
 // RefBins finds, for every column j of the cohort residual matrix r
 // (samples × columns, log-ratio units) with chromosome chrom[j], the K
@@ -88,6 +90,10 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 		copy(sub[a*dim:(a+1)*dim], pts[j*dim:(j+1)*dim])
 	}
 	tree := newKDTree(sub, dim)
+	eligChrom := make([]int, len(eligible))
+	for a, j := range eligible {
+		eligChrom[a] = chrom[j]
+	}
 	out := make([][]int32, p)
 	threads := max(opt.Threads, 1)
 	var wg sync.WaitGroup
@@ -100,7 +106,7 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 			for j := w; j < p; j += threads {
 				copy(q, pts[j*dim:(j+1)*dim])
 				cj := chrom[j]
-				nb := tree.knn(q, opt.K, func(a int) bool { return chrom[eligible[a]] != cj }, &h)
+				nb := tree.knn(q, opt.K, eligChrom, cj, &h)
 				ids := make([]int32, len(nb))
 				for a, x := range nb {
 					ids[a] = int32(eligible[x.i])

@@ -270,7 +270,7 @@ func (f *fitState) components() error {
 		f.scores[r] = sc
 	}
 	f.sigma = columnSD(f.resid, n-1-f.k)
-	f.oof = f.oofResiduals()
+	f.oof = nil // computed on demand (outliers, nulls)
 	return nil
 }
 
@@ -317,6 +317,7 @@ func (f *fitState) varianceMask() int {
 // z-score (robust, against the other samples) exceeds the threshold on any
 // autosome, with the reason.
 func (f *fitState) outliers() map[int]string {
+	f.oof = f.oofResiduals()
 	fun := f.pcaFunctionals()
 	out := map[int]string{}
 	for c := 0; c < genome.ChrX; c++ {

@@ -3,6 +3,7 @@ package refset
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
@@ -16,7 +17,29 @@ import (
 func (f *fitState) oofResiduals() *mat.Dense {
 	n, p := len(f.used), len(f.auto)
 	out := mat.NewDense(n, p, nil)
-	for _, fd := range f.folds {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(f.opt.Threads, 1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fi := range next {
+				f.oofFold(f.folds[fi], out)
+			}
+		}()
+	}
+	for fi := range f.folds {
+		next <- fi
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// oofFold fills the out-of-fold residuals of one fold's test samples.
+func (f *fitState) oofFold(fd normalize.Fold, out *mat.Dense) {
+	p := len(f.auto)
+	{
 		k := min(f.k, len(fd.Lambda))
 		mean := make([]float64, p)
 		for _, t := range fd.Train {
@@ -45,7 +68,6 @@ func (f *fitState) oofResiduals() *mat.Dense {
 			out.SetRow(i, res)
 		}
 	}
-	return out
 }
 
 // blockSizes are the segment lengths (usable bins) at which the noise
@@ -145,4 +167,3 @@ func (r *Reference) Kappa(n int) float64 {
 	t := (math.Log(float64(n)) - math.Log(float64(s[i-1]))) / (math.Log(float64(s[i])) - math.Log(float64(s[i-1])))
 	return k[i-1] + t*(k[i]-k[i-1])
 }
-
