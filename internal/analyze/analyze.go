@@ -187,7 +187,14 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	cs := ref.ChromStats(s, exclude)
 
 	// QC.
+	var maxDev float64
+	for c := 0; c < genome.ChrX; c++ {
+		if st := cs[c]; st.Primary != "" {
+			maxDev = math.Max(maxDev, math.Abs(st.Value[st.Primary]))
+		}
+	}
 	r.QC = call.QC(call.QCInput{
+		ChromDosage:   maxDev,
 		Reads:         float64(p.Reads),
 		DuplicateRate: dupRate,
 		GCBias:        p.GCBias,

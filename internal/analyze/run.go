@@ -41,6 +41,8 @@ func ApplyProfileQC(cfg call.Config, p *disclosure.Profile) call.Config {
 			t = &cfg.MAPD
 		case "fetal_fraction":
 			t = &cfg.FetalFraction
+		case "chrom_dosage":
+			t = &cfg.ChromDosage
 		default:
 			continue
 		}

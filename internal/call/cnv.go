@@ -16,14 +16,14 @@ const wholeChrom = 0.9
 
 // Segment is a run of bins with a common normalised level.
 type Segment struct {
-	Chrom      int
-	First, End int // global bin range [First, End) of the segment's usable bins
+	Chrom       int
+	First, End  int // global bin range [First, End) of the segment's usable bins
 	Start, Stop int // base range [Start, Stop)
-	Bins       int // usable bins
-	Mean       float64
-	SE         float64
-	Z          float64
-	Whole      bool // spans (almost) the whole chromosome
+	Bins        int // usable bins
+	Mean        float64
+	SE          float64
+	Z           float64
+	Whole       bool // spans (almost) the whole chromosome
 }
 
 // SegmentInput is the normalised genome of one sample.

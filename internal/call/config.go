@@ -30,6 +30,12 @@ type Config struct {
 	// gives at the sample's depth (the reported metric is the raw MAPD).
 	MAPD          Threshold `toml:"mapd"`           // higher is worse
 	FetalFraction Threshold `toml:"fetal_fraction"` // lower is worse
+	// ChromDosage bounds the largest |log2 dosage| of any autosome: no
+	// pregnancy moves a whole autosome by 25% (a full trisomy at 50% fetal
+	// fraction gives 1.25), so beyond it the counts are not what they claim
+	// (another sample type, a broken counts file, contamination) or the
+	// mother is aneuploid; higher is worse.
+	ChromDosage Threshold `toml:"chrom_dosage"`
 
 	// ZThreshold: chromosome z-score at or above which a trisomy is high
 	// risk.
@@ -69,6 +75,7 @@ func DefaultConfig() Config {
 		GCBias:         Threshold{Warn: f(0.585), Fail: f(1.585)},
 		MAPD:           Threshold{Warn: f(1.5), Fail: f(2.5)},
 		FetalFraction:  Threshold{Warn: f(0.04), Fail: f(0.02)},
+		ChromDosage:    Threshold{Fail: f(0.322)}, // log2(1.25)
 		ZThreshold:     3,
 		DetectionPower: 0.95,
 		SCAPosterior:   0.99,
@@ -134,7 +141,7 @@ func (c Config) Validate() error {
 	for _, nt := range []struct {
 		name string
 		t    Threshold
-	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}} {
+	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}, {"chrom_dosage", c.ChromDosage}} {
 		name, t := nt.name, nt.t
 		if t.Warn != nil && t.Fail != nil && *t.Warn != *t.Fail {
 			lowerWorse := name == "reads" || name == "fetal_fraction"
@@ -152,7 +159,7 @@ const rareAutosomes = 19
 // RATThreshold returns the z threshold of rare autosomal trisomies:
 // RATZThreshold, or the Bonferroni bound Φ⁻¹(1 − (1 − Φ(ZThreshold))/19),
 // so that a sample screened on all 19 rare autosomes has the same
-// false-positive probability as on chr21 alone (z = 3 gives 3.82).
+// false-positive probability as on chr21 alone (z = 3 gives 3.80).
 func (c Config) RATThreshold() float64 {
 	if c.RATZThreshold > 0 {
 		return c.RATZThreshold

@@ -15,6 +15,7 @@ type QCInput struct {
 	MAPD          float64 // of the normalised log2 bin ratios
 	MAPDPoisson   float64 // MAPD that Poisson sampling alone gives
 	FetalFraction float64 // NaN when it could not be estimated
+	ChromDosage   float64 // largest |log2 dosage| of an autosome
 }
 
 // QC judges a sample: each metric passes, warns or fails against its
@@ -76,6 +77,7 @@ func QC(in QCInput, cfg Config) result.QC {
 	add("gc_bias", math.Abs(in.GCBias), cfg.GCBias, false, 1, "")
 	add("mapd", in.MAPD, cfg.MAPD, false, in.MAPDPoisson, "")
 	add("fetal_fraction", in.FetalFraction, cfg.FetalFraction, true, 1, "")
+	add("chrom_dosage", in.ChromDosage, cfg.ChromDosage, false, 1, "")
 	return q
 }
 

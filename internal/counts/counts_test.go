@@ -1,11 +1,14 @@
 package counts
 
 import (
+	"archive/zip"
 	"bytes"
-	"compress/gzip"
+	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,24 +67,68 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPlainGzipReadable(t *testing.T) {
+func TestNpzLayout(t *testing.T) {
 	c := sample(t, true, 1000000)
 	var buf bytes.Buffer
-	Write(&buf, c, 1)
-	zr, err := gzip.NewReader(&buf)
+	if err := Write(&buf, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(zr)
-	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	if lines[0] != "#nipt-counts\t1" || !strings.HasPrefix(lines[1], "#{") || lines[2] != "chrom\tstart\tend\treads\tshort" {
-		t.Errorf("unexpected header lines %q", lines[:3])
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Method != zip.Store {
+			t.Errorf("%s: method %d, want stored (as numpy.savez)", f.Name, f.Method)
+		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		hl := int(b[8]) | int(b[9])<<8
+		if (10+hl)%64 != 0 || b[10+hl-1] != '\n' {
+			t.Errorf("%s: data not 64-byte aligned (header %d bytes)", f.Name, hl)
+		}
 	}
-	if got, want := len(lines)-3, c.Layout.NumBins(); got != want {
-		t.Errorf("%d rows, want %d", got, want)
+	if got := strings.Join(names, ","); got != "header.npy,chrom_offsets.npy,reads.npy,short.npy" {
+		t.Errorf("members %s", got)
 	}
-	if !strings.HasPrefix(lines[3], "chr1\t0\t1000000\t") {
-		t.Errorf("first row %q", lines[3])
+	if !strings.HasPrefix(zr.Comment, "nipt-counts") {
+		t.Errorf("zip comment %q", zr.Comment)
+	}
+}
+
+// TestReadableByNumpy proves the file is readable without nipt's code.
+func TestReadableByNumpy(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil || exec.Command(py, "-c", "import numpy").Run() != nil {
+		t.Skip("python3 with numpy not available")
+	}
+	c := sample(t, true, 1000000)
+	p := filepath.Join(t.TempDir(), "s.counts")
+	if err := WriteFile(p, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	script := `import json, sys, numpy as np
+z = np.load(sys.argv[1])
+h = json.loads(str(z["header"]))
+o = z["chrom_offsets"]
+print(h["sample"], h["bin_size"], int(z["reads"].sum()), int(z["short"].sum()), int(z["reads"][o[20]:o[21]].sum()), len(o))`
+	out, err := exec.Command(py, "-c", script, p).CombinedOutput()
+	if err != nil {
+		t.Fatalf("numpy failed: %v\n%s", err, out)
+	}
+	var reads, short, chr21 int64
+	for i := range c.Reads {
+		reads += int64(c.Reads[i])
+		short += int64(c.Short[i])
+	}
+	for i := c.Layout.Offset[20]; i < c.Layout.Offset[21]; i++ {
+		chr21 += int64(c.Reads[i])
+	}
+	want := fmt.Sprintf("S001 1000000 %d %d %d 25", reads, short, chr21)
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Errorf("numpy read %q, want %q", got, want)
 	}
 }
 
@@ -89,27 +136,50 @@ func TestBadInput(t *testing.T) {
 	c := sample(t, false, 1000000)
 	var good bytes.Buffer
 	Write(&good, c, 1)
-	zr, _ := gzip.NewReader(bytes.NewReader(good.Bytes()))
-	plain, _ := io.ReadAll(zr)
-
-	gz := func(s string) []byte {
-		var b bytes.Buffer
-		w := gzip.NewWriter(&b)
-		w.Write([]byte(s))
-		w.Close()
-		return b.Bytes()
+	g := good.Bytes()
+	flip := func(off int) []byte {
+		b := bytes.Clone(g)
+		b[off] ^= 0xff
+		return b
 	}
-	text := string(plain)
+	readsAt := bytes.Index(g, []byte("reads.npy")) + 200 // inside the reads array data
+	other := sample(t, true, 1000000)
+	var pe bytes.Buffer
+	Write(&pe, other, 1)
 	cases := map[string][]byte{
-		"not gzip":     []byte("hello world"),
-		"not counts":   gz("chrom\tstart\n"),
-		"truncated":    gz(text[:len(text)/2]),
-		"wrong order":  gz(strings.Replace(text, "chr1\t0\t", "chr2\t0\t", 1)),
-		"bad count":    gz(strings.Replace(text, "\t1000000\t", "\t1000000\t-", 1)),
-		"future":       gz(strings.Replace(text, "#nipt-counts\t1", "#nipt-counts\t9", 1)),
-		"trailing":     gz(text + "chrZ\t0\t1\t1\n"),
-		"bad build":    gz(strings.Replace(text, `"GRCh38"`, `"mm10"`, 1)),
-		"column count": gz(strings.Replace(text, "\t1000000\t", "\t1000000\t5\t", 1)),
+		"empty":        nil,
+		"not zip":      []byte("hello world"),
+		"gzip":         {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0},
+		"truncated":    g[:len(g)/2],
+		"corrupt data": flip(readsAt),
+	}
+	// A header naming another version / format / build: rebuild files.
+	for name, mut := range map[string]func(*Counts){
+		"bad build":      func(x *Counts) { x.Header.Build = "mm10" },
+		"future version": func(x *Counts) { x.Header.FormatVersion = 9 },
+		"bin size":       func(x *Counts) { x.Header.BinSize = 777 },
+	} {
+		x := sample(t, false, 1000000)
+		var b bytes.Buffer
+		Write(&b, x, 1)
+		mut(x)
+		// Write forces format/version; patch the header member by hand.
+		h := x.Header
+		js, _ := json.Marshal(&h)
+		var zb bytes.Buffer
+		zw := zip.NewWriter(&zb)
+		zr, _ := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+		for _, f := range zr.File {
+			w, _ := zw.Create(f.Name)
+			if f.Name == "header.npy" {
+				w.Write(encodeString(string(js)))
+				continue
+			}
+			rc, _ := f.Open()
+			io.Copy(w, rc)
+		}
+		zw.Close()
+		cases[name] = zb.Bytes()
 	}
 	for name, in := range cases {
 		if _, err := Read(bytes.NewReader(in)); err == nil {
@@ -117,9 +187,12 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 	p := filepath.Join(t.TempDir(), "x.counts")
-	os.WriteFile(p, cases["not gzip"], 0o644)
+	os.WriteFile(p, cases["not zip"], 0o644)
 	if _, err := ReadFile(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("error does not name file: %v", err)
+	}
+	if _, err := ReadHeaderFile(p); err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("header error does not name file: %v", err)
 	}
 }
 
@@ -131,6 +204,20 @@ func BenchmarkRead10kb(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := Read(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadFile10kb(b *testing.B) {
+	c := sample(b, true, 10000)
+	p := filepath.Join(b.TempDir(), "s.counts")
+	if err := WriteFile(p, c, 1); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ReadFile(p); err != nil {
 			b.Fatal(err)
 		}
 	}

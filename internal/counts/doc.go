@@ -1,19 +1,22 @@
 // Package counts reads and writes nipt counts files: the per-bin read counts
 // of one sample, with a self-describing header.
 //
-// A counts file is a BGZF-compressed (so gzip-compatible) tab-separated text
-// file. Lines starting with '#' form the header: the first is
-// "#nipt-counts<TAB><format version>", the second is '#' followed by a
-// one-line JSON object (Header) that records the tool, command line, genome
-// build and contig lengths, bin size, filters, input file and checksum, and a
-// QC block. Then comes a column header line and one row per bin of chr1–22, X,
-// Y in order:
+// A counts file is a NumPy .npz archive (an uncompressed zip of .npy arrays,
+// as numpy.savez writes), so Python reads it with numpy alone and R with
+// RcppCNPy or reticulate, while nipt loads one in about a millisecond (1,000
+// samples at 10 kb bins in seconds). Members:
 //
-//	chrom  start  end  reads  [short]
+//	header.npy         0-d unicode string: the JSON Header (format, version,
+//	                   tool and command line, build and contigs, bin size,
+//	                   input name/size/SHA-256, filters, QC block)
+//	chrom_offsets.npy  int64[25]: index of the first bin of chr1..chr22, chrX,
+//	                   chrY, then the total number of bins
+//	reads.npy          uint32[bins]: reads (single-end) or fragments (paired-end)
+//	short.npy          uint32[bins]: fragments shorter than
+//	                   Header.Filters.ShortFragmentMax (paired-end only)
 //
-// "short" (fragments shorter than Header.Filters.ShortFragmentMax) is present
-// for paired-end samples only. The full specification is docs/formats.md.
-//
-// Python: pandas.read_csv(path, sep="\t", comment="#"); R:
-// read.table(gzfile(path), header=TRUE, comment.char="#").
+// Bin i of chromosome c covers [i*bin_size, (i+1)*bin_size), the last bin
+// clipped at the chromosome end. Every member carries a CRC-32 that is
+// checked on reading. "nipt counts show" prints a counts file as TSV. The
+// full specification is docs/format-counts.md.
 package counts

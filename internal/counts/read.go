@@ -1,18 +1,14 @@
 package counts
 
 import (
-	"bufio"
+	"archive/zip"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
-	"strconv"
-
-	"github.com/nipt/nipt/internal/bam/bgzf"
-	"github.com/nipt/nipt/internal/genome"
 )
 
 // ErrNotCounts is returned for input that is not a nipt counts file.
@@ -20,12 +16,11 @@ var ErrNotCounts = errors.New("not a nipt counts file")
 
 // ReadFile reads a counts file from disk.
 func ReadFile(path string) (*Counts, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	c, err := Read(f)
+	c, err := decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -39,12 +34,15 @@ func ReadHeaderFile(path string) (*Header, error) {
 		return nil, err
 	}
 	defer f.Close()
-	zr, err := decompress(f, 1)
+	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
-	defer zr.Close()
-	h, _, err := readHeader(bufio.NewReaderSize(zr, 1<<16))
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %v (make counts files with nipt count)", path, ErrNotCounts, err)
+	}
+	h, err := readHeader(zr, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -53,13 +51,19 @@ func ReadHeaderFile(path string) (*Header, error) {
 
 // Read decodes a counts file.
 func Read(r io.Reader) (*Counts, error) {
-	zr, err := decompress(r, readThreads)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	defer zr.Close()
-	br := bufio.NewReaderSize(zr, 1<<18)
-	h, cols, err := readHeader(br)
+	return decode(data)
+}
+
+func decode(data []byte) (*Counts, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v (make counts files with nipt count)", ErrNotCounts, err)
+	}
+	h, err := readHeader(zr, data)
 	if err != nil {
 		return nil, err
 	}
@@ -68,161 +72,98 @@ func Read(r io.Reader) (*Counts, error) {
 		return nil, fmt.Errorf("bad header: %w", err)
 	}
 	c := &Counts{Header: *h, Layout: l, Reads: make([]uint32, l.NumBins())}
-	if cols == 5 {
-		c.Short = make([]uint32, l.NumBins())
-	}
-	if h.Paired != (cols == 5) {
-		return nil, fmt.Errorf("header says paired=%v but the table has %d columns", h.Paired, cols)
-	}
-	if err := readRows(br, c); err != nil {
+	if err := readArray(zr, data, "reads.npy", c.Reads); err != nil {
 		return nil, err
+	}
+	_, hasShort := member(zr, "short.npy")
+	if h.Paired != hasShort {
+		return nil, fmt.Errorf("header says paired=%v but short.npy present=%v", h.Paired, hasShort)
+	}
+	if hasShort {
+		c.Short = make([]uint32, l.NumBins())
+		if err := readArray(zr, data, "short.npy", c.Short); err != nil {
+			return nil, err
+		}
 	}
 	return c, c.Validate()
 }
 
-// readThreads inflate the blocks of one counts file in parallel while the
-// caller's goroutine parses rows; inflation and parsing take similar time
-// (docs/counting.md), so two inflaters keep the parser busy.
-const readThreads = 2
-
-// decompress opens a counts file's BGZF stream with parallel inflation
-// (package bgzf); plain gzip, which the format also allows readers to
-// produce by recompressing, is inflated sequentially.
-func decompress(r io.Reader, threads int) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	magic, _ := br.Peek(18)
-	if bgzf.IsBGZF(magic) {
-		return bgzf.NewReader(br, bgzf.Options{Threads: threads}), nil
+func member(zr *zip.Reader, name string) (*zip.File, bool) {
+	for _, f := range zr.File {
+		if f.Name == name {
+			return f, true
+		}
 	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v (counts files are gzip/BGZF-compressed; make one with nipt count)", ErrNotCounts, err)
-	}
-	return zr, nil
+	return nil, false
 }
 
-func readHeader(br *bufio.Reader) (*Header, int, error) {
-	first, err := br.ReadBytes('\n')
+// readMember returns the CRC-verified bytes of a member. Stored members (as
+// nipt and numpy.savez write them) are returned as a sub-slice of data
+// without copying; compressed ones (numpy.savez_compressed) are inflated.
+func readMember(zr *zip.Reader, data []byte, name string) ([]byte, error) {
+	f, ok := member(zr, name)
+	if !ok {
+		return nil, fmt.Errorf("%w: no %s member", ErrNotCounts, name)
+	}
+	if f.UncompressedSize64 > 1<<32 {
+		return nil, fmt.Errorf("%s: member too large (%d bytes)", name, f.UncompressedSize64)
+	}
+	if f.Method == zip.Store && data != nil {
+		off, err := f.DataOffset()
+		if err != nil || off < 0 || off+int64(f.CompressedSize64) > int64(len(data)) || f.CompressedSize64 != f.UncompressedSize64 {
+			return nil, fmt.Errorf("%s: the file is truncated or corrupt", name)
+		}
+		b := data[off : off+int64(f.CompressedSize64)]
+		if crc32.ChecksumIEEE(b) != f.CRC32 {
+			return nil, fmt.Errorf("%s: checksum mismatch (the file is corrupt)", name)
+		}
+		return b, nil
+	}
+	rc, err := f.Open()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrNotCounts, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	var name string
-	var ver int
-	if _, err := fmt.Sscanf(string(first), "#%s\t%d\n", &name, &ver); err != nil || name != FormatName {
-		return nil, 0, fmt.Errorf("%w: first line %q", ErrNotCounts, truncate(first))
+	defer rc.Close()
+	b := make([]byte, f.UncompressedSize64)
+	if _, err := io.ReadFull(rc, b); err != nil {
+		return nil, fmt.Errorf("%s: %w (the file is truncated or corrupt)", name, err)
 	}
-	if ver != FormatVersion {
-		return nil, 0, fmt.Errorf("counts format version %d is not supported by this nipt (reads version %d): recount with this version of nipt", ver, FormatVersion)
+	// Reading to EOF makes archive/zip verify the CRC-32.
+	if _, err := rc.Read(make([]byte, 1)); err != io.EOF {
+		return nil, fmt.Errorf("%s: %v (the file is corrupt)", name, err)
 	}
-	js, err := br.ReadBytes('\n')
-	if err != nil || len(js) < 2 || js[0] != '#' {
-		return nil, 0, fmt.Errorf("truncated header: %v", err)
+	return b, nil
+}
+
+func readHeader(zr *zip.Reader, data []byte) (*Header, error) {
+	b, err := readMember(zr, data, "header.npy")
+	if err != nil {
+		return nil, err
+	}
+	s, err := decodeString(b)
+	if err != nil {
+		return nil, fmt.Errorf("header.npy: %w", err)
 	}
 	h := new(Header)
-	if err := json.Unmarshal(js[1:], h); err != nil {
-		return nil, 0, fmt.Errorf("bad JSON header: %w", err)
+	if err := json.Unmarshal([]byte(s), h); err != nil {
+		return nil, fmt.Errorf("bad JSON header: %w", err)
 	}
-	if h.Format != FormatName || h.FormatVersion != FormatVersion {
-		return nil, 0, fmt.Errorf("JSON header names format %s v%d", h.Format, h.FormatVersion)
+	if h.Format != FormatName {
+		return nil, fmt.Errorf("%w: header names format %q", ErrNotCounts, h.Format)
 	}
-	cl, err := br.ReadBytes('\n')
-	if err != nil {
-		return nil, 0, fmt.Errorf("truncated file: no column header")
+	if h.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("counts format version %d is not supported by this nipt (reads version %d): recount with this version of nipt", h.FormatVersion, FormatVersion)
 	}
-	switch string(bytes.TrimRight(cl, "\r\n")) {
-	case "chrom\tstart\tend\treads":
-		return h, 4, nil
-	case "chrom\tstart\tend\treads\tshort":
-		return h, 5, nil
-	}
-	return nil, 0, fmt.Errorf("unexpected column header %q", truncate(cl))
+	return h, nil
 }
 
-// readRows parses the bin rows. Every row's chrom, start and end are
-// implied by the layout; one pass over the line checks them and parses the
-// counts, without splitting the line into fields first.
-func readRows(br *bufio.Reader, c *Counts) error {
-	l := c.Layout
-	cols := 4
-	if c.Short != nil {
-		cols = 5
+func readArray(zr *zip.Reader, data []byte, name string, dst []uint32) error {
+	b, err := readMember(zr, data, name)
+	if err != nil {
+		return err
 	}
-	for ch := 0; ch < genome.NumChroms; ch++ {
-		name := genome.ChromName(ch)
-		length := l.Build.Lengths[ch]
-		for i := l.Offset[ch]; i < l.Offset[ch+1]; i++ {
-			line, err := br.ReadSlice('\n')
-			if err != nil {
-				if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-					return fmt.Errorf("truncated file: ends before bin %d of %d (%s)", i, l.NumBins(), name)
-				}
-				return err
-			}
-			line = line[:len(line)-1]
-			start := (i - l.Offset[ch]) * l.BinSize
-			end := min(start+l.BinSize, length)
-			n := len(name)
-			if len(line) <= n || string(line[:n]) != name || line[n] != '\t' {
-				return rowError(i, line, name, start, end)
-			}
-			s, p := number(line, n+1)
-			e, p := number(line, p+1)
-			if s != start || e != end {
-				return rowError(i, line, name, start, end)
-			}
-			v, p := number(line, p+1)
-			if v < 0 {
-				return fmt.Errorf("bin %d: bad count in %s", i, truncate(line))
-			}
-			c.Reads[i] = uint32(v)
-			if cols == 5 {
-				if p >= len(line) {
-					return fmt.Errorf("bin %d: want %d columns", i, cols)
-				}
-				if v, p = number(line, p+1); v < 0 {
-					return fmt.Errorf("bin %d: bad short count in %s", i, truncate(line))
-				}
-				c.Short[i] = uint32(v)
-			}
-			if p != len(line) {
-				return fmt.Errorf("bin %d: want %d columns", i, cols)
-			}
-		}
-	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return fmt.Errorf("trailing data after the last bin")
+	if err := decodeUint32(b, dst); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
-}
-
-func rowError(i int, line []byte, name string, start, end int) error {
-	return fmt.Errorf("bin %d: found %s, want %s:%d-%d (rows must follow the layout of the header)", i, truncate(line), name, start, end)
-}
-
-// number parses the decimal field of b that starts at p and ends at a tab
-// or the end of b. It returns the value (-1 if the field is empty, not
-// decimal or above 2^32-1) and the position of the end of the field.
-func number(b []byte, p int) (int, int) {
-	if p > len(b) {
-		return -1, p
-	}
-	v, q := 0, p
-	for ; q < len(b) && b[q] != '\t'; q++ {
-		c := b[q]
-		if c < '0' || c > '9' || q-p >= 10 {
-			return -1, q
-		}
-		v = v*10 + int(c-'0')
-	}
-	if q == p || v > 1<<32-1 {
-		return -1, q
-	}
-	return v, q
-}
-
-func truncate(b []byte) string {
-	if len(b) > 40 {
-		b = b[:40]
-	}
-	return strconv.Quote(string(b))
 }

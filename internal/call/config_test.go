@@ -1,0 +1,60 @@
+package call
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/result"
+)
+
+func TestParseConfig(t *testing.T) {
+	c, err := ParseConfig([]byte("z_threshold = 3.5\n[reads]\nwarn = 5000000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ZThreshold != 3.5 || *c.Reads.Warn != 5e6 || *c.Reads.Fail != 500_000 {
+		t.Errorf("parsed %+v", c)
+	}
+	for _, bad := range []string{
+		"z_treshold = 3\n",                   // typo: unknown key
+		"detection_power = 1.5\n",            // out of range
+		"[reads]\nwarn = 100\nfail = 1000\n", // warn beyond fail
+		"[mapd]\nwarn = 3\nfail = 2\n",       // warn beyond fail (higher is worse)
+		"cnv_min_size = -1\n",                // negative
+		"z_threshold = \"three\"\n",          // wrong type
+	} {
+		if _, err := ParseConfig([]byte(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if _, err := ParseConfig([]byte("z_treshold = 3\n")); err == nil || !strings.Contains(err.Error(), "z_treshold") {
+		t.Errorf("unknown key error does not name the key: %v", err)
+	}
+}
+
+func TestQC(t *testing.T) {
+	cfg := DefaultConfig()
+	good := QCInput{Reads: 4e6, DuplicateRate: 0.03, GCBias: 0.2, MAPD: 0.12, MAPDPoisson: 0.1, FetalFraction: 0.1, ChromDosage: 0.01}
+	if q := QC(good, cfg); q.Status != result.QCPass || len(q.Reasons) != 0 {
+		t.Errorf("good sample: %s %v", q.Status, q.Reasons)
+	}
+	for _, tc := range []struct {
+		mod  func(*QCInput)
+		want result.QCStatus
+	}{
+		{func(q *QCInput) { q.Reads = 1e6 }, result.QCWarn},
+		{func(q *QCInput) { q.Reads = 1e5 }, result.QCFail},
+		{func(q *QCInput) { q.MAPD = 0.3 }, result.QCFail}, // 3× Poisson
+		{func(q *QCInput) { q.FetalFraction = 0.03 }, result.QCWarn},
+		{func(q *QCInput) { q.FetalFraction = 0.01 }, result.QCFail},
+		{func(q *QCInput) { q.GCBias = -2 }, result.QCFail},
+		{func(q *QCInput) { q.ChromDosage = 0.5 }, result.QCFail},
+	} {
+		in := good
+		tc.mod(&in)
+		q := QC(in, cfg)
+		if q.Status != tc.want || len(q.Reasons) != 1 {
+			t.Errorf("%+v: status %s reasons %v, want %s with one reason", in, q.Status, q.Reasons, tc.want)
+		}
+	}
+}
