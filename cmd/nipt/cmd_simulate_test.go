@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/nipt/nipt/internal/count"
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/simulate"
@@ -83,5 +86,43 @@ func TestSimulateCommand(t *testing.T) {
 		if code := runSimulateCLI(t, tc.args...); code != tc.code {
 			t.Errorf("%s: exit %d, want %d", name, code, tc.code)
 		}
+	}
+}
+
+// TestSimulateCountsMatchesCount: nipt simulate sample --format counts
+// writes the bins and the whole QC block that nipt count (default flags)
+// writes for the BAM of the same seed. internal/simulate tests the SE,
+// PE and unflagged-duplicate cases in depth; this checks the commands.
+func TestSimulateCountsMatchesCount(t *testing.T) {
+	dir := t.TempDir()
+	sim := filepath.Join(dir, "S.counts")
+	bam := filepath.Join(dir, "S.bam")
+	cnt := filepath.Join(dir, "S.from-bam.counts")
+	args := []string{"sample", "--reads", "20000", "--paired", "--ff", "0.1", "--seed", "9"}
+	if code := runSimulateCLI(t, append(args, "-o", sim)...); code != 0 {
+		t.Fatalf("simulate counts: exit %d", code)
+	}
+	if code := runSimulateCLI(t, append(args, "-o", bam)...); code != 0 {
+		t.Fatalf("simulate bam: exit %d", code)
+	}
+	if code, _ := runCountCLI(t, "count", "-q", bam, "-o", cnt); code != 0 {
+		t.Fatalf("count: exit %d", code)
+	}
+	want, err := counts.ReadFile(sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := counts.ReadFile(cnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Reads, want.Reads) || !slices.Equal(got.Short, want.Short) {
+		t.Error("bin counts differ")
+	}
+	if !reflect.DeepEqual(got.Header.QC, want.Header.QC) {
+		t.Errorf("QC block differs:\nnipt count:        %+v\nsimulate (counts): %+v", got.Header.QC, want.Header.QC)
+	}
+	if len(want.Header.QC.Dropped) != len(count.Reasons) || want.Header.QC.Dropped["mate"] == 0 || want.Header.QC.Dropped["duplicate"] == 0 {
+		t.Errorf("dropped %v: want all %d reasons of nipt count, mates and duplicates non-zero", want.Header.QC.Dropped, len(count.Reasons))
 	}
 }

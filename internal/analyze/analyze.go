@@ -37,6 +37,10 @@ func Analyze(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Resu
 	return analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
 }
 
+// maxExcluded: sub-chromosomal segments are left out of a chromosome's
+// dosage only while they cover less than half of its bins.
+const maxExcluded = 0.5
+
 // noiseScale is the factor g by which the Poisson part of the reference
 // variances grows for this sample: the reference depth over the sample's,
 // times the squared excess of its bin noise over the reference's (never
@@ -172,6 +176,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		org call.Origin
 	}
 	var cls []classified
+	var exBins [genome.NumChroms]int
 	for _, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
 		cls = append(cls, classified{sg, o})
@@ -179,9 +184,20 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			for j := sg.First; j < sg.End; j++ {
 				exclude[j] = true
 			}
+			exBins[sg.Chrom] += sg.Bins
 			if o.PMaternal >= 0.5 {
 				maternal[sg.Chrom] = true
 			}
+		}
+	}
+	// Changes spanning most of a chromosome (e.g. a trisomy that CBS cut in
+	// pieces) are chromosome-scale: its dosage keeps every bin.
+	for c := 0; c < genome.NumChroms; c++ {
+		if st := pre[c]; exBins[c] > 0 && float64(exBins[c]) >= maxExcluded*float64(st.Bins+st.Excluded) {
+			for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+				exclude[j] = false
+			}
+			maternal[c] = false
 		}
 	}
 	cs := ref.ChromStats(s, exclude)
@@ -189,13 +205,21 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// QC.
 	var maxDev float64
 	for c := 0; c < genome.ChrX; c++ {
-		if st := cs[c]; st.Primary != "" {
-			maxDev = math.Max(maxDev, math.Abs(st.Value[st.Primary]))
+		for _, st := range []refset.ChromStat{pre[c], cs[c]} {
+			if st.Primary != "" {
+				maxDev = math.Max(maxDev, math.Abs(st.Value[st.Primary]))
+			}
 		}
+	}
+	// Reads are counted on chr1–22 only: chrX and chrY read totals differ
+	// with fetal sex, and the QC values must not.
+	var autoReads int64
+	for c := 0; c < genome.ChrX; c++ {
+		autoReads += p.ChromReads[c]
 	}
 	r.QC = call.QC(call.QCInput{
 		ChromDosage:   maxDev,
-		Reads:         float64(p.Reads),
+		Reads:         float64(autoReads),
 		DuplicateRate: dupRate,
 		GCBias:        p.GCBias,
 		MAPD:          refset.MAPD(l, s.X),

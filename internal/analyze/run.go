@@ -70,7 +70,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	opt := Options{Config: cfg, SexBlind: ro.SexBlind || prof.SexBlind(ro.Request)}
+	opt := Options{Config: cfg, SexBlind: SexBlind(prof, ro.Request, ro.SexBlind)}
 	// Check sample IDs and compatibility from the headers before any work.
 	seen := map[string]string{}
 	dirs := make([]string, len(paths))
@@ -145,11 +145,27 @@ func analyzeOne(ref *refset.Reference, path string, opt Options, prof *disclosur
 	if err != nil {
 		return nil, err
 	}
-	full, err := Analyze(ref, c, opt)
+	v, err := AnalyzeView(ref, c, opt, prof, req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return v, nil
+}
+
+// AnalyzeView analyses one sample and returns the view the profile allows:
+// the only way results leave this package.
+func AnalyzeView(ref *refset.Reference, c *counts.Counts, opt Options, prof *disclosure.Profile, req disclosure.Request) (*result.Result, error) {
+	full, err := Analyze(ref, c, opt)
+	if err != nil {
+		return nil, err
+	}
 	return View(full, prof, req)
+}
+
+// SexBlind reports whether the analysis must be sex-blind for this profile
+// and request (or because the caller forces it).
+func SexBlind(prof *disclosure.Profile, req disclosure.Request, force bool) bool {
+	return force || prof.SexBlind(req)
 }
 
 // View is the single hook through which every output passes: the

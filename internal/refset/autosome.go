@@ -53,6 +53,9 @@ type fitState struct {
 	resid  *mat.Dense
 	scores [][]float64
 	sigma  []float64 // per auto column
+	// outScale is the per-autosome scale of the outlier z-scores, fixed in
+	// the first round (see outliers).
+	outScale []float64
 }
 
 func (f *fitState) rel(i, j int) float64 { return float64(f.ps[i].Rel[j]) }
@@ -314,18 +317,30 @@ func (f *fitState) varianceMask() int {
 }
 
 // outliers returns the used samples whose cross-validated chromosome
-// z-score (robust, against the other samples) exceeds the threshold on any
-// autosome, with the reason.
+// z-score exceeds the threshold on any autosome, with the reason. The
+// z-score is robust: (value − median) / scale, with the biweight scale of
+// the first round kept for later rounds — recomputing it after each
+// exclusion would shrink it round after round and exclude ever more
+// euploid samples (the well-known cascade of iterative outlier removal).
 func (f *fitState) outliers() map[int]string {
 	f.oof = f.oofResiduals()
 	fun := f.pcaFunctionals()
+	first := f.outScale == nil
+	if first {
+		f.outScale = make([]float64, genome.ChrX)
+	}
 	out := map[int]string{}
 	for c := 0; c < genome.ChrX; c++ {
 		v := make([]float64, len(f.used))
 		for r := range f.used {
 			v[r] = sparseDot(fun[c], f.oof.RawRowView(r))
 		}
-		for r, z := range robustZ(v) {
+		if first {
+			f.outScale[c] = stats.BiweightScale(v)
+		}
+		med := stats.Median(v)
+		for r, x := range v {
+			z := (x - med) / f.outScale[c]
 			if math.Abs(z) > f.opt.OutlierZ {
 				i := f.used[r]
 				if _, dup := out[i]; !dup {

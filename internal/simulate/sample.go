@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/nipt/nipt/internal/count"
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/simulate/bamwrite"
@@ -167,10 +168,14 @@ func (ls *Landscape) streams(seed uint64, contig int) (rp, rx, rd *rand.Rand) {
 }
 
 // fillQC completes the counts header from the tally with nipt count's
-// record-level drop reasons (internal/count): unmapped, secondary,
-// supplementary and QC-fail records first; then, for pairs, every second
-// mate ("mate"); then the first mate or single read by MAPQ ("low_mapq"),
-// duplicate flag ("duplicate") and contig ("other_contig").
+// record-level drop reasons (internal/count, reasons.go), in its order:
+// unmapped, secondary, supplementary and QC-fail records first (both mates
+// of a pair); then, for pairs, every read-2 record ("mate": the fragment is
+// decided at read 1); then read 1 or the single read by MAPQ ("low_mapq"),
+// duplicate flag ("duplicate") and contig ("other_contig"). Every reason of
+// count.Reasons is written, zeros included, as nipt count does; the ones
+// the simulator never produces (half-mapped, discordant, improper or
+// over-long pairs, positions past a chromosome end) stay 0.
 func (t *tally) fillQC(c *counts.Counts, paired bool) {
 	mates := int64(1)
 	if paired {
@@ -183,24 +188,25 @@ func (t *tally) fillQC(c *counts.Counts, paired bool) {
 	for _, v := range t.other {
 		other += v
 	}
-	q.Dropped = map[string]int64{}
-	for k, v := range map[string]int64{
-		"unmapped":      t.unmapped * mates,
-		"secondary":     t.sec,
-		"supplementary": t.supp,
-		"qcfail":        t.qcfail * mates,
-		"duplicate":     t.dupFlag,
-		"low_mapq":      t.lowMapQ,
-		"other_contig":  other,
-	} {
-		if v > 0 {
-			q.Dropped[k] = v
-		}
+	q.Dropped = make(map[string]int64, len(count.Reasons))
+	for _, k := range count.Reasons {
+		q.Dropped[k] = 0
 	}
+	q.Dropped["unmapped"] = t.unmapped * mates
+	q.Dropped["secondary"] = t.sec
+	q.Dropped["supplementary"] = t.supp
+	q.Dropped["qcfail"] = t.qcfail * mates
+	q.Dropped["low_mapq"] = t.lowMapQ
+	q.Dropped["duplicate"] = t.dupFlag
+	q.Dropped["other_contig"] = other
 	if paired {
+		// One read-2 record per mapped, non-QC-fail pair.
 		q.Dropped["mate"] = t.fragments - t.unmapped - t.qcfail
 	}
 	q.OtherContigs = t.other
+	// nipt count's denominator: duplicates plus the records that passed
+	// every filter before the contig check (kept, other_contig and
+	// out_of_range, the last always 0 here).
 	if considered := t.dupFlag + q.Kept + other; considered > 0 {
 		q.DuplicateRate = float64(t.dupFlag) / float64(considered)
 	}

@@ -131,7 +131,7 @@ func (m *Model) Expected(s *Sample) (lambda, fetalShare []float64) {
 	}
 	a := amp * 2 * r.NormFloat64()
 	b := amp * (-8 + 4*r.NormFloat64())
-	load := 1 + 0.5*r.NormFloat64()
+	load := 1 + 0.25*r.NormFloat64()
 	batch := m.Batch[s.Batch%len(m.Batch)]
 	nx, ny := s.karyotype()
 	mos := s.Mosaic

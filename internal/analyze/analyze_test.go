@@ -1,0 +1,257 @@
+package analyze
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/refset"
+	"github.com/nipt/nipt/internal/refset/synth"
+	"github.com/nipt/nipt/internal/result"
+)
+
+func fixture(t testing.TB) *refset.Fixture {
+	t.Helper()
+	f, err := refset.TestFixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// sample draws one synthetic test sample at 2 M paired-end reads.
+func sample(f *refset.Fixture, s synth.Sample) *counts.Counts {
+	if s.Reads == 0 {
+		s.Reads = 2_000_000
+	}
+	s.Paired = true
+	if s.Trisomy == 0 {
+		s.Trisomy = -1
+	}
+	return f.Model.Counts(&s)
+}
+
+func finding(r *result.Result, cond string) result.Finding {
+	for _, f := range r.Aneuploidies {
+		if f.Condition == cond {
+			return f
+		}
+	}
+	return result.Finding{}
+}
+
+func TestAnalyzeCalls(t *testing.T) {
+	f := fixture(t)
+	opt := Options{Config: call.DefaultConfig()}
+	for _, tc := range []struct {
+		name string
+		s    synth.Sample
+		check func(t *testing.T, r *result.Result)
+	}{
+		{"euploid female", synth.Sample{ID: "eu-f", FF: 0.10, Seed: 11, Trisomy: -1}, func(t *testing.T, r *result.Result) {
+			for _, c := range []string{"T21", "T18", "T13"} {
+				if got := finding(r, c).Call; got != result.LowRisk {
+					t.Errorf("%s: %s", c, got)
+				}
+			}
+			if r.SCA.Call != result.LowRisk || r.FetalSex != "female" {
+				t.Errorf("SCA %+v, sex %s", r.SCA, r.FetalSex)
+			}
+		}},
+		{"T21 at FF 12%", synth.Sample{ID: "t21", FF: 0.12, Trisomy: 20, Seed: 12}, func(t *testing.T, r *result.Result) {
+			fd := finding(r, "T21")
+			if fd.Call != result.HighRisk || !(fd.LogLR > 3) {
+				t.Errorf("T21 finding %+v", fd)
+			}
+			// The implied FF matches the truth within 4 SE of the chr21
+			// dosage (SD ≈ 0.013 log2 at 2 M reads and 1 Mb bins → ±0.07).
+			if math.Abs(fd.FFImplied-0.12) > 0.07 {
+				t.Errorf("implied FF %.3f, want 0.12", fd.FFImplied)
+			}
+			for _, v := range r.CNVs {
+				if v.Chrom == "chr21" && v.Type == "gain" && v.Origin == "fetal" {
+					t.Errorf("the trisomy is also reported as a CNV: %+v", v)
+				}
+			}
+		}},
+		{"T18 male at FF 10%", synth.Sample{ID: "t18", Male: true, FF: 0.10, Trisomy: 17, Seed: 13}, func(t *testing.T, r *result.Result) {
+			if fd := finding(r, "T18"); fd.Call != result.HighRisk {
+				t.Errorf("T18 finding %+v", fd)
+			}
+			if r.FetalSex != "male" {
+				t.Errorf("fetal sex %s", r.FetalSex)
+			}
+		}},
+		{"maternal duplication on chr21", synth.Sample{ID: "mat21", FF: 0.10, Seed: 14, Trisomy: -1,
+			CNVs: []synth.CNV{{Chrom: 20, Start: 30_000_000, End: 34_000_000, Gain: true, Maternal: true}}}, func(t *testing.T, r *result.Result) {
+			fd := finding(r, "T21")
+			if fd.Call == result.HighRisk || !fd.MaternalCNV {
+				t.Errorf("maternal CNV on chr21 gave finding %+v", fd)
+			}
+			found := false
+			for _, v := range r.CNVs {
+				found = found || v.Chrom == "chr21" && v.Origin == "maternal" && v.Type == "gain"
+			}
+			if !found {
+				t.Errorf("maternal duplication not reported: %+v", r.CNVs)
+			}
+		}},
+		{"45,X", synth.Sample{ID: "x0", FF: 0.12, SCA: "45,X", Seed: 15, Trisomy: -1}, func(t *testing.T, r *result.Result) {
+			if r.SCA.Call != result.HighRisk || r.SCA.Type != "45,X" {
+				t.Errorf("SCA %+v", r.SCA)
+			}
+		}},
+		{"fetal deletion 20 Mb", synth.Sample{ID: "del", FF: 0.15, Seed: 16, Trisomy: -1,
+			CNVs: []synth.CNV{{Chrom: 4, Start: 40_000_000, End: 60_000_000}}}, func(t *testing.T, r *result.Result) {
+			found := false
+			for _, v := range r.CNVs {
+				if v.Chrom == "chr5" && v.Type == "loss" && v.Origin == "fetal" && v.Start < 45_000_000 && v.End > 55_000_000 {
+					found = true
+					if math.Abs(v.CopyNumber-1) > 0.5 {
+						t.Errorf("fetal copy number %.2f, want 1", v.CopyNumber)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("fetal deletion not found: %+v", r.CNVs)
+			}
+			if fd := finding(r, "T5"); fd.Call == result.HighRisk {
+				t.Error("a fetal deletion made a chromosome call")
+			}
+		}},
+		{"low fetal fraction", synth.Sample{ID: "low", FF: 0.015, Seed: 17, Trisomy: -1}, func(t *testing.T, r *result.Result) {
+			if fd := finding(r, "T21"); fd.Call != result.NoCall || fd.NoCallReason == "" {
+				t.Errorf("T21 at FF 1.5%%: %+v", fd)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Analyze(f.Ref, sample(f, tc.s), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, r)
+		})
+	}
+}
+
+// TestFetalFraction: the chrY estimate of male fetuses is within 0.02 of
+// the truth (Poisson SE ≈ 0.005 at 2 M reads, plus a calibration error of a
+// few percent relative from 20 male references and the synthetic fetal
+// coverage preference on chrY), and the sex-agnostic estimate of female
+// fetuses within four of its own reported SEs.
+func TestFetalFraction(t *testing.T) {
+	f := fixture(t)
+	for i, ff := range []float64{0.05, 0.10, 0.18} {
+		for _, male := range []bool{false, true} {
+			s := synth.Sample{ID: "ff", Male: male, FF: ff, Seed: uint64(100 + 2*i), Trisomy: -1}
+			if male {
+				s.Seed++
+			}
+			r, err := Analyze(f.Ref, sample(f, s), Options{Config: call.DefaultConfig()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.FetalFraction
+			tol := 0.02
+			if !male {
+				tol = 4 * (got.High - got.Low) / (2 * 1.96)
+			}
+			if math.Abs(got.Value-ff) > tol {
+				t.Errorf("male=%v FF %.3f: estimate %.3f [%.3f, %.3f] (tolerance %.3f)", male, ff, got.Value, got.Low, got.High, tol)
+			}
+		}
+	}
+}
+
+// TestSexBlindIgnoresSexChromosomes: in sex-blind mode the fetal fraction,
+// the autosomal calls, the segments and the QC verdict of a sample do not
+// change when its chrX and chrY counts change.
+func TestSexBlindIgnoresSexChromosomes(t *testing.T) {
+	f := fixture(t)
+	opt := Options{Config: call.DefaultConfig(), SexBlind: true}
+	c := sample(f, synth.Sample{ID: "blind", Male: true, FF: 0.11, Seed: 31, Trisomy: 20})
+	a, err := Analyze(f.Ref, c, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same sample with its sex chromosomes replaced by a female-like
+	// profile: chrY emptied, chrX raised by the male deficit.
+	d := *c
+	d.Reads = append([]uint32(nil), c.Reads...)
+	d.Short = append([]uint32(nil), c.Short...)
+	l := c.Layout
+	for j := l.Offset[genome.ChrX]; j < l.Offset[genome.ChrY]; j++ {
+		d.Reads[j] = uint32(float64(d.Reads[j]) * 1.055)
+		d.Short[j] = min(d.Short[j], d.Reads[j])
+	}
+	for j := l.Offset[genome.ChrY]; j < l.NumBins(); j++ {
+		d.Reads[j], d.Short[j] = 0, 0
+	}
+	b, err := Analyze(f.Ref, &d, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FetalFraction.Value != b.FetalFraction.Value || a.FetalFraction.Low != b.FetalFraction.Low {
+		t.Errorf("sex-blind FF changed with the sex chromosomes: %+v vs %+v", a.FetalFraction, b.FetalFraction)
+	}
+	for _, m := range a.FetalFraction.Methods {
+		if m.Method == FFChrY || m.Method == FFChrX {
+			t.Errorf("sex-blind result carries the %s estimate", m.Method)
+		}
+	}
+	if a.QC.Status != b.QC.Status || strings.Join(a.QC.Reasons, ";") != strings.Join(b.QC.Reasons, ";") {
+		t.Errorf("QC changed: %v vs %v", a.QC.Reasons, b.QC.Reasons)
+	}
+	for i := range a.QC.Metrics {
+		x, y := a.QC.Metrics[i], b.QC.Metrics[i]
+		if x.Name != y.Name || x.Value != y.Value || x.Status != y.Status {
+			t.Errorf("QC metric %s changed: %+v vs %+v", a.QC.Metrics[i].Name, a.QC.Metrics[i], b.QC.Metrics[i])
+		}
+	}
+	for i := range a.Aneuploidies {
+		x, y := a.Aneuploidies[i], b.Aneuploidies[i]
+		if x.Call != y.Call || x.Z != y.Z || x.LogLR != y.LogLR || x.NoCallReason != y.NoCallReason {
+			t.Errorf("%s changed: %+v vs %+v", x.Condition, x, y)
+		}
+	}
+	if finding(a, "T21").Call != result.HighRisk {
+		t.Error("blind T21 not called")
+	}
+}
+
+func TestAnalyzeBadInput(t *testing.T) {
+	f := fixture(t)
+	c := sample(f, synth.Sample{ID: "bad", FF: 0.1, Seed: 41})
+	empty := counts.New(c.Layout, false)
+	empty.Header.Sample = "empty"
+	if _, err := Analyze(f.Ref, empty, Options{Config: call.DefaultConfig()}); err == nil {
+		t.Error("a sample without reads was analysed")
+	}
+	other := *c
+	other.Header.Build = "GRCh37"
+	if _, err := Analyze(f.Ref, &other, Options{Config: call.DefaultConfig()}); err == nil || !strings.Contains(err.Error(), "GRCh37") {
+		t.Errorf("GRCh37 sample: %v", err)
+	}
+	// A sample missing a whole autosome (broken counts file): no panic, no
+	// trisomy call, QC fails on the impossible chromosome dosage.
+	broken := *c
+	broken.Reads = append([]uint32(nil), c.Reads...)
+	broken.Short = append([]uint32(nil), c.Short...)
+	for j := c.Layout.Offset[20]; j < c.Layout.Offset[21]; j++ {
+		broken.Reads[j], broken.Short[j] = 0, 0
+	}
+	r, err := Analyze(f.Ref, &broken, Options{Config: call.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.QC.Status != result.QCFail {
+		t.Errorf("empty chr21: QC %s %v", r.QC.Status, r.QC.Reasons)
+	}
+	if fd := finding(r, "T21"); fd.Call != result.NoCall {
+		t.Errorf("empty chr21: T21 %s", fd.Call)
+	}
+}

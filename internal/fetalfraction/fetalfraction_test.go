@@ -1,0 +1,168 @@
+package fetalfraction
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestFitRidgeSignalAndNoise: with a linear signal in 10 features (R² ≈
+// 0.9) the nested-CV correlation is high; with pure noise it is near zero
+// (|r| < 0.45, about three SEs of a null correlation over 40 samples).
+func TestFitRidgeSignalAndNoise(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	n, p := 40, 10
+	beta := make([]float64, p)
+	for j := range beta {
+		beta[j] = r.NormFloat64()
+	}
+	x := mat.NewDense(n, p, nil)
+	y := make([]float64, n)
+	noise := make([]float64, n)
+	for i := 0; i < n; i++ {
+		var s float64
+		for j := 0; j < p; j++ {
+			v := r.NormFloat64()
+			x.Set(i, j, v)
+			s += beta[j] * v
+		}
+		y[i] = 0.1 + 0.02*s + 0.02*r.NormFloat64()
+		noise[i] = r.NormFloat64()
+	}
+	m, err := FitRidge([]*mat.Dense{x}, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CV.R < 0.8 {
+		t.Errorf("signal: nested-CV r = %.3f", m.CV.R)
+	}
+	row := x.RawRowView(0)
+	if pred := m.Predict(row); math.Abs(pred-y[0]) > 0.1 {
+		t.Errorf("prediction %.3f for target %.3f", pred, y[0])
+	}
+	m0, err := FitRidge([]*mat.Dense{x}, noise)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m0.CV.R) > 0.45 {
+		t.Errorf("noise: nested-CV r = %.3f", m0.CV.R)
+	}
+	// The informative set is chosen over a noise set.
+	junk := mat.NewDense(n, p, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < p; j++ {
+			junk.Set(i, j, r.NormFloat64())
+		}
+	}
+	m2, _ := FitRidge([]*mat.Dense{junk, x}, y)
+	if m2.Set != 1 {
+		t.Errorf("chose feature set %d, want 1", m2.Set)
+	}
+	if _, err := FitRidge([]*mat.Dense{x}, y[:3]); err == nil {
+		t.Error("3 targets accepted")
+	}
+}
+
+// TestFitLinearLOO checks the closed-form leave-one-out errors against
+// explicit refits.
+func TestFitLinearLOO(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, 20)
+	y := make([]float64, 20)
+	for i := range x {
+		x[i] = 0.1 + 0.05*r.Float64()
+		y[i] = 2*x[i] - 0.15 + 0.01*r.NormFloat64()
+	}
+	l, err := FitLinear(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range x {
+		var xs, ys []float64
+		for j := range x {
+			if j != i {
+				xs = append(xs, x[j])
+				ys = append(ys, y[j])
+			}
+		}
+		m, _ := FitLinear(xs, ys)
+		want := m.Predict(x[i]) - y[i]
+		if math.Abs(l.Residuals[i]-want) > 1e-12 {
+			t.Fatalf("sample %d: closed-form LOO error %g, refit %g", i, l.Residuals[i], want)
+		}
+	}
+	if _, err := FitLinear([]float64{1, 1, 1, 1, 1}, []float64{1, 2, 3, 4, 5}); err == nil {
+		t.Error("constant predictor accepted")
+	}
+}
+
+// TestFitY: simulated male references with f_X = f + N(0, 0.015) and chrY
+// dosage y = α + f/γ; the calibrated scale is within 3 SEs of γ, and one
+// wild f_X value does not move it (Huber weights).
+func TestFitY(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const gamma, alpha = 0.02, 0.3
+	var y, fx []float64
+	var male, female []bool
+	for i := 0; i < 60; i++ {
+		m := i%2 == 0
+		f := 0.04 + 0.16*r.Float64()
+		v := alpha + 0.02*r.NormFloat64()
+		x := math.NaN()
+		if m {
+			v += f / gamma
+			x = f + 0.015*r.NormFloat64()
+		}
+		y = append(y, v)
+		fx = append(fx, x)
+		male = append(male, m)
+		female = append(female, !m)
+	}
+	fx[0] = 0.9 // an outlier
+	m := FitY(y, male, female, fx, 100)
+	if !m.Calibrated || math.Abs(m.Scale-gamma) > 3*m.ScaleSE+1e-4 {
+		t.Errorf("scale %.5f ± %.5f, want %.5f", m.Scale, m.ScaleSE, gamma)
+	}
+	if math.Abs(m.Background-alpha) > 0.02 {
+		t.Errorf("background %.3f, want %.3f", m.Background, alpha)
+	}
+	f, se := m.FF(alpha+0.1/gamma, 0, 1)
+	if math.Abs(f-0.1) > 3*se {
+		t.Errorf("FF %.4f ± %.4f, want 0.1", f, se)
+	}
+	f2, _ := m.FF(alpha+0.1/gamma, 0, 2)
+	if math.Abs(f2-f/2) > 1e-12 {
+		t.Error("two chrY copies do not halve the estimate")
+	}
+	// Too few males: uncalibrated, diploid expectation.
+	few := FitY(y[:6], male[:6], female[:6], fx[:6], 100)
+	if few.Calibrated || few.Scale != 0.02 {
+		t.Errorf("3 males: %+v", few)
+	}
+}
+
+func TestCombine(t *testing.T) {
+	// Independent: inverse-variance weighting.
+	v, se, w := Combine([]float64{0.1, 0.2}, [][]float64{{0.0001, 0}, {0, 0.0004}})
+	if math.Abs(v-0.12) > 1e-12 || math.Abs(se-math.Sqrt(1/(1e4+2.5e3))) > 1e-12 || math.Abs(w[0]-0.8) > 1e-12 {
+		t.Errorf("independent: %g ± %g, weights %v", v, se, w)
+	}
+	// Correlated equal-variance estimates: the mean, with a larger SE.
+	v, se, _ = Combine([]float64{0.1, 0.2}, [][]float64{{0.0001, 0.00005}, {0.00005, 0.0001}})
+	if math.Abs(v-0.15) > 1e-12 || math.Abs(se-math.Sqrt(0.000075)) > 1e-12 {
+		t.Errorf("correlated: %g ± %g", v, se)
+	}
+	// Strong correlation would give a negative GLS weight: fall back.
+	_, _, w = Combine([]float64{0.1, 0.2}, [][]float64{{0.0001, 0.00018}, {0.00018, 0.0004}})
+	for _, x := range w {
+		if x < 0 {
+			t.Errorf("negative weight %v", w)
+		}
+	}
+	lo, hi := Interval(0.01, 0.01)
+	if lo != 0 || math.Abs(hi-(0.01+Z95*0.01)) > 1e-12 {
+		t.Errorf("interval [%g, %g]", lo, hi)
+	}
+}
