@@ -47,11 +47,11 @@ func TestAnalyzeCalls(t *testing.T) {
 	f := fixture(t)
 	opt := Options{Config: call.DefaultConfig()}
 	for _, tc := range []struct {
-		name string
-		s    synth.Sample
+		name  string
+		s     synth.Sample
 		check func(t *testing.T, r *result.Result)
 	}{
-		{"euploid female", synth.Sample{ID: "eu-f", FF: 0.10, Seed: 11, Trisomy: -1}, func(t *testing.T, r *result.Result) {
+		{"euploid female", synth.Sample{ID: "eu-f", FF: 0.15, Seed: 11, Trisomy: -1}, func(t *testing.T, r *result.Result) {
 			for _, c := range []string{"T21", "T18", "T13"} {
 				if got := finding(r, c).Call; got != result.LowRisk {
 					t.Errorf("%s: %s", c, got)

@@ -41,13 +41,22 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 		}
 		ft := refset.ProfileFeatures(x, chrom, ref.PCA.Weight, m.Window)
 		if len(ft) == len(m.Ridge.Beta) {
-			out = append(out, estimate{FFProfile, m.Ridge.Predict(ft), m.Ridge.CV.RMSE})
+			out = append(out, estimate{FFProfile, m.Ridge.Predict(ft), cvSE(m.Ridge.CV)})
 		}
 	}
 	if m := ref.FF.Fragment; m != nil && s.Profile.Paired && !math.IsNaN(s.Profile.ShortFraction) {
-		out = append(out, estimate{FFFragments, m.Predict(s.Profile.ShortFraction), m.CV.RMSE})
+		out = append(out, estimate{FFFragments, m.Predict(s.Profile.ShortFraction), cvSE(m.CV)})
 	}
 	return out
+}
+
+// cvSE is the standard error of a model's prediction: its cross-validated
+// RMSE raised to the upper one-standard-error bound, RMSE·(1 + 1/√(2n)),
+// because the RMSE itself is estimated from only n reference samples and an
+// underestimated fetal-fraction error would make "low risk" calls
+// overconfident.
+func cvSE(cv fetalfraction.CV) float64 {
+	return cv.RMSE * (1 + 1/math.Sqrt(2*float64(max(cv.N, 1))))
 }
 
 // combine merges estimates by GLS; the bin-profile and fragment-size errors

@@ -39,14 +39,20 @@ type YModel struct {
 	// Calibrated is false when fewer than MinCalibrationMales male-fetus
 	// references were available and Scale = 2/Bins (perfect normalisation).
 	Calibrated bool `json:"calibrated"`
-	// ResidualSD is the robust SD of f_X − γ(y − α) over male references
-	// (dominated by the chrX noise).
+	// ResidualSD is the robust SD of f_X − γ(y − α) over male references.
 	ResidualSD float64 `json:"residual_sd"`
+	// ExtraSD is the part of ResidualSD that the chrX noise does not
+	// explain, √(ResidualSD² − SD(f_X)²), attributed to the chrY estimate
+	// (per-sample variation of the chrY share beyond counting noise); it is
+	// added to every chrY estimate's variance. Attributing all of it to
+	// chrY is the conservative choice.
+	ExtraSD float64 `json:"extra_sd"`
 }
 
 // FitY fits the chrY model from per-sample dosages y, fetal-sex labels and,
-// for male samples, the chrX-based fetal fraction fx (NaN where unknown).
-func FitY(y []float64, male, female []bool, fx []float64, bins int) *YModel {
+// for male samples, the chrX-based fetal fraction fx (NaN where unknown)
+// whose noise SD is fxSD.
+func FitY(y []float64, male, female []bool, fx []float64, fxSD float64, bins int) *YModel {
 	m := &YModel{Bins: bins}
 	var fy []float64
 	for i, v := range y {
@@ -75,6 +81,7 @@ func FitY(y []float64, male, female []bool, fx []float64, bins int) *YModel {
 	g, se, rsd := huberThroughOrigin(u, f)
 	if g > 0 && !math.IsNaN(g) {
 		m.Scale, m.ScaleSE, m.ResidualSD, m.Calibrated = g, se, rsd, true
+		m.ExtraSD = math.Sqrt(math.Max(rsd*rsd-fxSD*fxSD, 0))
 	}
 	return m
 }
@@ -131,7 +138,7 @@ func (m *YModel) FF(y, yVar float64, nY int) (f, se float64) {
 	}
 	k := m.Scale / float64(nY)
 	f = k * (y - m.Background)
-	v := k*k*(yVar+m.BackgroundSD*m.BackgroundSD) + sq(f*m.ScaleSE/m.Scale)
+	v := k*k*(yVar+m.BackgroundSD*m.BackgroundSD) + sq(f*m.ScaleSE/m.Scale) + sq(m.ExtraSD/float64(nY))
 	return f, math.Sqrt(v)
 }
 

@@ -27,6 +27,13 @@ type GCOptions struct {
 // changes a bin with an expected count of 100 by less than 1%.
 const ZeroReads = 0.5
 
+// maxFitBins: at most this many autosomal bins (an evenly spaced subset)
+// enter the LOESS fit. The GC curve is smooth and fitted over windows of
+// 75% of the points, so 8,000 bins determine it to about 1/√6,000 of a
+// bin's noise — far below anything downstream — while the fit costs a
+// quarter of what 30,000 bins at 100 kb (or 57,000 at 50 kb) would.
+const maxFitBins = 8000
+
 // minFitFraction: a bin whose fitted GC curve falls below this fraction of
 // the curve's median lies where the LOESS extrapolates into near-empty GC
 // ranges; it is left out for the sample rather than divided by a tiny value.
@@ -71,13 +78,18 @@ func Correct(l *genome.Layout, reads []uint32, eff, gc []float64, mask []uint8, 
 		return nil, fmt.Errorf("normalize: only %d usable autosomal bins: check the annotation (gaps, mappability) and bin size", effN)
 	}
 	meanEff := effSum / float64(effN)
-	xs := make([]float64, 0, effN)
-	ys := make([]float64, 0, effN)
+	stride := (effN + maxFitBins - 1) / maxFitBins
+	xs := make([]float64, 0, effN/stride+1)
+	ys := make([]float64, 0, effN/stride+1)
 	var tot float64
+	k := 0
 	for i := 0; i < auto; i++ {
 		if mask[i] == MaskNone && eff[i] > 0 {
-			xs = append(xs, gc[i])
-			ys = append(ys, float64(reads[i])*meanEff/eff[i])
+			if k%stride == 0 {
+				xs = append(xs, gc[i])
+				ys = append(ys, float64(reads[i])*meanEff/eff[i])
+			}
+			k++
 			tot += float64(reads[i])
 		}
 	}

@@ -11,15 +11,15 @@ import (
 // Mask reasons, in the order they are tested (a bin gets the first that
 // applies).
 const (
-	MaskNone        uint8 = iota
-	MaskGap               // more than half of the bin is assembly gap (N), or no GC value
-	MaskMappability       // mean mappability below MinMappability
-	MaskBlacklist         // blacklisted region
-	MaskExtremeGC         // GC outside the central GCQuantileRange of autosomal bins
-	MaskLowCoverage       // reference median coverage below MinRelCoverage
-	MaskHighCoverage      // reference median coverage above MaxRelCoverage
-	MaskHighVariance      // cohort variance an outlier among bins
-	MaskChrY              // chrY bin not specific to male pregnancies
+	MaskNone         uint8 = iota
+	MaskGap                // more than half of the bin is assembly gap (N), or no GC value
+	MaskMappability        // mean mappability below MinMappability
+	MaskBlacklist          // blacklisted region
+	MaskExtremeGC          // GC outside the central GCQuantileRange of autosomal bins
+	MaskLowCoverage        // reference median coverage below MinRelCoverage
+	MaskHighCoverage       // reference median coverage above MaxRelCoverage
+	MaskHighVariance       // cohort variance an outlier among bins
+	MaskChrY               // chrY bin not specific to male pregnancies
 	numMaskReasons
 )
 

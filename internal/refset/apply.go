@@ -7,6 +7,7 @@ import (
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // Sample is one sample normalised against a reference.
@@ -26,6 +27,9 @@ type Sample struct {
 	// and XLeverage the average leverage of the chrX regression; residual
 	// variances grow by the factor 1 + leverage.
 	Leverage, XLeverage float64
+	// Level is the median log2 ratio of the sample's autosomal bins outside
+	// the excluded ones, subtracted from every log ratio.
+	Level float64
 	// YDosage is the summed relative coverage of the male-specific chrY bins
 	// and YVar its Poisson variance. Sensitive.
 	YDosage, YVar float64
@@ -68,6 +72,23 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage, 
 			ex[a] = exclude[j]
 		}
 	}
+	// Re-level the sample on the bins not excluded: its coverage was scaled
+	// to the median of all autosomal bins, which a trisomy pulls up (5% of
+	// the bins raised by f/2 move the median by ≈ 0.05·f/2), and that would
+	// lower every other chromosome's dosage.
+	var keep []float64
+	for a, v := range s.Raw {
+		if ex == nil || !ex[a] {
+			keep = append(keep, v)
+		}
+	}
+	s.Level = stats.Median(keep)
+	if math.IsNaN(s.Level) {
+		s.Level = 0
+	}
+	for a := range s.Raw {
+		s.Raw[a] -= s.Level
+	}
 	s.Res, s.Scores = gm.Residual(s.Raw, ex)
 	s.Leverage = r.PCA.Leverage(s.Scores)
 	s.XLeverage = float64(1+r.XComponents) / float64(max(r.Chroms[genome.ChrX].Nulls[MethodPCA].N, 1))
@@ -82,7 +103,7 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage, 
 			if math.IsNaN(v) {
 				s.Missing++
 			}
-			xr[a] = logRatio(v, r.Median[j])
+			xr[a] = logRatio(v, r.Median[j]) - s.Level
 		}
 		for a, j := range r.XBins {
 			v := xr[a] - r.XMean[a]
@@ -93,13 +114,15 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage, 
 			s.Z[j] = v / r.XSigma[a]
 		}
 	}
-	s.YDosage = YDosage(p.Rel, r.YBins)
+	lv := math.Exp2(-s.Level)
+	s.YDosage = YDosage(p.Rel, r.YBins) * lv
 	if cov != nil {
 		for _, j := range r.YBins {
 			if e := cov.Expected[j]; e > 0 {
 				s.YVar += float64(p.Rel[j]) / e
 			}
 		}
+		s.YVar *= lv * lv
 	}
 	return s
 }

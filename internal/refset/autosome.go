@@ -1,7 +1,6 @@
 package refset
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/nipt/nipt/internal/genome"
@@ -53,6 +52,7 @@ type fitState struct {
 	resid  *mat.Dense
 	scores [][]float64
 	sigma  []float64 // per auto column
+	level  []float64 // per used sample: median log ratio removed from x
 	// outScale is the per-autosome scale of the outlier z-scores, fixed in
 	// the first round (see outliers).
 	outScale []float64
@@ -74,25 +74,28 @@ func (f *fitState) medians() {
 			male = append(male, i)
 		}
 	}
-	buf := make([]float64, 0, len(f.used))
-	for j := range f.median {
-		f.median[j] = math.NaN()
-		if f.st.Mask[j] != normalize.MaskNone {
-			continue
+	threads := max(f.opt.Threads, 1)
+	parallelFor(threads, threads, func(w int) {
+		buf := make([]float64, 0, len(f.used))
+		for j := w; j < len(f.median); j += threads {
+			f.median[j] = math.NaN()
+			if f.st.Mask[j] != normalize.MaskNone {
+				continue
+			}
+			set := f.used
+			switch {
+			case j >= l.Offset[genome.ChrY]:
+				set = male
+			case j >= l.Offset[genome.ChrX]:
+				set = fem
+			}
+			buf = buf[:0]
+			for _, i := range set {
+				buf = append(buf, f.rel(i, j))
+			}
+			f.median[j] = stats.Median(buf)
 		}
-		set := f.used
-		switch {
-		case j >= l.Offset[genome.ChrY]:
-			set = male
-		case j >= l.Offset[genome.ChrX]:
-			set = fem
-		}
-		buf = buf[:0]
-		for _, i := range set {
-			buf = append(buf, f.rel(i, j))
-		}
-		f.median[j] = stats.Median(buf)
-	}
+	})
 }
 
 // coverageMask starts from the static mask and masks autosomal and chrX
@@ -165,13 +168,22 @@ func (f *fitState) matrix() {
 		f.omega[a] = math.Sqrt(f.median[j] * f.st.Eff[j] / meanEff)
 	}
 	f.x = make([][]float64, len(f.used))
-	for r, i := range f.used {
+	f.level = make([]float64, len(f.used))
+	parallelFor(len(f.used), f.opt.Threads, func(r int) {
+		i := f.used[r]
 		row := make([]float64, len(f.auto))
 		for a, j := range f.auto {
 			row[a] = logRatio(f.rel(i, int(j)), f.median[j])
 		}
+		// Level each sample on the median of its log ratios, as analysis
+		// does (Sample.Level).
+		lv := stats.Median(row)
+		for a := range row {
+			row[a] -= lv
+		}
+		f.level[r] = lv
 		f.x[r] = row
-	}
+	})
 	f.y = normalize.Whiten(f.x, f.omega)
 	f.gram = normalize.NewGram(f.y)
 }
@@ -267,117 +279,12 @@ func (f *fitState) components() error {
 	n, p := len(f.used), len(f.auto)
 	f.resid = mat.NewDense(n, p, nil)
 	f.scores = make([][]float64, n)
-	for r, row := range f.x {
-		res, sc := f.group.Residual(row, nil)
+	parallelFor(n, f.opt.Threads, func(r int) {
+		res, sc := f.group.Residual(f.x[r], nil)
 		f.resid.SetRow(r, res)
 		f.scores[r] = sc
-	}
+	})
 	f.sigma = columnSD(f.resid, n-1-f.k)
 	f.oof = nil // computed on demand (outliers, nulls)
 	return nil
-}
-
-// columnSD returns a robust SD per column of r (biweight scale, Lax 1985,
-// so that one reference sample with a maternal CNV does not inflate a bin),
-// corrected for the dof degrees of freedom left by the fit.
-func columnSD(r *mat.Dense, dof int) []float64 {
-	n, p := r.Dims()
-	corr := math.Sqrt(float64(n) / float64(max(dof, 1)))
-	out := make([]float64, p)
-	col := make([]float64, n)
-	for j := 0; j < p; j++ {
-		for i := 0; i < n; i++ {
-			col[i] = r.At(i, j)
-		}
-		s := stats.BiweightScale(col)
-		if !(s > 0) {
-			_, s = stats.MeanSD(col)
-		}
-		out[j] = math.Max(s*corr, 1e-6)
-	}
-	return out
-}
-
-// varianceMask masks high-variance autosomal bins; it reports how many.
-func (f *fitState) varianceMask() int {
-	q := make([]float64, len(f.auto))
-	for a := range q {
-		q[a] = math.Log(f.sigma[a] * f.omega[a])
-	}
-	med, mad := stats.Median(q), stats.MAD(q)
-	n := 0
-	for a, j := range f.auto {
-		// modified z = 0.6745 (x − median)/MAD_raw = (x − median)/MAD_scaled
-		if (q[a]-med)/mad > varianceZ {
-			f.mask[j] = normalize.MaskHighVariance
-			n++
-		}
-	}
-	return n
-}
-
-// outliers returns the used samples whose cross-validated chromosome
-// z-score exceeds the threshold on any autosome, with the reason. The
-// z-score is robust: (value − median) / scale, with the biweight scale of
-// the first round kept for later rounds — recomputing it after each
-// exclusion would shrink it round after round and exclude ever more
-// euploid samples (the well-known cascade of iterative outlier removal).
-func (f *fitState) outliers() map[int]string {
-	f.oof = f.oofResiduals()
-	fun := f.pcaFunctionals()
-	first := f.outScale == nil
-	if first {
-		f.outScale = make([]float64, genome.ChrX)
-	}
-	out := map[int]string{}
-	for c := 0; c < genome.ChrX; c++ {
-		v := make([]float64, len(f.used))
-		for r := range f.used {
-			v[r] = sparseDot(fun[c], f.oof.RawRowView(r))
-		}
-		if first {
-			f.outScale[c] = stats.BiweightScale(v)
-		}
-		med := stats.Median(v)
-		for r, x := range v {
-			z := (x - med) / f.outScale[c]
-			if math.Abs(z) > f.opt.OutlierZ {
-				i := f.used[r]
-				if _, dup := out[i]; !dup {
-					out[i] = fmt.Sprintf("outlier: %s z = %.1f (possible aneuploidy or large CNV)", genome.ChromName(c), z)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// sparse is a sparse vector over auto columns.
-type sparse struct {
-	idx []int
-	val []float64
-}
-
-func sparseDot(s sparse, x []float64) float64 {
-	var t float64
-	for k, i := range s.idx {
-		t += s.val[k] * x[i]
-	}
-	return t
-}
-
-// pcaFunctionals returns, per autosome, the weights of the MethodPCA
-// statistic over auto columns.
-func (f *fitState) pcaFunctionals() []sparse {
-	out := make([]sparse, genome.ChrX)
-	var tot [genome.ChrX]float64
-	for a := range f.auto {
-		tot[f.chrom[a]] += 1 / (f.sigma[a] * f.sigma[a])
-	}
-	for a := range f.auto {
-		c := f.chrom[a]
-		out[c].idx = append(out[c].idx, a)
-		out[c].val = append(out[c].val, 1/(f.sigma[a]*f.sigma[a])/tot[c])
-	}
-	return out
 }

@@ -3,6 +3,8 @@ package refset
 import (
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 	"github.com/nipt/nipt/internal/stats"
@@ -24,23 +26,37 @@ func (f *fitState) refBins() ([][]int32, []float64, []sparse, error) {
 		return nil, nil, nil, err
 	}
 	n := len(f.used)
-	vals := make([]float64, n)
-	sd := make([]float64, len(f.auto))
-	for a := range f.auto {
-		for r := 0; r < n; r++ {
-			row := f.resid.RawRowView(r)
-			var m float64
-			for _, b := range rb[a] {
-				m += row[b]
-			}
-			vals[r] = row[a] - m/float64(len(rb[a]))
+	// Column-major copy of the residuals, so that a bin's values over the
+	// samples are contiguous.
+	p := len(f.auto)
+	cols := make([]float64, p*n)
+	for r := 0; r < n; r++ {
+		for a, v := range f.resid.RawRowView(r) {
+			cols[a*n+r] = v
 		}
-		s := stats.BiweightScale(vals)
-		if !(s > 0) {
-			_, s = stats.MeanSD(vals)
-		}
-		sd[a] = math.Max(s*math.Sqrt(float64(n)/float64(max(n-1-f.k, 1))), 1e-6)
 	}
+	rbt := make([]float64, p*n) // column-major reference-bin values
+	parallelFor(p, f.opt.Threads, func(a int) {
+		acc := rbt[a*n : a*n+n]
+		for _, b := range rb[a] {
+			cb := cols[int(b)*n : int(b)*n+n]
+			for r, v := range cb {
+				acc[r] += v
+			}
+		}
+		ca := cols[a*n : a*n+n]
+		k := float64(len(rb[a]))
+		for r := range acc {
+			acc[r] = ca[r] - acc[r]/k
+		}
+	})
+	rbv := mat.NewDense(n, p, nil)
+	for a := 0; a < p; a++ {
+		for r := 0; r < n; r++ {
+			rbv.Set(r, a, rbt[a*n+r])
+		}
+	}
+	sd := columnSD(rbv, n-1-f.k)
 	// Functional per autosome: Σ_j w_j (x_j − mean_{R(j)} x) / Σ w_j.
 	dense := make([][]float64, genome.ChrX)
 	var tot [genome.ChrX]float64

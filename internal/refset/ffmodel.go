@@ -63,7 +63,7 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 		if f.sex[i] != SexMale {
 			continue
 		}
-		ff, _ := ym.FF(YDosage(f.ps[i].Rel, ybins), 0, 1)
+		ff, _ := ym.FF(YDosage(f.ps[i].Rel, ybins)*math.Exp2(-f.level[r]), 0, 1)
 		if math.IsNaN(ff) {
 			continue
 		}

@@ -144,7 +144,7 @@ func WriteFile(path string, r *Reference) error {
 func ReadFile(path string) (*Reference, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot read the reference: %w (build one with nipt reference build)", err)
 	}
 	defer f.Close()
 	r, err := Read(f)

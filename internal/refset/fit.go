@@ -159,13 +159,13 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	warn = append(warn, w...)
 
 	ref := &Reference{
-		Layout: l,
-		Static: f.st,
-		Mask:   f.mask,
-		Median: f.median,
-		Auto:   f.auto,
-		PCA:    f.pca,
-		Sigma:  make([]float64, l.NumBins()),
+		Layout:  l,
+		Static:  f.st,
+		Mask:    f.mask,
+		Median:  f.median,
+		Auto:    f.auto,
+		PCA:     f.pca,
+		Sigma:   make([]float64, l.NumBins()),
 		RBSigma: rbsd,
 		RefBins: rb,
 		YBins:   ybins,
@@ -236,16 +236,25 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	return ref, nil
 }
 
-// primary picks the method with the smallest SD per unit of retained
-// trisomy signal (ties: the order of Methods).
+// primary picks the chromosome's primary z method: MethodPCA unless
+// another method's SD per unit of retained trisomy signal is smaller by more
+// than two standard errors of an SD estimated from n samples (2/√(2n),
+// 16% at 80 samples). Always taking the smallest estimated SD would pick
+// whichever method's SD happened to be underestimated (winner's curse) and
+// make the calls anti-conservative.
 func primary(nulls map[string]Null) string {
-	best, bv := "", math.Inf(1)
+	base, ok := nulls[MethodPCA]
+	if !ok || !(base.Retention > 0) {
+		return ""
+	}
+	best, bv := MethodPCA, base.SD/base.Retention
+	margin := 1 - 2/math.Sqrt(2*float64(max(base.N, 1)))
 	for _, m := range Methods {
 		n, ok := nulls[m]
-		if !ok || !(n.Retention > 0) {
+		if !ok || m == MethodPCA || !(n.Retention > 0) {
 			continue
 		}
-		if v := n.SD / n.Retention; v < bv {
+		if v := n.SD / n.Retention; v < margin*base.SD/base.Retention && v < bv {
 			best, bv = m, v
 		}
 	}

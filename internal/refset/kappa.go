@@ -50,17 +50,29 @@ func (f *fitState) oofFold(fd normalize.Fold, out *mat.Dense) {
 		for a := range mean {
 			mean[a] /= float64(len(fd.Train))
 		}
-		comps := make([][]float64, k)
+		// V = C·(Y − 1·meanᵀ) with C[j][t] = score_tj/λ_j on training rows
+		// (zero elsewhere): one matrix product over the whole cohort.
+		n := len(f.used)
+		cm := mat.NewDense(max(k, 1), n, nil)
+		csum := make([]float64, k)
 		for j := 0; j < k; j++ {
-			v := make([]float64, p)
 			for ti, t := range fd.Train {
 				u := fd.TrainScores[ti][j] / fd.Lambda[j]
-				row := f.y.RawRowView(t)
-				for a := range v {
-					v[a] += u * (row[a] - mean[a])
-				}
+				cm.Set(j, t, u)
+				csum[j] += u
 			}
-			comps[j] = v
+		}
+		comps := make([][]float64, k)
+		if k > 0 {
+			var v mat.Dense
+			v.Mul(cm, f.y)
+			for j := 0; j < k; j++ {
+				row := v.RawRowView(j)
+				for a := range row {
+					row[a] -= csum[j] * mean[a]
+				}
+				comps[j] = row
+			}
 		}
 		gm := normalize.NewGroupModel(normalize.Basis{Components: comps, Weight: f.omega, Mean: mean}, f.chrom, genome.ChrX)
 		for _, i := range fd.Test {

@@ -66,9 +66,9 @@ type ChromModel struct {
 // needs from its counts, so that a reference can grow (nipt reference add)
 // without the original counts files.
 type SampleProfile struct {
-	ID            string  `json:"id"`
-	Reads         int64   `json:"reads"`
-	Paired        bool    `json:"paired"`
+	ID     string `json:"id"`
+	Reads  int64  `json:"reads"`
+	Paired bool   `json:"paired"`
 	// The floating-point scalars below live in the binary section
 	// "samples.stats" (JSON cannot hold NaN).
 	DuplicateRate float64 `json:"-"`
@@ -100,7 +100,7 @@ type ProfileFF struct {
 	Source string `json:"source"`
 	// Window is the number of consecutive usable bins averaged into one
 	// feature.
-	Window int               `json:"window"`
+	Window int                 `json:"window"`
 	Ridge  fetalfraction.Ridge `json:"ridge"`
 }
 
@@ -120,20 +120,20 @@ type FFModels struct {
 // Meta is the JSON part of a reference: identification, options and
 // scalar results.
 type Meta struct {
-	Format        string     `json:"format"`
-	FormatVersion int        `json:"format_version"`
-	Tool          string     `json:"tool"`
-	Build         string     `json:"build"`
-	BinSize       int        `json:"bin_size"`
-	Annotation    string     `json:"annotation"`
-	Options       Options    `json:"options"`
-	Components    int        `json:"components"`
-	CVCurve       []float64  `json:"component_cv"`
-	Eigenvalues   []float64  `json:"eigenvalues"`
-	Iterations    int        `json:"iterations"`
+	Format        string       `json:"format"`
+	FormatVersion int          `json:"format_version"`
+	Tool          string       `json:"tool"`
+	Build         string       `json:"build"`
+	BinSize       int          `json:"bin_size"`
+	Annotation    string       `json:"annotation"`
+	Options       Options      `json:"options"`
+	Components    int          `json:"components"`
+	CVCurve       []float64    `json:"component_cv"`
+	Eigenvalues   []float64    `json:"eigenvalues"`
+	Iterations    int          `json:"iterations"`
 	Chroms        []ChromModel `json:"chromosomes"`
-	FF            FFModels   `json:"fetal_fraction"`
-	XComponents   int        `json:"x_components"`
+	FF            FFModels     `json:"fetal_fraction"`
+	XComponents   int          `json:"x_components"`
 	// Depth is the median autosomal reads (in annotation-kept bins) of the
 	// used samples and Noise their median noise ratio: the conditions under
 	// which the null SDs hold. Analysis rescales the Poisson part of every
@@ -141,12 +141,12 @@ type Meta struct {
 	Depth float64 `json:"depth"`
 	// KappaSizes and KappaValues: noise inflation of segments of n usable
 	// bins (Reference.Kappa).
-	KappaSizes  []int     `json:"kappa_sizes"`
-	KappaValues []float64 `json:"kappa"`
-	Noise float64 `json:"noise"`
-	Warnings      []string   `json:"warnings"`
-	Samples       []SampleProfile `json:"samples"`
-	Status        []SampleStatus  `json:"status"`
+	KappaSizes  []int           `json:"kappa_sizes"`
+	KappaValues []float64       `json:"kappa"`
+	Noise       float64         `json:"noise"`
+	Warnings    []string        `json:"warnings"`
+	Samples     []SampleProfile `json:"samples"`
+	Status      []SampleStatus  `json:"status"`
 }
 
 // Reference is a built reference cohort: the static genome description,
@@ -179,7 +179,7 @@ type Reference struct {
 	XSigma []float64
 	// YBins are the male-specific chrY bins.
 	YBins []int32
-	ID string // hex SHA-256 of the payload (set when written or read)
+	ID    string // hex SHA-256 of the payload (set when written or read)
 
 	groupOnce sync.Once
 	group     *normalize.GroupModel

@@ -48,24 +48,31 @@ func FixtureOptions() Options {
 
 // NewFixture builds a fixture with n reference samples of the given depth.
 func NewFixture(n, reads int, seed uint64) (*Fixture, error) {
-	g, err := synth.NewGenome(FixtureBinSize, seed)
+	return NewFixtureAt(FixtureBinSize, n, reads, seed)
+}
+
+// NewFixtureAt builds a fixture at any bin size (benchmarks use 100 kb).
+func NewFixtureAt(binSize, n, reads int, seed uint64) (*Fixture, error) {
+	g, err := synth.NewGenome(binSize, seed)
 	if err != nil {
 		return nil, err
 	}
 	m := synth.NewModel(g, seed+1)
 	samples := synth.EuploidSamples("ref", n, reads, true, seed+2)
 	co := m.Draw(samples)
-	st, err := NewStatic(g.Ann, FixtureBinSize, nil)
+	st, err := NewStatic(g.Ann, binSize, nil)
 	if err != nil {
 		return nil, err
 	}
+	opt := FixtureOptions()
+	opt.BinSize = binSize
 	ps := make([]*SampleProfile, len(co.Counts))
 	for i, c := range co.Counts {
-		if ps[i], _, err = st.Prepare(c, FixtureOptions().GC); err != nil {
+		if ps[i], _, err = st.Prepare(c, opt.GC); err != nil {
 			return nil, err
 		}
 	}
-	ref, err := Fit(st, ps, FixtureOptions())
+	ref, err := Fit(st, ps, opt)
 	if err != nil {
 		return nil, fmt.Errorf("fixture reference: %w", err)
 	}

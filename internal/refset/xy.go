@@ -80,11 +80,18 @@ func (f *fitState) fitX() (*xModel, []string) {
 	return xm, warn
 }
 
-// xRow returns sample i's chrX log ratios over bins.
+// xRow returns sample i's chrX log ratios over bins, levelled like its
+// autosomes.
 func (f *fitState) xRow(i int, bins []int32) []float64 {
+	lv := 0.0
+	for r, u := range f.used {
+		if u == i {
+			lv = f.level[r]
+		}
+	}
 	out := make([]float64, len(bins))
 	for a, j := range bins {
-		out[a] = logRatio(f.rel(i, int(j)), f.median[j])
+		out[a] = logRatio(f.rel(i, int(j)), f.median[j]) - lv
 	}
 	return out
 }
@@ -337,7 +344,7 @@ func (f *fitState) fitY(xm *xModel) ([]int32, fetalfraction.YModel, []string) {
 	isMale := make([]bool, len(f.ps))
 	isFem := make([]bool, len(f.ps))
 	for r, i := range f.used {
-		y[i] = YDosage(f.ps[i].Rel, bins)
+		y[i] = YDosage(f.ps[i].Rel, bins) * math.Exp2(-f.level[r])
 		fx[i] = math.NaN()
 		isMale[i] = f.sex[i] == SexMale
 		isFem[i] = f.sex[i] == SexFemale
@@ -346,7 +353,12 @@ func (f *fitState) fitY(xm *xModel) ([]int32, fetalfraction.YModel, []string) {
 			fx[i] = 2 * (1 - math.Exp2(t))
 		}
 	}
-	m := fetalfraction.FitY(y, isMale, isFem, fx, len(bins))
+	// Noise of f_X = 2(1 − 2^x): 2·ln2·SD of the chrX log2 dosage.
+	fxSD := 0.0
+	if xm.ok {
+		fxSD = 2 * math.Ln2 * xm.null.SD
+	}
+	m := fetalfraction.FitY(y, isMale, isFem, fx, fxSD, len(bins))
 	if !m.Calibrated && len(male) >= MinSexRefs {
 		warn = append(warn, "chrY scale could not be calibrated against chrX: using the diploid-genome expectation")
 	}

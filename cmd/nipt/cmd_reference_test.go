@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/annotation"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/refset/synth"
+)
+
+// runEngine runs the reference and analyze commands in-process.
+func runEngine(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	root := newRootCommand()
+	root.AddCommand(newReferenceCommand(), newAnalyzeCommand())
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(append([]string{"--quiet"}, args...))
+	return exitCode(root.Execute()), out.String()
+}
+
+// TestReferenceAndAnalyzeCommands builds a reference from 24 synthetic
+// samples at 1 Mb bins, shows it, grows it, and analyses two samples.
+func TestReferenceAndAnalyzeCommands(t *testing.T) {
+	dir := t.TempDir()
+	g, err := synth.NewGenome(1_000_000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := filepath.Join(dir, "genome.bins")
+	if err := annotation.WriteFile(ann, g.Ann); err != nil {
+		t.Fatal(err)
+	}
+	m := synth.NewModel(g, 2)
+	samples := synth.EuploidSamples("ref", 26, 2_000_000, true, 3)
+	samples = append(samples,
+		synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 91},
+		synth.Sample{ID: "eu", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: -1, Seed: 92})
+	var paths []string
+	for _, c := range m.Draw(samples).Counts {
+		p := filepath.Join(dir, c.Header.Sample+".counts")
+		if err := counts.WriteFile(p, c, 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	ref := filepath.Join(dir, "ref.niptref")
+	args := append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Fatalf("reference build exited %d", code)
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "ref.summary.txt"))
+	if err != nil || !strings.Contains(string(sum), "chr21") {
+		t.Fatalf("summary: %v\n%s", err, sum)
+	}
+	code, out := runEngine(t, "reference", "show", "--json", ref)
+	var js map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || js["used"] == nil {
+		t.Errorf("reference show --json: exit %d\n%s", code, out)
+	}
+	ref2 := filepath.Join(dir, "ref2.niptref")
+	if code, _ := runEngine(t, append([]string{"reference", "add", ref, "-o", ref2}, paths[24:26]...)...); code != 0 {
+		t.Fatalf("reference add exited %d", code)
+	}
+	outDir := filepath.Join(dir, "out")
+	if code, _ := runEngine(t, "analyze", "--reference", ref2, "-o", outDir, paths[26], paths[27]); code != 0 {
+		t.Fatalf("analyze exited %d", code)
+	}
+	tsv, err := os.ReadFile(filepath.Join(outDir, "summary.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(tsv)), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "high_risk") {
+		t.Errorf("summary.tsv:\n%s", tsv)
+	}
+	// Usage errors exit 2; a missing reference file exits 1.
+	if code, _ := runEngine(t, "analyze", paths[26]); code != 2 {
+		t.Errorf("analyze without --reference exited %d", code)
+	}
+	if code, _ := runEngine(t, "analyze", "--reference", filepath.Join(dir, "nope"), "-o", outDir, paths[26]); code != 1 {
+		t.Errorf("missing reference exited %d", code)
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("z_treshold = 3\n"), 0o644)
+	if code, _ := runEngine(t, "analyze", "--reference", ref2, "--qc-config", bad, "-o", outDir, paths[26]); code != 1 {
+		t.Errorf("bad QC config exited %d", code)
+	}
+}

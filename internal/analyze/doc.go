@@ -1,0 +1,31 @@
+// Package analyze runs nipt analyze: it normalises each sample against a
+// reference (package refset), estimates the fetal fraction (package
+// fetalfraction), calls trisomies, sex-chromosome aneuploidies and CNVs with
+// QC (package call), and writes every output from the disclosure view of
+// the result (package disclosure): result.json, bins.tsv, bins.bedgraph,
+// segments.bed, cnv.vcf (VCF 4.4) and summary.tsv.
+//
+// Per sample, in order (docs/method.md):
+//
+//  1. GC correction and normalisation against the reference; PCA with
+//     leave-one-chromosome-out scores. A second pass leaves chromosomes and
+//     segments with a dosage change out of the PCA scores, so that a
+//     trisomy or CNV neither leaks into other chromosomes nor is absorbed.
+//  2. Sex-agnostic fetal fraction (bin profile, fragment size), combined by
+//     generalised least squares with cross-validated variances.
+//  3. Sex chromosomes: posterior of each fetal complement given the chrX and
+//     chrY dosages and the sex-agnostic fetal fraction.
+//  4. Combined fetal fraction: adds the chrY (and, for 46,XY, chrX)
+//     estimates unless the analysis is sex-blind.
+//  5. CBS segmentation; segments classified fetal or maternal; significant
+//     sub-chromosomal segments are left out of the chromosome dosages, so a
+//     maternal CNV on chr21 cannot become a trisomy 21 call.
+//  6. Chromosome z-scores by three methods against cross-validated nulls
+//     rescaled to the sample's depth and noise; trisomy calls with the
+//     log-likelihood ratio and the detection-power no-call rule.
+//  7. QC verdict; a failed sample gets no calls.
+//
+// Sex-blind mode (Options.SexBlind, set from the lab profile) keeps every
+// value that could differ between a male and a female fetus out of the
+// fetal fraction, the calls, the no-call decisions and the QC verdict.
+package analyze

@@ -1,0 +1,128 @@
+package analyze
+
+import (
+	"math"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/refset"
+	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// poissonMAPD is the MAPD of consecutive autosomal bins that Poisson
+// sampling alone would give this sample: 0.6745·√median(v_i + v_j)/ln 2,
+// v = 1/expected reads.
+func poissonMAPD(ref *refset.Reference, s *refset.Sample) float64 {
+	if s.Coverage == nil {
+		return math.NaN()
+	}
+	l := ref.Layout
+	var v []float64
+	prev, pc := -1, -1
+	for _, j := range ref.Auto {
+		c, _, _ := l.Locate(int(j))
+		e := s.Coverage.Expected[j]
+		if prev >= 0 && pc == c && e > 0 {
+			v = append(v, 1/e+1/s.Coverage.Expected[prev])
+		}
+		prev, pc = int(j), c
+	}
+	return 0.6745 * math.Sqrt(stats.Median(v)) / math.Ln2
+}
+
+// orderFindings puts T21, T18, T13 first, then the rare autosomal
+// trisomies by chromosome.
+func orderFindings(f []result.Finding) []result.Finding {
+	out := make([]result.Finding, 0, len(f))
+	for _, want := range []string{"T21", "T18", "T13"} {
+		for _, x := range f {
+			if x.Condition == want {
+				out = append(out, x)
+			}
+		}
+	}
+	for _, x := range f {
+		if x.Condition != "T21" && x.Condition != "T18" && x.Condition != "T13" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// clampLR keeps log10 likelihood ratios finite for JSON.
+func clampLR(v float64) float64 {
+	switch {
+	case math.IsNaN(v):
+		return 0
+	case v > 1000:
+		return 1000
+	case v < -1000:
+		return -1000
+	}
+	return v
+}
+
+// round rounds v to d decimals (so outputs are compact and stable); NaN
+// and ±Inf become 0 in fields JSON must hold.
+func round(v float64, d int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	p := math.Pow(10, float64(d))
+	return math.Round(v*p) / p
+}
+
+// dosages returns every method's z-score of a chromosome at the sample's
+// depth and noise, and the primary method's dosage.
+func dosages(ref *refset.Reference, st refset.ChromStat, g float64) (map[string]float64, call.Dosage) {
+	nulls := ref.Chroms[st.Chrom].Nulls
+	zm := map[string]float64{}
+	var prim call.Dosage
+	for m, v := range st.Value {
+		inflate := st.SD[m] / nulls[m].SD
+		sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
+		zm[m] = round(v/sdm, 4)
+		if m == st.Primary {
+			prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m]}
+		}
+	}
+	return zm, prim
+}
+
+// flagged marks the autosomal bins to leave out of the PCA scores in the
+// second pass: whole chromosomes whose primary |z| reaches the call
+// threshold, and segments (not whole chromosomes) whose |z| does. It
+// returns nil when nothing is flagged.
+func flagged(ref *refset.Reference, s *refset.Sample, in call.SegmentInput, g float64, cfg call.Config) ([]bool, error) {
+	l := ref.Layout
+	ex := make([]bool, l.NumBins())
+	any := false
+	for _, st := range ref.ChromStats(s, nil) {
+		if st.Chrom >= genome.ChrX || st.Primary == "" {
+			continue
+		}
+		if _, d := dosages(ref, st, g); math.Abs(d.Z()) >= cfg.ZThreshold {
+			for j := l.Offset[st.Chrom]; j < l.Offset[st.Chrom+1]; j++ {
+				ex[j] = true
+			}
+			any = true
+		}
+	}
+	segs, err := call.Segments(in, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range segs {
+		if sg.Chrom < genome.ChrX && !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
+			for j := sg.First; j < sg.End; j++ {
+				ex[j] = true
+			}
+			any = true
+		}
+	}
+	if !any {
+		return nil, nil
+	}
+	return ex, nil
+}
