@@ -6,12 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
-	"strings"
 
-	"github.com/nipt/nipt/internal/annotation"
-	"github.com/nipt/nipt/internal/atomicfile"
-	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -104,43 +99,12 @@ func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) 
 	if o.output == "" || o.annotation == "" {
 		return usageError{fmt.Errorf("nipt reference build needs --annotation and -o (see --help)")}
 	}
-	hdr, err := annotation.ReadHeaderFile(o.annotation)
-	if err != nil {
-		return err
-	}
-	b, err := genome.LookupBuild(hdr.Build)
-	if err != nil {
-		return err
-	}
-	l, err := genome.NewLayout(b, o.binSize)
-	if err != nil {
-		return usageError{err}
-	}
-	ann, err := annotation.LoadFor(o.annotation, l)
-	if err != nil {
-		return err
-	}
-	var bl []bool
-	if o.blacklist != "" {
-		// A bin is blacklisted when a region covers any part of it.
-		if bl, err = annotation.ReadBEDFile(o.blacklist, l, 0); err != nil {
-			return err
-		}
-	}
-	st, err := refset.NewStatic(ann, o.binSize, bl)
-	if err != nil {
-		return err
-	}
 	opt := refset.DefaultOptions()
 	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads
 	opt.MinSamples, opt.MinReads = o.minSamples, o.minReads
-	ref, err := refset.Build(ctx, st, args, opt)
+	ref, err := refset.BuildFiles(ctx, o.annotation, o.blacklist, args, opt)
 	if err != nil {
 		return err
-	}
-	ref.Annotation = filepath.Base(o.annotation)
-	if o.blacklist != "" {
-		ref.Annotation += " + " + filepath.Base(o.blacklist)
 	}
 	return writeReference(o, ref)
 }
@@ -162,16 +126,8 @@ func runReferenceAdd(ctx context.Context, o *referenceOptions, args []string) er
 
 // writeReference writes the reference and its summary next to it.
 func writeReference(o *referenceOptions, ref *refset.Reference) error {
-	if err := refset.WriteFile(o.output, ref); err != nil {
-		return err
-	}
-	sum := ref.Summarize()
-	var sb strings.Builder
-	if err := sum.WriteText(&sb); err != nil {
-		return err
-	}
-	path := strings.TrimSuffix(o.output, filepath.Ext(o.output)) + ".summary.txt"
-	if err := atomicfile.WriteFile(path, []byte(sb.String())); err != nil {
+	sum, path, err := refset.WriteWithSummary(o.output, ref)
+	if err != nil {
 		return err
 	}
 	slog.Info("reference written", "path", o.output, "samples_used", sum.Used, "excluded", len(sum.Excluded), "components", sum.Components, "summary", path)

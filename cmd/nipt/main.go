@@ -20,6 +20,7 @@ func main() {
 	root := newRootCommand()
 	root.AddCommand(
 		newVersionCommand(),
+		newDemoCommand(),
 		newAnnotateCommand(),
 		newEvaluateCommand(),
 		newSimulateCommand(),

@@ -153,8 +153,13 @@ func analyzeOne(ref *refset.Reference, path string, opt Options, prof *disclosur
 }
 
 // AnalyzeView analyses one sample and returns the view the profile allows:
-// the only way results leave this package.
+// the only way results leave this package. A profile that may not disclose
+// fetal sex for req requires opt.SexBlind: otherwise Apply would refuse the
+// result of a male fetus only, and the refusal would reveal the sex.
 func AnalyzeView(ref *refset.Reference, c *counts.Counts, opt Options, prof *disclosure.Profile, req disclosure.Request) (*result.Result, error) {
+	if SexBlind(prof, req, false) && !opt.SexBlind {
+		return nil, fmt.Errorf("sample %s: profile %q may not disclose fetal sex for this request, so the analysis must be sex-blind (set Options.SexBlind from analyze.SexBlind)", c.Header.Sample, prof.Name)
+	}
 	full, err := Analyze(ref, c, opt)
 	if err != nil {
 		return nil, err

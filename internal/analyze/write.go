@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/result"
 )
@@ -136,13 +137,19 @@ func writeSegments(w io.Writer, v *result.Result, _ *genome.Build) error {
 // writeVCF writes the CNV calls as VCF 4.4 symbolic <DEL>/<DUP> records.
 // POS is the padding base before the event, SVLEN the event length and
 // END = POS + SVLEN (VCF 4.4 §5.3); CN is the estimated copy number of the
-// carrier (fetus or mother, see ORIGIN).
+// carrier (fetus or mother, see ORIGIN). A sex-blind view declares chr1–22
+// only: it holds no chrX/chrY record, and its header names no sex
+// chromosome either.
 func writeVCF(w io.Writer, v *result.Result, b *genome.Build) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("##fileformat=VCFv4.4\n")
 	fmt.Fprintf(bw, "##source=%s %s\n", v.Tool.Name, v.Tool.Version)
 	fmt.Fprintf(bw, "##reference=%s\n", b.Name)
+	blind := v.Disclosure == nil || v.Disclosure.SexBlind
 	for _, c := range b.Contigs() {
+		if blind && disclosure.IsSexChrom(c.Name) {
+			continue
+		}
 		fmt.Fprintf(bw, "##contig=<ID=%s,length=%d>\n", c.Name, c.Length)
 	}
 	bw.WriteString(`##ALT=<ID=DEL,Description="Deletion (copy-number loss)">

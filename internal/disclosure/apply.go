@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/nipt/nipt/internal/genome"
@@ -32,6 +33,13 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 		return nil, errors.New("disclosure: nil profile (use disclosure.DefaultProfile())")
 	}
 	blind := p.SexBlind(req)
+	prev := r.Disclosure
+	if blind && prev != nil && !prev.SexBlind {
+		// Refused for every sample alike: checking the fetal-fraction
+		// methods alone would fail for male fetuses only, and the failure
+		// itself would reveal the sex.
+		return nil, fmt.Errorf("sample %s: the analysis view was made with fetal sex available (profile %q), but profile %q may not disclose fetal sex for this request: rerun nipt analyze with this profile and request", r.Sample, prev.Profile, p.Name)
+	}
 	if blind {
 		for _, m := range r.FetalFraction.Methods {
 			if m.Used && sexMethod(m.Method) {
@@ -40,7 +48,6 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 		}
 	}
 	v := clone(r)
-	prev := r.Disclosure
 	if blind {
 		redactSex(v)
 	}
@@ -56,6 +63,7 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 		FetalSexDisclosed:       disclosed,
 		SexBlind:                blind || (prev != nil && prev.SexBlind),
 		SCAZRemoved:             blind || p.SCA != SCAReportType || (prev != nil && prev.SCAZRemoved),
+		Conditions:              carried(p, prev),
 	}
 	if err := Verify(v); err != nil {
 		return nil, fmt.Errorf("sample %s: withholding the report: %w", r.Sample, err)
@@ -128,6 +136,20 @@ func applySCAPolicy(v *result.Result, pol SCAPolicy, blind bool) {
 	default: // off, and anything unknown: fail closed
 		v.SCA = result.SCA{}
 	}
+}
+
+// carried lists the conditions a new view carries results for: the
+// profile's, minus those an earlier view (prev) did not carry. A prev
+// without a record (written before views recorded it) is taken to carry
+// every condition.
+func carried(p *Profile, prev *result.Disclosure) []string {
+	out := []string{}
+	for _, c := range p.Conditions {
+		if prev == nil || prev.Conditions == nil || slices.Contains(prev.Conditions, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // filterConditions drops findings for conditions the lab does not screen.

@@ -28,6 +28,7 @@ func clone(r *result.Result) *result.Result {
 	v.Bins = slices.Clone(r.Bins)
 	if r.Disclosure != nil {
 		d := *r.Disclosure
+		d.Conditions = slices.Clone(d.Conditions)
 		v.Disclosure = &d
 	}
 	return &v

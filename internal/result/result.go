@@ -196,4 +196,10 @@ type Disclosure struct {
 	SexBlind bool `json:"sex_blind"`
 	// SCAZRemoved: SCA.ZX and SCA.ZY were removed (write "NA" for them).
 	SCAZRemoved bool `json:"sca_z_removed"`
+	// Conditions are the screened conditions this view carries results for
+	// (disclosure.AllConditions order): those of the profile that made it,
+	// minus any an earlier view had already dropped. A report for a
+	// condition not listed must say "not analysed", never "low risk".
+	// Absent in views written before the field existed.
+	Conditions []string `json:"conditions,omitempty"`
 }

@@ -178,8 +178,8 @@ func demoPreset(seed uint64) []Sample {
 	}
 	cnv := func(s string) []CNV { c, _ := ParseCNV(s); return []CNV{c} }
 	tests := []Sample{
-		{FF: 0.12, Reads: 1_000_000, Format: FormatBAM},              // euploid
-		{FF: 0.10, Trisomy: 21, Reads: 1_000_000, Format: FormatBAM}, // T21
+		{FF: 0.12, Reads: 3_000_000, Format: FormatBAM},              // euploid
+		{FF: 0.10, Trisomy: 21, Reads: 3_000_000, Format: FormatBAM}, // T21
 		{FF: 0.11, Trisomy: 18},                                      // T18
 		{FF: 0.13, Trisomy: 13},                                      // T13
 		{FF: 0.12, SCA: "45,X"},                                      // monosomy X
