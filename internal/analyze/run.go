@@ -157,6 +157,9 @@ func analyzeOne(ref *refset.Reference, path string, opt Options, prof *disclosur
 // fetal sex for req requires opt.SexBlind: otherwise Apply would refuse the
 // result of a male fetus only, and the refusal would reveal the sex.
 func AnalyzeView(ref *refset.Reference, c *counts.Counts, opt Options, prof *disclosure.Profile, req disclosure.Request) (*result.Result, error) {
+	if prof == nil {
+		return nil, fmt.Errorf("sample %s: no lab profile (use disclosure.DefaultProfile())", c.Header.Sample)
+	}
 	if SexBlind(prof, req, false) && !opt.SexBlind {
 		return nil, fmt.Errorf("sample %s: profile %q may not disclose fetal sex for this request, so the analysis must be sex-blind (set Options.SexBlind from analyze.SexBlind)", c.Header.Sample, prof.Name)
 	}

@@ -61,3 +61,16 @@ func TestRun(t *testing.T) {
 		t.Error("output written for a refused batch")
 	}
 }
+
+// TestAnalyzeViewRequiresSexBlind: a profile that may not disclose fetal
+// sex refuses a sex-aware analysis before it runs, for either sex alike.
+func TestAnalyzeViewRequiresSexBlind(t *testing.T) {
+	f := fixture(t)
+	for _, male := range []bool{false, true} {
+		c := sample(f, synth.Sample{ID: "g1", Male: male, FF: 0.1, Seed: 71})
+		_, err := AnalyzeView(f.Ref, c, Options{Config: call.DefaultConfig()}, disclosure.DefaultProfile(), disclosure.Request{})
+		if err == nil || !strings.Contains(err.Error(), "must be sex-blind") {
+			t.Errorf("male=%t: sex-aware analysis under a never profile: %v", male, err)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+// Package workflow_test runs the Snakemake pipeline (workflow/Snakefile) end
+// to end on a small simulated batch: BAM test samples are counted, the
+// reference is built from counts files, the batch is analysed and reported.
+package workflow_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSnakemakePipeline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("workflow test skipped in -short mode")
+	}
+	snake, err := exec.LookPath("snakemake")
+	if err != nil {
+		t.Skip("snakemake not installed (Debian package snakemake): skipping the workflow test")
+	}
+	dir := t.TempDir()
+	nipt := filepath.Join(dir, "nipt")
+	build := exec.Command("go", "build", "-o", nipt, "../cmd/nipt")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building nipt: %v\n%s", err, out)
+	}
+
+	// 22 reference samples as counts, two test samples as BAM.
+	var spec strings.Builder
+	spec.WriteString("sample\trole\tff\treads\tpaired\ttrisomy\tformat\n")
+	for i := 1; i <= 22; i++ {
+		fmt.Fprintf(&spec, "r%02d\treference\t0.1\t1500000\t1\t\tcounts\n", i)
+	}
+	spec.WriteString("t1\ttest\t0.12\t600000\t1\t\tbam\n")
+	spec.WriteString("t2\ttest\t0.15\t600000\t1\t21\tbam\n")
+	specPath := filepath.Join(dir, "spec.tsv")
+	os.WriteFile(specPath, []byte(spec.String()), 0o644)
+	cohort := filepath.Join(dir, "cohort")
+	run(t, nipt, "simulate", "cohort", "--spec", specPath, "-o", cohort, "--seed", "3", "-q")
+
+	var samples strings.Builder
+	samples.WriteString("sample\tpath\trole\n")
+	for i := 1; i <= 22; i++ {
+		fmt.Fprintf(&samples, "r%02d\t%s\treference\n", i, filepath.Join(cohort, fmt.Sprintf("r%02d.counts", i)))
+	}
+	for _, s := range []string{"t1", "t2"} {
+		fmt.Fprintf(&samples, "%s\t%s\ttest\n", s, filepath.Join(cohort, s+".bam"))
+	}
+	samplesPath := filepath.Join(dir, "samples.tsv")
+	os.WriteFile(samplesPath, []byte(samples.String()), 0o644)
+	out := filepath.Join(dir, "batch")
+	cfg := fmt.Sprintf("nipt: %s\nsamples: %s\noutdir: %s\nthreads: 1\nannotation: %s\n",
+		nipt, samplesPath, out, filepath.Join(cohort, "genome.bins"))
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+
+	snakefile, _ := filepath.Abs("Snakefile")
+	cmd := exec.Command(snake, "-s", snakefile, "--configfile", cfgPath, "--cores", "2", "--directory", dir, "--quiet")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		logs, _ := filepath.Glob(filepath.Join(out, "logs", "*", "*.log"))
+		more, _ := filepath.Glob(filepath.Join(out, "logs", "*.log"))
+		var tail strings.Builder
+		for _, l := range append(logs, more...) {
+			lb, _ := os.ReadFile(l)
+			fmt.Fprintf(&tail, "== %s\n%s\n", l, lb)
+		}
+		t.Fatalf("snakemake failed: %v\n%s\n%s", err, b, tail.String())
+	}
+	for _, f := range []string{
+		"counts/t1.counts", "counts/t2.counts", "reference/reference.niptref",
+		"analysis/summary.tsv", "analysis/t2/result.json", "reports/batch.html",
+	} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("pipeline output %s missing or empty", f)
+		}
+	}
+	sum, _ := os.ReadFile(filepath.Join(out, "analysis", "summary.tsv"))
+	if lines := strings.Count(string(sum), "\n"); lines != 3 {
+		t.Errorf("summary.tsv has %d lines, want header + 2 samples:\n%s", lines, sum)
+	}
+}
+
+func run(t *testing.T, bin string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, out)
+	}
+}
