@@ -15,7 +15,7 @@ func conditionLine(v *result.Result, c string) Line {
 	case disclosure.T21, disclosure.T18, disclosure.T13:
 		f, ok := finding(v, c)
 		if !ok {
-			return noCall(l, "not analysed")
+			return noCall(l, "Not analysed")
 		}
 		return trisomyLine(l, f)
 	case disclosure.SCA:
@@ -25,7 +25,7 @@ func conditionLine(v *result.Result, c string) Line {
 	case disclosure.CNV:
 		return cnvLine(l, v)
 	}
-	return noCall(l, "unknown condition")
+	return noCall(l, "Unknown condition")
 }
 
 func finding(v *result.Result, c string) (result.Finding, bool) {
@@ -43,28 +43,62 @@ func noCall(l Line, reason string) Line {
 }
 
 func trisomyLine(l Line, f result.Finding) Line {
-	stats := fmt.Sprintf("z = %.2f, log10 likelihood ratio %.1f", f.Z, f.LogLR)
+	stats := fmt.Sprintf("z = %.2f%s, log10 likelihood ratio %.1f", f.Z, zMethodNote(f.Method), f.LogLR)
 	switch f.Call {
 	case result.HighRisk:
 		l.Result, l.Class = "High risk", "high"
 		l.Detail = "Increased dosage of " + f.Chrom + " consistent with trisomy (" + stats + ")"
+		if f.FFImplied > 0 {
+			l.Detail += fmt.Sprintf("; a full trisomy explains it at a fetal fraction of %s", pct1(f.FFImplied))
+		}
 		if f.Mosaic {
 			l.Detail += "; the effect is smaller than the fetal fraction predicts: possible mosaicism"
 		}
 	case result.LowRisk:
 		l.Result, l.Class = "Low risk", "low"
 		l.Detail = "No evidence of trisomy (" + stats + ")"
-	default:
-		reason := f.NoCallReason
-		if reason == "" {
-			reason = "the data do not allow a call"
+		if f.PDetect > 0 {
+			l.Detail += "; a full trisomy at this fetal fraction would have been detected with probability " + pctDetect(f.PDetect)
 		}
-		return noCall(l, reason)
+	default:
+		return noCall(l, noCallText(f.NoCallReason))
 	}
 	if f.MaternalCNV {
 		l.Detail += "; a maternal copy-number change on " + f.Chrom + " was taken into account"
 	}
 	return l
+}
+
+// zMethodNote names the z-score method behind a finding (result.Finding.Method).
+func zMethodNote(m string) string {
+	switch m {
+	case "":
+		return ""
+	case "pca":
+		return " by PCA-normalised dosage"
+	case "reference_bins":
+		return " by within-sample reference bins"
+	case "ncv":
+		return " by normalised chromosome value"
+	}
+	return " by " + strings.ReplaceAll(m, "_", " ")
+}
+
+// pctDetect prints a detection probability with one decimal, never rounding
+// up to a certainty the calculation does not give.
+func pctDetect(p float64) string {
+	if p >= 0.9995 {
+		return "> 99.9%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*p)
+}
+
+// noCallText is the engine's no-call reason as a sentence.
+func noCallText(reason string) string {
+	if reason == "" {
+		return "The data do not allow a call"
+	}
+	return strings.ToUpper(reason[:1]) + reason[1:]
 }
 
 func scaLine(l Line, v *result.Result) Line {
@@ -83,14 +117,14 @@ func scaLine(l Line, v *result.Result) Line {
 		if reason == "" {
 			reason = disclosure.GenericSCANoCall
 		}
-		return noCall(l, reason)
+		return noCall(l, noCallText(reason))
 	}
 	return l
 }
 
 func ratLine(l Line, v *result.Result) Line {
 	var high, nocall []string
-	n := 0
+	n, low, minDetect := 0, 0, 1.0
 	for _, f := range v.Aneuploidies {
 		switch f.Condition {
 		case disclosure.T21, disclosure.T18, disclosure.T13:
@@ -102,18 +136,24 @@ func ratLine(l Line, v *result.Result) Line {
 			high = append(high, fmt.Sprintf("trisomy %s (z = %.2f)", strings.TrimPrefix(f.Condition, "T"), f.Z))
 		case result.NoCall:
 			nocall = append(nocall, f.Condition)
+		default:
+			low++
+			minDetect = min(minDetect, f.PDetect)
 		}
 	}
 	switch {
 	case n == 0:
-		return noCall(l, "not analysed")
+		return noCall(l, "Not analysed")
 	case len(high) > 0:
 		l.Result, l.Class = "High risk", "high"
 		l.Detail = "Suspected " + strings.Join(high, ", ") + ". Rare trisomies are often confined to the placenta; confirm by amniocentesis."
 	case len(nocall) == n:
-		return noCall(l, "no call for any rare autosomal trisomy")
+		return noCall(l, "No call for any rare autosomal trisomy")
 	default:
 		l.Result, l.Class, l.Detail = "Low risk", "low", "No evidence of a trisomy of another autosome"
+		if low > 0 && minDetect > 0 {
+			l.Detail += "; a full trisomy of any of them would have been detected with probability of at least " + pctDetect(minDetect)
+		}
 		if len(nocall) > 0 {
 			l.Detail += "; no call for " + strings.Join(nocall, ", ")
 		}
