@@ -87,10 +87,10 @@ func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
 			req.Requester = u.Username
 		}
 	}
-	files, err := report.Generate(ctx, report.Options{Profile: p, Request: req, OutDir: o.outDir, ReportDate: o.date, Threads: global.threads}, dirs...)
+	files, err := report.GenerateFiles(ctx, report.Options{Profile: p, Request: req, OutDir: o.outDir, ReportDate: o.date, Threads: global.threads}, dirs...)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(o.stdout, "%d report files written to %s\n", len(files), o.outDir)
+	_, err = fmt.Fprintf(o.stdout, "%d report files written to %s; batch report: %s\n", len(files.All()), o.outDir, files.BatchHTML)
 	return err
 }

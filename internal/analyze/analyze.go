@@ -162,6 +162,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	r.FetalFraction = ffResult(all, used, fv, fse)
 	ffp := prior(fv, fse)
+	segs = append(segs, fetalScan(ref, segIn, pre, segs, g, ffp, cfg)...)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.
 	// Chromosome dosages leave out every significant sub-chromosomal

@@ -44,8 +44,17 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 			out = append(out, estimate{FFProfile, m.Ridge.Predict(ft), cvSE(m.Ridge.CV)})
 		}
 	}
-	if m := ref.FF.Fragment; m != nil && s.Profile.Paired && !math.IsNaN(s.Profile.ShortFraction) {
-		out = append(out, estimate{FFFragments, m.Predict(s.Profile.ShortFraction), cvSE(m.CV)})
+	p := s.Profile
+	switch m := ref.FF.Size; {
+	case m != nil && p.Paired && !math.IsNaN(m.Predict(p.ShortFraction, p.SizeProfile)):
+		v := m.Predict(p.ShortFraction, p.SizeProfile)
+		// The size profile covers chrX and chrY, whose fetal share
+		// depends on the fetal sex: a bias of up to SexBias·f, added to
+		// the SE so that neither sex is overconfident.
+		b := m.SexBias * math.Max(v, 0)
+		out = append(out, estimate{FFFragments, v, math.Hypot(cvSE(m.Ridge.CV), b)})
+	case ref.FF.Fragment != nil && p.Paired && !math.IsNaN(p.ShortFraction):
+		out = append(out, estimate{FFFragments, ref.FF.Fragment.Predict(p.ShortFraction), cvSE(ref.FF.Fragment.CV)})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"log/slog"
 	"math"
 
 	"github.com/nipt/nipt/internal/call"
@@ -125,4 +126,38 @@ func flagged(ref *refset.Reference, s *refset.Sample, in call.SegmentInput, g fl
 		return nil, nil
 	}
 	return ex, nil
+}
+
+// fetalScan runs the fetal-CNV scan (call.FetalScan) on the autosomes
+// without a chromosome-scale change (primary |z| below the call
+// threshold: on a trisomic chromosome every window matches a fetal gain)
+// and returns its windows that overlap no significant CBS segment.
+func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) []call.Segment {
+	si := call.ScanInput{SegmentInput: in, FF: ff, MinBins: max(2, cfg.CNVMinSize/ref.BinSize)}
+	si.Chroms = nil
+	for _, st := range pre {
+		if st.Chrom >= genome.ChrX || st.Primary == "" {
+			continue
+		}
+		if _, d := dosages(ref, st, g); math.Abs(d.Z()) < cfg.ZThreshold {
+			si.Chroms = append(si.Chroms, st.Chrom)
+		}
+	}
+	var eta []float64
+	si.Kappa, eta = ownKappa(si.SegmentInput)
+	slog.Debug("fetal-CNV scan", "sample", "", "eta", eta)
+	var out []call.Segment
+	for _, w := range call.FetalScan(si, cfg) {
+		dup := false
+		for _, sg := range segs {
+			if sg.Chrom == w.Chrom && !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold && sg.First < w.End && w.First < sg.End {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -19,6 +19,8 @@ var SummaryColumns = []string{"sample", "qc_status", "reads", "ff", "ff_low", "f
 const (
 	ReasonQC         = "qc_fail"
 	ReasonPower      = "insufficient_power"
+	ReasonLowFF      = "low_ff"
+	ReasonUncertain  = "inconclusive"
 	ReasonFFUnknown  = "ff_unknown"
 	ReasonSCA        = "sca_inconclusive"
 	ReasonOtherCalls = "no_call"
@@ -100,6 +102,10 @@ func reasonCode(text string) string {
 		return ReasonQC
 	case strings.Contains(text, "could not be estimated"):
 		return ReasonFFUnknown
+	case strings.HasPrefix(text, "inconclusive"):
+		return ReasonUncertain
+	case strings.HasPrefix(text, "fetal fraction too low"):
+		return ReasonLowFF
 	case strings.Contains(text, "too low"):
 		return ReasonPower
 	}

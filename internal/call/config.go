@@ -45,8 +45,19 @@ type Config struct {
 	// the 19 chromosomes together the false-positive rate ZThreshold gives
 	// one (RATThreshold).
 	RATZThreshold float64 `toml:"rat_z_threshold"`
-	// DetectionPower: minimum probability that a trisomy at the sample's
-	// fetal fraction would reach ZThreshold for a "low risk" call.
+	// LowRiskLog10LR: a trisomy is low risk only when log10 of the
+	// likelihood ratio of a full trisomy (at the sample's fetal fraction,
+	// integrated over its uncertainty) versus euploidy is at most this
+	// value. −2 (100:1 for euploidy) bounds the share of trisomies called
+	// low risk by 1% when the models are calibrated (Royall 2000: the
+	// probability of evidence LR ≥ k against the truth is at most 1/k).
+	LowRiskLog10LR float64 `toml:"low_risk_log10_lr"`
+	// MinFF: no low-risk call below this fetal-fraction estimate (nor
+	// below the estimate's own detection limit, 3.29 SE).
+	MinFF float64 `toml:"min_ff"`
+	// DetectionPower: when > 0, a "low risk" call also requires that a
+	// trisomy at the sample's fetal fraction would reach ZThreshold with at
+	// least this probability (the pre-data power rule; 0 = off).
 	DetectionPower float64 `toml:"detection_power"`
 	// SCAPosterior: posterior probability needed for a sex-chromosome
 	// call (aneuploid or euploid); below it, no call.
@@ -77,9 +88,16 @@ func DefaultConfig() Config {
 		FetalFraction:  Threshold{Warn: f(0.04), Fail: f(0.02)},
 		ChromDosage:    Threshold{Fail: f(0.322)}, // log2(1.25)
 		ZThreshold:     3,
-		DetectionPower: 0.95,
-		SCAPosterior:   0.99,
-		CNVMinSize:     3_000_000,
+		LowRiskLog10LR: -2,
+		// 4%: the fetal-fraction floor of the clinical validation studies
+		// (e.g. Norton et al. 2015, N Engl J Med 372:1589, excluded
+		// samples below it) and of most laboratories (ACMG 2016), so
+		// screening performance below it is not established; the
+		// fetal-fraction models are also trained on references that
+		// rarely lie below it.
+		MinFF:        0.04,
+		SCAPosterior: 0.99,
+		CNVMinSize:   3_000_000,
 		// A maternal CNV changes the dosage by about ±50%, so 1 Mb (10 bins
 		// at 100 kb) is detected with z > 10 at 3 M reads.
 		CNVMinSizeMaternal: 1_000_000,
@@ -125,8 +143,12 @@ func (c Config) Validate() error {
 	switch {
 	case !(c.ZThreshold > 0):
 		return fmt.Errorf("z_threshold must be positive, got %g", c.ZThreshold)
-	case !(c.DetectionPower > 0 && c.DetectionPower < 1):
-		return fmt.Errorf("detection_power must lie in (0, 1), got %g", c.DetectionPower)
+	case !(c.DetectionPower >= 0 && c.DetectionPower < 1):
+		return fmt.Errorf("detection_power must lie in [0, 1), got %g", c.DetectionPower)
+	case !(c.LowRiskLog10LR < 0):
+		return fmt.Errorf("low_risk_log10_lr must be negative (evidence for euploidy), got %g", c.LowRiskLog10LR)
+	case !(c.MinFF >= 0 && c.MinFF < MaxFF):
+		return fmt.Errorf("min_ff must lie in [0, %g), got %g", MaxFF, c.MinFF)
 	case !(c.SCAPosterior > 0.5 && c.SCAPosterior < 1):
 		return fmt.Errorf("sca_posterior must lie in (0.5, 1), got %g", c.SCAPosterior)
 	case !(c.OriginPosterior > 0.5 && c.OriginPosterior < 1):

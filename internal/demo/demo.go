@@ -134,19 +134,15 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 
 	// 5. Reports.
 	t = time.Now()
-	files, err := report.Generate(ctx, report.Options{Profile: prof, Request: req, OutDir: p.Reports, Threads: o.Threads}, p.Analysis)
+	files, err := report.GenerateFiles(ctx, report.Options{Profile: prof, Request: req, OutDir: p.Reports, Threads: o.Threads}, p.Analysis)
 	if err != nil {
 		return nil, fmt.Errorf("writing the demo reports: %w", err)
 	}
-	for _, f := range files {
-		switch {
-		case filepath.Base(f) == "batch.html":
-			p.BatchReport = f
-		case filepath.Ext(f) == ".html" || filepath.Ext(f) == ".pdf":
-			p.SampleReports = append(p.SampleReports, f)
-		}
+	p.BatchReport = files.BatchHTML
+	for _, s := range files.Samples {
+		p.SampleReports = append(p.SampleReports, s.HTML, s.PDF)
 	}
-	slog.Info("demo: wrote reports", "files", len(files), "seconds", secs(t))
+	slog.Info("demo: wrote reports", "files", len(files.All()), "seconds", secs(t))
 
 	// 6. Score the calls against the simulation truth.
 	rep, err := evaluate.EvaluateFiles(filepath.Join(p.Cohort, simulate.TruthTSV), p.Summary, evaluate.Options{})

@@ -77,3 +77,15 @@ func TestApplyRecordsConditions(t *testing.T) {
 		t.Errorf("view without a record: %v", v.Disclosure.Conditions)
 	}
 }
+
+// TestVerifyErrorNamesFieldNotText: the refusal names the offending field
+// but does not repeat the text it withholds.
+func TestVerifyErrorNamesFieldNotText(t *testing.T) {
+	never, _ := testProfile(FetalSexNever, SCAReportPresence)
+	r := Fixture(FixtureSpec{Sample: "S9", Sex: "male", Seed: 1})
+	r.Aneuploidies[0].NoCallReason = "male fetus: low FF"
+	_, err := Apply(r, never, Request{})
+	if err == nil || forbidden.MatchString(err.Error()) || !strings.Contains(err.Error(), "Aneuploidies[0].NoCallReason") {
+		t.Errorf("error %v: want the field named and no sex word", err)
+	}
+}

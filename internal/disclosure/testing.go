@@ -111,7 +111,7 @@ func Fixture(s FixtureSpec) *result.Result {
 		z := (ratio - 1) / fixtureChromSD
 		reads := int64(float64(s.Reads) * float64(b.Lengths[c]) / float64(total) * ratio)
 		r.Chromosomes = append(r.Chromosomes, result.Chromosome{Chrom: name, Reads: reads, Ratio: ratio, Z: z,
-			ZMethods: map[string]float64{"reference_bins": z, "ncv": z * (1 + 0.05*rng.NormFloat64())}})
+			ZMethods: map[string]float64{"pca": z, "reference_bins": z, "ncv": z * (1 + 0.05*rng.NormFloat64())}})
 		r.Bins = append(r.Bins, fixtureBins(s, b, c, ratio, rng)...)
 	}
 	r.Segments = fixtureSegments(s, r.Bins)
@@ -199,9 +199,12 @@ func fixtureFindings(s FixtureSpec, chroms []result.Chromosome) []result.Finding
 	var out []result.Finding
 	for c := 0; c < 22; c++ {
 		ch := chroms[c]
-		f := result.Finding{Condition: fmt.Sprintf("T%d", c+1), Chrom: ch.Chrom, Z: ch.Z, FFImplied: 2 * (ch.Ratio - 1), Call: result.LowRisk}
+		f := result.Finding{Condition: fmt.Sprintf("T%d", c+1), Chrom: ch.Chrom, Z: ch.Z, FFImplied: 2 * (ch.Ratio - 1), Call: result.LowRisk, Method: "pca"}
 		// log10 LR of trisomy (mean f/2) vs euploid (mean 0) with SD σ.
 		d, sd := ch.Ratio-1, fixtureChromSD
+		// Detection probability of a full trisomy, whose expected z is
+		// (f/2)/σ, against the threshold z = 3: Φ((f/2)/σ − 3).
+		f.PDetect = 0.5 * math.Erfc(-(s.FF/2/sd-3)/math.Sqrt2)
 		f.LogLR = (d*d - (d-s.FF/2)*(d-s.FF/2)) / (2 * sd * sd) / math.Ln10
 		switch {
 		case s.Condition == "lowff":

@@ -75,38 +75,43 @@ func Verify(v *result.Result) error {
 	if SCAPolicy(d.SexChromosomeAneuploidy) == SCAReportType {
 		s.SCA.Type = ""
 	}
-	var strs []string
-	walkStrings(reflect.ValueOf(&s).Elem(), func(str string) { strs = append(strs, str) })
-	sort.Strings(strs) // map keys come in random order; keep the error deterministic
-	for _, str := range strs {
+	// The error names the field, never the text: an error message shown
+	// for one sample must not itself disclose what it withholds.
+	var bad []string
+	walkStrings(reflect.ValueOf(&s).Elem(), "result", func(path, str string) {
 		if sexPattern.MatchString(str) {
-			return fmt.Errorf("sex-revealing text %q in a sex-blind view: the analysis must not put sex information in free text", str)
+			bad = append(bad, path)
 		}
+	})
+	if len(bad) > 0 {
+		sort.Strings(bad) // map keys come in random order; keep the error deterministic
+		return fmt.Errorf("sex-revealing text in %s of a sex-blind view: the analysis must not put sex information in free text", bad[0])
 	}
 	return nil
 }
 
-// walkStrings calls f with every string and map key reachable from v.
-func walkStrings(v reflect.Value, f func(string)) {
+// walkStrings calls f with every string and map key reachable from v, and
+// the path to it (Go field names, [i] for elements, [key] for map values).
+func walkStrings(v reflect.Value, path string, f func(path, s string)) {
 	switch v.Kind() {
 	case reflect.String:
-		f(v.String())
+		f(path, v.String())
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			walkStrings(v.Elem(), f)
+			walkStrings(v.Elem(), path, f)
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			walkStrings(v.Field(i), f)
+			walkStrings(v.Field(i), path+"."+v.Type().Field(i).Name, f)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			walkStrings(v.Index(i), f)
+			walkStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i), f)
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
-			walkStrings(k, f)
-			walkStrings(v.MapIndex(k), f)
+			walkStrings(k, path+" key", f)
+			walkStrings(v.MapIndex(k), path+"[key]", f)
 		}
 	}
 }

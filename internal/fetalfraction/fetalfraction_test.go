@@ -173,3 +173,28 @@ func TestCombine(t *testing.T) {
 		t.Errorf("interval [%g, %g]", lo, hi)
 	}
 }
+
+// TestSizeProfile: classes are assigned by length and the squared features
+// are shares that sum to 1.
+func TestSizeProfile(t *testing.T) {
+	h := make([]int64, 1001)
+	h[50], h[60], h[69], h[70], h[259], h[260], h[999] = 1, 2, 3, 4, 5, 6, 7
+	p := SizeProfile(h)
+	if len(p) != NumSizeClasses {
+		t.Fatalf("%d classes, want %d", len(p), NumSizeClasses)
+	}
+	want := map[int]float64{0: 1, 1: 5, 2: 4, NumSizeClasses - 2: 5, NumSizeClasses - 1: 13}
+	var sum float64
+	for k, v := range p {
+		sum += v * v
+		if got := v * v * 28; math.Abs(got-want[k]) > 1e-9 {
+			t.Errorf("class %d holds %.3g fragments, want %g", k, got, want[k])
+		}
+	}
+	if math.Abs(sum-1) > 1e-12 {
+		t.Errorf("shares sum to %g", sum)
+	}
+	if SizeProfile(make([]int64, 10)) != nil || SizeProfile(nil) != nil {
+		t.Error("empty histogram gave a profile")
+	}
+}

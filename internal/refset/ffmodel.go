@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/nipt/nipt/internal/fetalfraction"
+	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -116,21 +117,87 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 			idx = append(idx, a)
 		}
 	}
+	// corr sets the GLS correlation of the bin-profile and fragment-size
+	// errors from the nested-CV residuals of the rows idx (positions in
+	// rows).
+	corr := func(idx []int, res []float64) {
+		if profRes == nil {
+			return
+		}
+		a, b := make([]float64, len(idx)), make([]float64, len(idx))
+		for k, i := range idx {
+			a[k], b[k] = profRes[i], res[k]
+		}
+		if c := stats.PearsonR(a, b); !math.IsNaN(c) {
+			ffm.Corr = c
+		}
+	}
 	if len(sx) >= fetalfraction.MinCalibrationMales {
 		if lm, err := fetalfraction.FitLinear(sx, sy); err == nil {
 			ffm.Fragment = lm
-			if profRes != nil {
-				a, b := make([]float64, len(idx)), make([]float64, len(idx))
-				for k, i := range idx {
-					a[k], b[k] = profRes[i], lm.Residuals[k]
-				}
-				if c := stats.PearsonR(a, b); !math.IsNaN(c) {
-					ffm.Corr = c
-				}
-			}
+			corr(idx, lm.Residuals)
 		} else {
 			warn = append(warn, "fragment-size fetal-fraction model not fitted: "+err.Error())
 		}
 	}
+	if sm, sidx, err := f.fitSize(rows, target); err != nil {
+		warn = append(warn, "fragment-size-profile fetal-fraction model not fitted: "+err.Error())
+	} else if sm != nil {
+		ffm.Size = sm
+		corr(sidx, sm.Ridge.Residuals)
+	}
 	return ffm, warn
+}
+
+// fitSize fits the fragment-size model on the male-fetus references rows
+// (positions in f.used) with fetal fractions target, choosing by nested
+// leave-one-out between the short-fragment share and the whole size
+// profile. It returns nil when fewer than MinCalibrationMales of them have
+// a size profile, and the positions in rows it used.
+func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error) {
+	var idx []int
+	var y, short, prof []float64
+	for a, r := range rows {
+		p := f.ps[f.used[r]]
+		if !p.Paired || len(p.SizeProfile) != fetalfraction.NumSizeClasses || math.IsNaN(p.ShortFraction) {
+			continue
+		}
+		idx = append(idx, a)
+		y = append(y, target[a])
+		short = append(short, p.ShortFraction)
+		prof = append(prof, p.SizeProfile...)
+	}
+	if len(idx) < fetalfraction.MinCalibrationMales {
+		return nil, nil, nil
+	}
+	n := len(idx)
+	sets := []*mat.Dense{mat.NewDense(n, 1, short), mat.NewDense(n, fetalfraction.NumSizeClasses, prof)}
+	rd, err := fetalfraction.FitRidge(sets, y)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &SizeFF{Source: sizeSources[rd.Set], Ridge: *rd, Coef: rd.Beta}
+	if x := f.xShare(); rd.Set == 1 && !math.IsNaN(x) {
+		m.SexBias = x / 2
+	}
+	return m, idx, nil
+}
+
+// sizeSources names the candidate feature sets of the fragment-size model.
+var sizeSources = []string{"short_fraction", "size_profile"}
+
+// xShare is the median share of chrX among the reads of the used
+// reference samples.
+func (f *fitState) xShare() float64 {
+	v := make([]float64, 0, len(f.used))
+	for _, i := range f.used {
+		var tot float64
+		for c := 0; c < genome.NumChroms; c++ {
+			tot += float64(f.ps[i].ChromReads[c])
+		}
+		if tot > 0 {
+			v = append(v, float64(f.ps[i].ChromReads[genome.ChrX])/tot)
+		}
+	}
+	return stats.Median(v)
 }

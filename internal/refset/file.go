@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 )
@@ -334,6 +335,12 @@ func (r *Reference) validate() error {
 	}
 	if r.FF.Profile != nil && len(r.FF.Profile.Ridge.Beta) == 0 {
 		return errors.New("bin-profile fetal-fraction model has no coefficients")
+	}
+	if m := r.FF.Size; m != nil {
+		want := map[string]int{"short_fraction": 1, "size_profile": fetalfraction.NumSizeClasses}[m.Source]
+		if want == 0 || len(m.Coef) != want {
+			return fmt.Errorf("fragment-size fetal-fraction model %q has %d coefficients", m.Source, len(m.Coef))
+		}
 	}
 	for _, m := range r.Mask {
 		if m >= uint8(len(normalize.MaskNames)) {

@@ -1,6 +1,7 @@
 package refset
 
 import (
+	"math"
 	"sync"
 
 	"github.com/nipt/nipt/internal/fetalfraction"
@@ -76,6 +77,10 @@ type SampleProfile struct {
 	// short-fragment cut-off (NaN for single-end data).
 	ShortFraction float64 `json:"-"`
 	GCBias        float64 `json:"-"`
+	// SizeProfile is the fragment-size profile of the sample's kept
+	// fragments (fetalfraction.SizeProfile of the counts header's
+	// histogram; nil for single-end data or a histogram-less counts file).
+	SizeProfile []float64 `json:"size_profile,omitempty"`
 	// Noise is the sample's MAPD over its Poisson expectation.
 	Noise float64 `json:"-"`
 	// ChromReads and UsedReads are the reads per chromosome in all bins and
@@ -104,13 +109,52 @@ type ProfileFF struct {
 	Ridge  fetalfraction.Ridge `json:"ridge"`
 }
 
+// SizeFF is the fragment-size fetal-fraction model: a ridge regression on
+// the short-fragment share alone ("short_fraction") or on the whole
+// fragment-size profile ("size_profile"), whichever predicts better in
+// leave-one-out cross-validation.
+type SizeFF struct {
+	Source string              `json:"source"`
+	Ridge  fetalfraction.Ridge `json:"ridge"`
+	// SexBias is the relative bias the size profile can carry with fetal
+	// sex: its histogram covers chrX and chrY too, where a female fetus
+	// adds half of chrX's read share more fetal DNA than the male fetuses
+	// the model is trained on. Analysis adds SexBias·f to the SE in
+	// quadrature (0 for "short_fraction", which counts autosomes only).
+	SexBias float64 `json:"sex_bias"`
+	// Coef holds the ridge coefficients (Ridge.Beta is not serialised; a
+	// few values fit the JSON part of the file).
+	Coef []float64 `json:"coefficients"`
+}
+
+// Predict returns the model's fetal fraction for a sample's short-fragment
+// share and size profile (NaN when the chosen features are missing).
+func (m *SizeFF) Predict(short float64, profile []float64) float64 {
+	x := profile
+	if m.Source == "short_fraction" {
+		x = []float64{short}
+	}
+	if len(x) != len(m.Coef) {
+		return math.NaN()
+	}
+	v := m.Ridge.Intercept
+	for j, b := range m.Coef {
+		v += b * x[j]
+	}
+	return v
+}
+
 // FFModels holds the fetal-fraction models trained on the reference.
 type FFModels struct {
 	Y        fetalfraction.YModel  `json:"chrY"`
 	Profile  *ProfileFF            `json:"bin_profile,omitempty"`
 	Fragment *fetalfraction.Linear `json:"fragment_size,omitempty"`
+	// Size supersedes Fragment when present (references built from counts
+	// with a fragment-size histogram).
+	Size *SizeFF `json:"fragment_profile,omitempty"`
 	// Corr is the correlation of the cross-validation errors of the
-	// bin-profile and fragment-size estimates (0 when either is missing).
+	// bin-profile and fragment-size estimates (Size when present, else
+	// Fragment; 0 when either is missing).
 	Corr float64 `json:"corr"`
 	// XSD is the SD of the chrX log2 dosage among female references, for
 	// the chrX estimate of male fetuses.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 	"github.com/nipt/nipt/internal/stats"
@@ -127,6 +128,9 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 		if sr > 0 {
 			p.ShortFraction = ss / sr
 		}
+	}
+	if c.Header.Paired {
+		p.SizeProfile = fetalfraction.SizeProfile(c.Header.QC.FragmentHistogram)
 	}
 	p.Noise = noiseRatio(s.Layout, cov)
 	return p, cov, nil

@@ -165,8 +165,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(&b, "  bin_profile: not available\n")
 	}
+	if f := s.FF.Size; f != nil {
+		cv := f.Ridge.CV
+		fmt.Fprintf(&b, "  fragment_size (%s): nested-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.Source, cv.R, cv.MAE, cv.RMSE, cv.N)
+	}
 	if f := s.FF.Fragment; f != nil {
-		fmt.Fprintf(&b, "  fragment_size: LOO-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.CV.R, f.CV.MAE, f.CV.RMSE, f.CV.N)
+		fmt.Fprintf(&b, "  fragment_size (short-fragment share, line): LOO-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.CV.R, f.CV.MAE, f.CV.RMSE, f.CV.N)
 	} else {
 		fmt.Fprintf(&b, "  fragment_size: not available (needs paired-end reference samples)\n")
 	}

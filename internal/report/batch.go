@@ -35,6 +35,7 @@ func SortBatches(bs []BatchViews) {
 // by batch when there are several batches.
 func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byte, error) {
 	var all []*result.Result
+	var rows [][]string
 	var sections []batchSection
 	var stats []BatchStats
 	for _, b := range bs {
@@ -46,6 +47,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				return nil, err
 			}
 			s.Rows = append(s.Rows, row)
+			rows = append(rows, row)
 			switch v.QC.Status {
 			case result.QCPass:
 				s.Pass++
@@ -55,7 +57,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				s.Fail++
 			}
 			if v.QC.Status != result.QCPass {
-				s.Issues = append(s.Issues, fmt.Sprintf("%s (%s): %s", v.Sample, v.QC.Status, strings.Join(v.QC.Reasons, "; ")))
+				s.Issues = append(s.Issues, fmt.Sprintf("%s (%s): %s", v.Sample, v.QC.Status, strings.Join(qcReasons(v.QC), "; ")))
 			}
 			st.Reads = append(st.Reads, readsOf(v))
 			st.FF = append(st.FF, v.FetalFraction.Value)
@@ -73,7 +75,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	}
 	data := map[string]any{
 		"CSS": css, "Lab": p.Lab, "Profile": p.Name, "ReportDate": reportDate,
-		"Batches": sections, "NSamples": len(all), "Columns": SummaryColumns,
+		"Batches": sections, "NSamples": len(all), "Columns": SummaryColumns, "Reasons": reasonLegend(rows),
 		"Scatter": dataURL(scatter), "Trend": template.URL(""),
 	}
 	if len(bs) > 1 {

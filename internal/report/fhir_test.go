@@ -167,3 +167,36 @@ func TestNameUUID(t *testing.T) {
 		t.Errorf("%s is not a version-5 UUID", a)
 	}
 }
+
+// TestFHIRTrisomyDetail: each trisomy observation carries its detection
+// probability (%) and names its z-score method.
+func TestFHIRTrisomyDetail(t *testing.T) {
+	p := disclosure.DefaultProfile()
+	v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S3", Sex: "female", Seed: 2, BinSize: 5_000_000}), p, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(v, p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := finding(v, disclosure.T21)
+	for _, o := range variantObservations(v, m) {
+		if o.key != "t21" {
+			continue
+		}
+		if o.obs.Method == nil || len(o.obs.Method.Coding) != 1 || o.obs.Method.Coding[0].Code != "z-pca" {
+			t.Errorf("method %+v, want z-pca", o.obs.Method)
+		}
+		for _, c := range o.obs.Component {
+			if c.Code.Coding[0].Code == "detection-probability" {
+				if want := round(100*f.PDetect, 2); c.ValueQuantity == nil || c.ValueQuantity.Value != want || c.ValueQuantity.Unit != "%" {
+					t.Errorf("detection probability %+v, want %v %%", c.ValueQuantity, want)
+				}
+				return
+			}
+		}
+		t.Fatal("no detection-probability component")
+	}
+	t.Fatal("no T21 observation")
+}

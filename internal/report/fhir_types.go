@@ -69,6 +69,7 @@ type fhirObservation struct {
 	ValueQuantity        *fhirQuantity    `json:"valueQuantity,omitempty"`
 	Interpretation       []fhirCC         `json:"interpretation,omitempty"`
 	Note                 []fhirAnnotation `json:"note,omitempty"`
+	Method               *fhirCC          `json:"method,omitempty"`
 	Component            []fhirComponent  `json:"component,omitempty"`
 }
 

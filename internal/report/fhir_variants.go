@@ -75,7 +75,12 @@ func variantObservations(v *result.Result, m *Model) []keyedObs {
 		if f.Call == result.HighRisk {
 			comps = append(comps, fhirComponent{Code: *cc(codeCopyNum), ValueQuantity: &fhirQuantity{Value: 3}})
 		}
-		o := variant(text, f.Call, n, append(comps, statComps(f.Z, f.LogLR)...)...)
+		comps = append(comps, statComps(f.Z, f.LogLR)...)
+		comps = append(comps, fhirComponent{Code: local("detection-probability", "Probability that a full trisomy at this fetal fraction reaches the call threshold"), ValueQuantity: pctQ(f.PDetect)})
+		o := variant(text, f.Call, n, comps...)
+		if f.Method != "" {
+			o.Method = &fhirCC{Coding: []fhirCoding{{System: NiptCodeSystem, Code: "z-" + f.Method, Display: zMethodNote(f.Method) + "chromosome z-score"}}}
+		}
 		return o
 	}
 	for _, c := range []string{disclosure.T21, disclosure.T18, disclosure.T13} {

@@ -42,9 +42,45 @@ func SampleFileNames(sample string) (html, pdf, fhir string) {
 	return sample + ".report.html", sample + ".report.pdf", sample + ".fhir.json"
 }
 
-// Generate reads analysis directories (nipt analyze outputs) and writes the
-// reports of all their samples; it returns the files written, sorted.
+// SampleFiles are the report files of one sample.
+type SampleFiles struct {
+	Sample, HTML, PDF, FHIR string
+}
+
+// Files are the paths of everything a report run wrote.
+type Files struct {
+	// Samples in report order: batches by run id, samples in the order of
+	// their summary.tsv.
+	Samples      []SampleFiles
+	BatchHTML    string
+	MultiQCStats string
+	MultiQCPlot  string
+}
+
+// All returns every path, sorted.
+func (f *Files) All() []string {
+	out := []string{f.BatchHTML, f.MultiQCStats, f.MultiQCPlot}
+	for _, s := range f.Samples {
+		out = append(out, s.HTML, s.PDF, s.FHIR)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Generate reads analysis directories (the -o directories of nipt analyze,
+// given as they are) and writes the reports of all their samples; it
+// returns the files written, sorted. GenerateFiles returns them by role.
 func Generate(ctx context.Context, opts Options, analysisDirs ...string) ([]string, error) {
+	f, err := GenerateFiles(ctx, opts, analysisDirs...)
+	if err != nil {
+		return nil, err
+	}
+	return f.All(), nil
+}
+
+// GenerateFiles is Generate returning the paths by role, e.g. for nipt
+// demo to print where the batch report and each sample's report are.
+func GenerateFiles(ctx context.Context, opts Options, analysisDirs ...string) (*Files, error) {
 	var batches []*Batch
 	for _, d := range analysisDirs {
 		b, err := LoadBatch(d)
@@ -53,13 +89,23 @@ func Generate(ctx context.Context, opts Options, analysisDirs ...string) ([]stri
 		}
 		batches = append(batches, b)
 	}
-	return GenerateBatches(ctx, opts, batches)
+	return WriteBatches(ctx, opts, batches)
 }
 
-// GenerateBatches writes the reports of batches already in memory (for
+// GenerateBatches writes the reports of batches already in memory and
+// returns the files written, sorted (see WriteBatches).
+func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]string, error) {
+	f, err := WriteBatches(ctx, opts, batches)
+	if err != nil {
+		return nil, err
+	}
+	return f.All(), nil
+}
+
+// WriteBatches writes the reports of batches already in memory (for
 // in-process callers such as nipt demo). Every result passes through
 // disclosure.Apply with opts.Profile and opts.Request first.
-func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]string, error) {
+func WriteBatches(ctx context.Context, opts Options, batches []*Batch) (*Files, error) {
 	p := opts.Profile
 	if p == nil {
 		p = disclosure.DefaultProfile()
@@ -75,7 +121,6 @@ func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]str
 	// Views first, serially: Apply records disclosures in the audit log.
 	seen := map[string]string{}
 	var bvs []BatchViews
-	var views []*result.Result
 	for _, b := range batches {
 		bv := BatchViews{ID: b.ID}
 		for _, r := range b.Results {
@@ -88,16 +133,20 @@ func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]str
 				return nil, err
 			}
 			bv.Views = append(bv.Views, v)
-			views = append(views, v)
 		}
 		bvs = append(bvs, bv)
 	}
 	SortBatches(bvs)
+	var views []*result.Result
+	for _, bv := range bvs {
+		views = append(views, bv.Views...)
+	}
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating report directory: %w", err)
 	}
-	files, err := writeSamples(ctx, views, p, opts)
-	if err != nil {
+	out := &Files{}
+	var err error
+	if out.Samples, err = writeSamples(ctx, views, p, opts); err != nil {
 		return nil, err
 	}
 	batchHTML, err := BatchHTML(bvs, p, opts.ReportDate)
@@ -112,24 +161,27 @@ func GenerateBatches(ctx context.Context, opts Options, batches []*Batch) ([]str
 	if err != nil {
 		return nil, err
 	}
-	for name, data := range map[string][]byte{BatchHTMLFile: batchHTML, MultiQCStatsFile: stats, MultiQCPlotFile: scatter} {
-		path := filepath.Join(opts.OutDir, name)
-		if err := atomicfile.WriteFile(path, data); err != nil {
+	for _, f := range []struct {
+		name string
+		data []byte
+		dst  *string
+	}{{BatchHTMLFile, batchHTML, &out.BatchHTML}, {MultiQCStatsFile, stats, &out.MultiQCStats}, {MultiQCPlotFile, scatter, &out.MultiQCPlot}} {
+		path := filepath.Join(opts.OutDir, f.name)
+		if err := atomicfile.WriteFile(path, f.data); err != nil {
 			return nil, err
 		}
-		files = append(files, path)
+		*f.dst = path
 	}
-	sort.Strings(files)
 	slog.Info("reports written", "samples", len(views), "batches", len(bvs), "dir", opts.OutDir)
-	return files, nil
+	return out, nil
 }
 
 // writeSamples renders and writes the per-sample reports, opts.Threads at
 // a time; the first error in sample order is returned.
-func writeSamples(ctx context.Context, views []*result.Result, p *disclosure.Profile, opts Options) ([]string, error) {
+func writeSamples(ctx context.Context, views []*result.Result, p *disclosure.Profile, opts Options) ([]SampleFiles, error) {
 	threads := max(opts.Threads, 1)
 	errs := make([]error, len(views))
-	out := make([][]string, len(views))
+	out := make([]SampleFiles, len(views))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range threads {
@@ -148,14 +200,12 @@ func writeSamples(ctx context.Context, views []*result.Result, p *disclosure.Pro
 	}
 	close(next)
 	wg.Wait()
-	var files []string
 	for i := range views {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		files = append(files, out[i]...)
 	}
-	return files, nil
+	return out, nil
 }
 
 // SampleDocuments renders the HTML, PDF and FHIR documents of one view.
@@ -180,27 +230,25 @@ func SampleDocuments(v *result.Result, p *disclosure.Profile, reportDate string)
 	return html, pdf, fhir, nil
 }
 
-func writeSample(v *result.Result, p *disclosure.Profile, opts Options) ([]string, error) {
+func writeSample(v *result.Result, p *disclosure.Profile, opts Options) (SampleFiles, error) {
 	html, pdf, fhir, err := SampleDocuments(v, p, opts.ReportDate)
 	if err != nil {
-		return nil, err
+		return SampleFiles{}, err
 	}
 	dir := filepath.Join(opts.OutDir, v.Sample)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating %s: %w", dir, err)
+		return SampleFiles{}, fmt.Errorf("creating %s: %w", dir, err)
 	}
 	hn, pn, fn := SampleFileNames(v.Sample)
-	var files []string
+	out := SampleFiles{Sample: v.Sample, HTML: filepath.Join(dir, hn), PDF: filepath.Join(dir, pn), FHIR: filepath.Join(dir, fn)}
 	for _, f := range []struct {
-		name string
+		path string
 		data []byte
-	}{{hn, html}, {pn, pdf}, {fn, fhir}} {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.WriteFile(path, f.data); err != nil {
-			return nil, err
+	}{{out.HTML, html}, {out.PDF, pdf}, {out.FHIR, fhir}} {
+		if err := atomicfile.WriteFile(f.path, f.data); err != nil {
+			return SampleFiles{}, err
 		}
-		files = append(files, path)
 	}
 	slog.Debug("sample report written", "sample", v.Sample, "dir", dir)
-	return files, nil
+	return out, nil
 }

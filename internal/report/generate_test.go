@@ -143,3 +143,38 @@ func TestGenerateAuditsDisclosure(t *testing.T) {
 		t.Error("disclosed sex missing from the report")
 	}
 }
+
+// TestGenerateFiles: the paths by role, samples in report order (runs by
+// id, samples in summary order), and the same set Generate returns.
+func TestGenerateFiles(t *testing.T) {
+	t.Parallel()
+	dirs := writeRuns(t, map[string][]string{"run2": {"euploid", "T21"}, "run1": {"euploid"}})
+	out := filepath.Join(t.TempDir(), "r")
+	f, err := GenerateFiles(context.Background(), Options{OutDir: out}, dirs[1], dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, s := range f.Samples {
+		order = append(order, s.Sample)
+		h, p, fh := SampleFileNames(s.Sample)
+		if s.HTML != filepath.Join(out, s.Sample, h) || s.PDF != filepath.Join(out, s.Sample, p) || s.FHIR != filepath.Join(out, s.Sample, fh) {
+			t.Errorf("sample %s paths %+v", s.Sample, s)
+		}
+	}
+	if strings.Join(order, ",") != "run1-S1,run2-S1,run2-S2" {
+		t.Errorf("sample order %v", order)
+	}
+	if f.BatchHTML != filepath.Join(out, BatchHTMLFile) || f.MultiQCStats != filepath.Join(out, MultiQCStatsFile) || f.MultiQCPlot != filepath.Join(out, MultiQCPlotFile) {
+		t.Errorf("batch paths %+v", f)
+	}
+	all := f.All()
+	if len(all) != 3*3+3 || !sort.StringsAreSorted(all) {
+		t.Errorf("All: %v", all)
+	}
+	for _, p := range all {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", p, err)
+		}
+	}
+}

@@ -17,7 +17,7 @@ func conditionLine(v *result.Result, c string) Line {
 		if !ok {
 			return noCall(l, "Not analysed")
 		}
-		return trisomyLine(l, f)
+		return trisomyLine(l, f, v.QC.Status != result.QCFail)
 	case disclosure.SCA:
 		return scaLine(l, v)
 	case disclosure.RAT:
@@ -42,14 +42,16 @@ func noCall(l Line, reason string) Line {
 	return l
 }
 
-func trisomyLine(l Line, f result.Finding) Line {
-	stats := fmt.Sprintf("z = %.2f%s, log10 likelihood ratio %.1f", f.Z, zMethodNote(f.Method), f.LogLR)
+// trisomyLine states one trisomy finding; power adds the detection
+// probability of a no call (not after a failed QC, which voids the calls).
+func trisomyLine(l Line, f result.Finding, power bool) Line {
+	stats := fmt.Sprintf("%sz = %.2f, log10 likelihood ratio %.1f", zMethodNote(f.Method), f.Z, f.LogLR)
 	switch f.Call {
 	case result.HighRisk:
 		l.Result, l.Class = "High risk", "high"
 		l.Detail = "Increased dosage of " + f.Chrom + " consistent with trisomy (" + stats + ")"
 		if f.FFImplied > 0 {
-			l.Detail += fmt.Sprintf("; a full trisomy explains it at a fetal fraction of %s", pct1(f.FFImplied))
+			l.Detail += "; implied fetal fraction " + pct1(f.FFImplied)
 		}
 		if f.Mosaic {
 			l.Detail += "; the effect is smaller than the fetal fraction predicts: possible mosaicism"
@@ -58,10 +60,14 @@ func trisomyLine(l Line, f result.Finding) Line {
 		l.Result, l.Class = "Low risk", "low"
 		l.Detail = "No evidence of trisomy (" + stats + ")"
 		if f.PDetect > 0 {
-			l.Detail += "; a full trisomy at this fetal fraction would have been detected with probability " + pctDetect(f.PDetect)
+			l.Detail += "; a full trisomy would have been detected with probability " + pctDetect(f.PDetect)
 		}
 	default:
-		return noCall(l, noCallText(f.NoCallReason))
+		text := noCallText(f.NoCallReason)
+		if power && f.PDetect > 0 && !strings.Contains(text, "probability") {
+			text += "; a full trisomy would be detected with probability " + pctDetect(f.PDetect)
+		}
+		return noCall(l, text)
 	}
 	if f.MaternalCNV {
 		l.Detail += "; a maternal copy-number change on " + f.Chrom + " was taken into account"
@@ -69,19 +75,21 @@ func trisomyLine(l Line, f result.Finding) Line {
 	return l
 }
 
-// zMethodNote names the z-score method behind a finding (result.Finding.Method).
+// zMethodNote names the z-score method behind a finding
+// (result.Finding.Method) as a prefix of "z"; the method list of the
+// report explains them.
 func zMethodNote(m string) string {
 	switch m {
 	case "":
 		return ""
 	case "pca":
-		return " by PCA-normalised dosage"
+		return "PCA "
 	case "reference_bins":
-		return " by within-sample reference bins"
+		return "reference-bin "
 	case "ncv":
-		return " by normalised chromosome value"
+		return "NCV "
 	}
-	return " by " + strings.ReplaceAll(m, "_", " ")
+	return strings.ReplaceAll(m, "_", " ") + " "
 }
 
 // pctDetect prints a detection probability with one decimal, never rounding
@@ -91,6 +99,14 @@ func pctDetect(p float64) string {
 		return "> 99.9%"
 	}
 	return fmt.Sprintf("%.1f%%", 100*p)
+}
+
+// atLeast prints a lower bound on a detection probability.
+func atLeast(p float64) string {
+	if p >= 0.9995 {
+		return "> 99.9%"
+	}
+	return "at least " + pctDetect(p)
 }
 
 // noCallText is the engine's no-call reason as a sentence.
@@ -152,7 +168,7 @@ func ratLine(l Line, v *result.Result) Line {
 	default:
 		l.Result, l.Class, l.Detail = "Low risk", "low", "No evidence of a trisomy of another autosome"
 		if low > 0 && minDetect > 0 {
-			l.Detail += "; a full trisomy of any of them would have been detected with probability of at least " + pctDetect(minDetect)
+			l.Detail += "; a full trisomy of any of them would have been detected with probability " + atLeast(minDetect)
 		}
 		if len(nocall) > 0 {
 			l.Detail += "; no call for " + strings.Join(nocall, ", ")
@@ -206,7 +222,7 @@ func limitations(v *result.Result, p *disclosure.Profile) []string {
 		out = append(out, "Sex chromosome results are less accurate than those for trisomies 21, 18 and 13 and can reflect the mother's own sex chromosomes.")
 	}
 	if v.QC.Status != result.QCPass && len(v.QC.Reasons) > 0 {
-		out = append(out, "Quality control: "+strings.Join(v.QC.Reasons, "; ")+".")
+		out = append(out, "Quality control: "+strings.Join(qcReasons(v.QC), "; ")+".")
 	}
 	return out
 }

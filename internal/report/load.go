@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -53,10 +54,10 @@ func LoadBatch(dir string) (*Batch, error) {
 }
 
 func listSamples(dir string) ([]string, error) {
-	f, err := os.Open(filepath.Join(dir, "summary.tsv"))
+	f, err := os.Open(filepath.Join(dir, analyze.SummaryFile))
 	if err == nil {
 		defer f.Close()
-		return summarySamples(f, filepath.Join(dir, "summary.tsv"))
+		return summarySamples(f, filepath.Join(dir, analyze.SummaryFile))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -64,7 +65,7 @@ func listSamples(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(dir, e.Name(), "result.json")); e.IsDir() && err == nil {
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), analyze.ResultFile)); e.IsDir() && err == nil {
 			out = append(out, e.Name())
 		}
 	}
@@ -105,7 +106,7 @@ func summarySamples(r io.Reader, name string) ([]string, error) {
 
 // LoadResult reads SAMPLEDIR/result.json and SAMPLEDIR/bins.tsv.
 func LoadResult(sampleDir string) (*result.Result, error) {
-	path := filepath.Join(sampleDir, "result.json")
+	path := filepath.Join(sampleDir, analyze.ResultFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading result: %w (run nipt analyze for this sample)", err)
@@ -120,12 +121,13 @@ func LoadResult(sampleDir string) (*result.Result, error) {
 	if !safeName(r.Sample) {
 		return nil, fmt.Errorf("%s: sample ID %q cannot be used as a file name", path, r.Sample)
 	}
-	bf, err := os.Open(filepath.Join(sampleDir, "bins.tsv"))
+	binsPath := filepath.Join(sampleDir, analyze.BinsTSVFile)
+	bf, err := os.Open(binsPath)
 	if err != nil {
 		return nil, fmt.Errorf("reading bins: %w (nipt analyze writes bins.tsv next to result.json; the plots need it)", err)
 	}
 	defer bf.Close()
-	if r.Bins, err = ReadBins(bf, filepath.Join(sampleDir, "bins.tsv")); err != nil {
+	if r.Bins, err = ReadBins(bf, binsPath); err != nil {
 		return nil, err
 	}
 	return &r, nil

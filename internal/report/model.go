@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nipt/nipt/internal/disclosure"
@@ -77,7 +78,6 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 		ReportDate: reportDate,
 		Title:      "Non-invasive prenatal screening (cell-free DNA)",
 		QCStatus:   string(view.QC.Status),
-		QCReasons:  view.QC.Reasons,
 	}
 	m.Method = methodText(view)
 	ff := view.FetalFraction
@@ -93,8 +93,12 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 		m.FFMethods = "no method contributed an estimate"
 	}
 	m.SexStatement = sexStatement(view, p)
+	m.QCReasons = qcReasons(view.QC)
 	for _, c := range p.Conditions {
 		l := conditionLine(view, c)
+		if !carries(view, c) {
+			l = noCall(Line{Condition: c}, "Not analysed: the analysis was run with a lab profile that does not screen this condition; rerun nipt analyze with this laboratory's profile")
+		}
 		l.Name = conditionNames[c]
 		if perf, ok := p.PerformanceFor(c); ok {
 			l.Performance = performanceText(perf)
@@ -116,7 +120,8 @@ func methodText(v *result.Result) []string {
 	out := []string{
 		"Low-coverage whole-genome sequencing of cell-free DNA from maternal plasma.",
 		fmt.Sprintf("Reads counted in %s bins of %s, corrected for GC content and mappability, normalised against a reference of %d euploid pregnancies (reference %s).", binSize(ref.BinSize), ref.Build, ref.Samples, shortID(ref.ID)),
-		"Chromosome dosage z-scores with likelihood ratios of trisomy versus euploidy given the fetal fraction; genome-wide segmentation for copy-number changes.",
+		"Chromosome dosage z-scores with likelihood ratios of trisomy versus euploidy given the fetal fraction; genome-wide segmentation for copy-number changes. z-score methods: PCA (dosage after principal-component noise removal), reference bins (against the chromosome's within-sample reference bins), NCV (normalised chromosome value).",
+		"A low-risk call requires that a full trisomy at this sample's fetal fraction would have been detected with high probability (shown per condition); otherwise the result is a no call.",
 		fmt.Sprintf("Software: %s %s.", v.Tool.Name, v.Tool.Version),
 	}
 	return out
@@ -196,12 +201,9 @@ func performanceText(p disclosure.Performance) string {
 }
 
 func qcRow(m result.Metric) QCRow {
-	name, format := qcNames[m.Name], qcFormat[m.Name]
+	name, format := qcNames[m.Name], qcFormatOf(m.Name)
 	if name == "" {
 		name = strings.ReplaceAll(m.Name, "_", " ")
-	}
-	if format == nil {
-		format = func(x float64) string { return fmt.Sprintf("%.4g", x) }
 	}
 	var lim []string
 	if m.Warn != nil {
@@ -213,15 +215,71 @@ func qcRow(m result.Metric) QCRow {
 	return QCRow{Name: name, Value: format(m.Value), Limits: strings.Join(lim, ", "), Status: string(m.Status)}
 }
 
+// carries reports whether a view holds results for condition c (a view
+// without a record of its conditions is taken to hold all of them).
+func carries(v *result.Result, c string) bool {
+	d := v.Disclosure
+	return d == nil || d.Conditions == nil || slices.Contains(d.Conditions, c)
+}
+
+// qcReasons prints the reasons of a QC verdict. The engine writes one
+// reason per metric that did not pass, "METRIC STATUS: …" (call.QC); those
+// are re-stated from the metric with its printed name, value and threshold
+// in the metric's own format. Other reasons are kept as they are.
+func qcReasons(q result.QC) []string {
+	out := make([]string, 0, len(q.Reasons))
+	for _, r := range q.Reasons {
+		text := r
+		for _, m := range q.Metrics {
+			if !strings.HasPrefix(r, m.Name+" "+string(m.Status)+":") {
+				continue
+			}
+			text = metricReason(m, strings.Contains(r, "could not be measured"))
+			break
+		}
+		out = append(out, text)
+	}
+	return out
+}
+
+// metricReason states why metric m did not pass.
+func metricReason(m result.Metric, unmeasured bool) string {
+	row := qcRow(m)
+	if unmeasured {
+		return row.Name + " could not be measured"
+	}
+	th, level := m.Warn, "warning"
+	if m.Status == result.QCFail {
+		th, level = m.Fail, "failure"
+	}
+	if th == nil {
+		return fmt.Sprintf("%s %s (%s)", row.Name, row.Value, m.Status)
+	}
+	cmp := "above"
+	if m.Value < *th {
+		cmp = "below"
+	}
+	return fmt.Sprintf("%s %s, %s the %s threshold %s", row.Name, row.Value, cmp, level, qcFormatOf(m.Name)(*th))
+}
+
 var qcNames = map[string]string{
 	"reads": "Reads", "duplicate_rate": "Duplicate rate", "mapd": "Bin noise (MAPD)",
 	"gc_bias": "GC bias", "fetal_fraction": "Fetal fraction",
+	"chrom_dosage": "Largest autosome dosage change (|log2|)",
 }
 
 var qcFormat = map[string]func(float64) string{
 	"reads":          func(x float64) string { return thousands(int64(x)) },
 	"duplicate_rate": pct1,
 	"fetal_fraction": pct1,
+	"chrom_dosage":   func(x float64) string { return fmt.Sprintf("%.3f", x) },
+}
+
+func qcFormatOf(metric string) func(float64) string {
+	if f := qcFormat[metric]; f != nil {
+		return f
+	}
+	return func(x float64) string { return fmt.Sprintf("%.4g", x) }
 }
 
 func pct1(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }

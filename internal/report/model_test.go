@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
 )
 
 func euProfile(t testing.TB) *disclosure.Profile {
@@ -31,11 +32,11 @@ func TestModelLines(t *testing.T) {
 		lines   []want
 	}{
 		{"euploid", def, disclosure.FixtureSpec{Sex: "male"}, OverallNegative, []want{
-			{"T21", "Low risk", "No evidence of trisomy (z = "}, {"T18", "Low risk", ""}, {"T13", "Low risk", ""}, {"SCA", "Not detected", ""}}},
+			{"T21", "Low risk", "No evidence of trisomy (PCA z = "}, {"T18", "Low risk", ""}, {"T13", "Low risk", ""}, {"SCA", "Not detected", ""}}},
 		{"T21", def, disclosure.FixtureSpec{Sex: "female", Condition: "T21"}, OverallPositive, []want{
 			{"T21", "High risk", "Increased dosage of chr21"}, {"T18", "Low risk", ""}}},
 		{"low FF", def, disclosure.FixtureSpec{Sex: "female", Condition: "lowff"}, OverallFailure, []want{
-			{"T21", "No call", "fetal fraction too low"}, {"SCA", "No call", disclosure.GenericSCANoCall}}},
+			{"T21", "No call", "Fetal fraction too low"}, {"SCA", "No call", "Sex chromosome result inconclusive"}}},
 		{"SCA presence only", def, disclosure.FixtureSpec{Sex: "female", Condition: "SCA"}, OverallPositive, []want{
 			{"SCA", "Detected", "A sex chromosome aneuploidy is suspected. Maternal"}}},
 		{"SCA typed", eu, disclosure.FixtureSpec{Sex: "female", Condition: "SCA"}, OverallPositive, []want{
@@ -129,5 +130,95 @@ func TestFormatting(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+// TestModelNotAnalysed: an analysis made under a narrower profile (the
+// default: no RAT, no CNV) reported under a wider one says "not analysed"
+// for the missing conditions, never "low risk".
+func TestModelNotAnalysed(t *testing.T) {
+	eu := euProfile(t)
+	r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "CNV", Seed: 5, BinSize: 5_000_000})
+	analysed, err := disclosure.Apply(r, disclosure.DefaultProfile(), disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := disclosure.Apply(analysed, eu, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(v, eu, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{disclosure.RAT, disclosure.CNV} {
+		if l := lineFor(m, c); l == nil || l.Result != "No call" || !strings.HasPrefix(l.Detail, "Not analysed") {
+			t.Errorf("%s: %+v, want a not-analysed no call", c, l)
+		}
+	}
+	if l := lineFor(m, disclosure.T21); l == nil || l.Result != "Low risk" {
+		t.Errorf("T21: %+v", l)
+	}
+	if m.Overall != OverallInconclusive {
+		t.Errorf("overall %s with conditions not analysed", m.Overall)
+	}
+}
+
+// TestTrisomyDetails: the details name the z-score method, the detection
+// probability of a low-risk call and the fetal fraction a high-risk call
+// implies.
+func TestTrisomyDetails(t *testing.T) {
+	for _, tc := range []struct {
+		f    result.Finding
+		want []string
+	}{
+		{result.Finding{Chrom: "chr21", Call: result.LowRisk, Z: 0.4, LogLR: -8, PDetect: 0.9873, Method: "pca"},
+			[]string{"PCA z = 0.40", "detected with probability 98.7%"}},
+		{result.Finding{Chrom: "chr21", Call: result.LowRisk, Z: 0.4, PDetect: 0.99996, Method: "ncv"},
+			[]string{"NCV z = 0.40", "probability > 99.9%"}},
+		{result.Finding{Chrom: "chr18", Call: result.HighRisk, Z: 9.1, FFImplied: 0.112, Method: "reference_bins"},
+			[]string{"reference-bin z = 9.10", "implied fetal fraction 11.2%"}},
+		{result.Finding{Chrom: "chr13", Call: result.NoCall, PDetect: 0.5, NoCallReason: "fetal fraction or depth too low: a trisomy would be detected with probability 50% (< 95%)"},
+			[]string{"Fetal fraction or depth too low: a trisomy would be detected with probability 50% (< 95%)"}},
+		{result.Finding{Chrom: "chr13", Call: result.NoCall, PDetect: 0.321, NoCallReason: "fetal fraction too low: estimate 3.0% is below the floor 6.1%"},
+			[]string{"Fetal fraction too low: estimate 3.0% is below the floor 6.1%; a full trisomy would be detected with probability 32.1%"}},
+	} {
+		l := trisomyLine(Line{}, tc.f, true)
+		if strings.Count(l.Detail, "probability") > 1 {
+			t.Errorf("detection probability stated twice: %q", l.Detail)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(l.Detail, w) {
+				t.Errorf("%s %s: detail %q lacks %q", tc.f.Chrom, tc.f.Call, l.Detail, w)
+			}
+		}
+	}
+}
+
+// TestNoPowerAfterFailedQC: a failed sample's no-calls state the failure
+// only; a detection probability would suggest the data were usable.
+func TestNoPowerAfterFailedQC(t *testing.T) {
+	l := trisomyLine(Line{}, result.Finding{Chrom: "chr21", Call: result.NoCall, PDetect: 0.99, NoCallReason: "sample failed QC"}, false)
+	if l.Detail != "Sample failed QC" {
+		t.Errorf("detail %q", l.Detail)
+	}
+}
+
+// TestQCReasons re-states the engine's reasons from their metrics, with
+// the metric's printed name and format.
+func TestQCReasons(t *testing.T) {
+	w, f := 2e6, 5e5
+	fw, ff := 0.04, 0.02
+	q := result.QC{
+		Reasons: []string{"reads warn: 845432 below threshold 2e+06", "fetal_fraction fail: could not be measured", "something else entirely"},
+		Metrics: []result.Metric{
+			{Name: "reads", Value: 845432, Warn: &w, Fail: &f, Status: result.QCWarn},
+			{Name: "fetal_fraction", Value: 0, Warn: &fw, Fail: &ff, Status: result.QCFail},
+		},
+	}
+	got := qcReasons(q)
+	want := []string{"Reads 845,432, below the warning threshold 2,000,000", "Fetal fraction could not be measured", "something else entirely"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("reasons\n%q\nwant\n%q", got, want)
 	}
 }

@@ -22,6 +22,11 @@ const (
 	pdfLine   = 4.6 // line height for 9.5 pt text
 )
 
+// pdfASCII spells out the symbols the PDF core fonts (code page 1252)
+// lack, which the translator would print as dots; free text from the
+// engine (no-call and QC reasons) may contain them.
+var pdfASCII = strings.NewReplacer("≥", ">=", "≤", "<=", "−", "-", "≈", "~", "→", "->", "κ", "kappa", "σ", "SD")
+
 type pdfDoc struct {
 	*fpdf.Fpdf
 	tr func(string) string
@@ -31,7 +36,8 @@ type pdfDoc struct {
 // PNGs of SamplePlots.
 func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &pdfDoc{Fpdf: f, tr: f.UnicodeTranslatorFromDescriptor("")}
+	cp1252 := f.UnicodeTranslatorFromDescriptor("")
+	d := &pdfDoc{Fpdf: f, tr: func(s string) string { return cp1252(pdfASCII.Replace(s)) }}
 	date := pdfEpoch
 	if t, err := time.Parse("2006-01-02", m.ReportDate); err == nil {
 		date = t

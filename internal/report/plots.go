@@ -41,6 +41,7 @@ var (
 	colSegment = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
 	colGuide   = color.RGBA{R: 0xaa, G: 0xaa, B: 0xaa, A: 0xff}
 	colHigh    = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
+	colNoCall  = color.RGBA{R: 0xe0, G: 0xa0, B: 0x00, A: 0xff}
 )
 
 // chromLayout places the chromosomes of a view end to end: chromosome order

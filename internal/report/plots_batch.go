@@ -56,10 +56,14 @@ func ZFFScatter(views []*result.Result) ([]byte, error) {
 		p.Add(sc)
 		p.Legend.Add("chr"+s.cond[1:], sc)
 	}
-	p.Legend.Top = true
+	// Top left: a trisomy's z grows with the fetal fraction, so high z at
+	// low fetal fraction (where the legend sits) is the emptiest corner;
+	// the padding keeps the entries from touching.
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Padding = vg.Points(3)
 	p.X.Min, p.X.Max = 0, max(xmax*1.1, 5)
 	p.Add(hline(callZ, 0, p.X.Max), hline(-callZ, 0, p.X.Max))
-	// 15% headroom keeps the top points clear of the legend.
+	// 15% headroom keeps the top points clear of the title.
 	p.Y.Min, p.Y.Max = min(p.Y.Min, -5), max(p.Y.Max, 6)*1.15
 	return renderPNG([][]*plot.Plot{{p}}, ScatterW, ScatterH)
 }
@@ -114,6 +118,7 @@ func TrendPlot(batches []BatchStats) ([]byte, error) {
 		p.NominalX(names...)
 		p.X.Min, p.X.Max = -0.5, float64(len(batches))-0.5
 		p.Y.Min = 0
+		p.Y.Max *= 1.1 // headroom: the highest points stay clear of the title
 		return p, nil
 	}
 	reads, err := mk("Reads per sample by batch (line: batch median)", "reads (millions)", func(b BatchStats) []float64 { return b.Reads }, 1e-6)

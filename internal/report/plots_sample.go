@@ -71,32 +71,42 @@ func GenomePlot(v *result.Result) ([]byte, error) {
 	return renderPNG([][]*plot.Plot{{ratio}, {z}}, GenomeW, GenomeH)
 }
 
-// ChromosomeZPlot draws the z-score of each chromosome as bars, with the
-// ±3 guide lines; bars beyond the guides are red.
+// ChromosomeZPlot draws the z-score of each chromosome as bars, coloured
+// by the view's call for the chromosome (red high risk, amber no call,
+// blue low risk, grey not screened), with guides at the default call
+// threshold ±3. The colour follows the call, not the guide: rare autosomal
+// trisomies have a higher threshold (call.Config.RATThreshold).
 func ChromosomeZPlot(v *result.Result) ([]byte, error) {
 	if len(v.Chromosomes) == 0 {
 		return nil, fmt.Errorf("sample %s has no chromosome values to plot", v.Sample)
 	}
-	normal := make(plotter.Values, len(v.Chromosomes))
-	flagged := make(plotter.Values, len(v.Chromosomes))
+	calls := map[string]result.Call{}
+	for _, f := range v.Aneuploidies {
+		calls[f.Chrom] = f.Call
+	}
+	series := []struct {
+		call result.Call
+		col  color.Color
+		vals plotter.Values
+	}{{result.LowRisk, colEven, nil}, {result.HighRisk, colHigh, nil}, {result.NoCall, colNoCall, nil}, {"", colOdd, nil}}
 	var names []string
+	for i := range series {
+		series[i].vals = make(plotter.Values, len(v.Chromosomes))
+	}
 	for i, c := range v.Chromosomes {
 		z := clamp(c.Z, -20, 20) // ±20: a full trisomy at 20% FF and CV 0.5% is z ≈ 20
-		if math.Abs(z) > callZ {
-			flagged[i] = z
-		} else {
-			normal[i] = z
+		for j := range series {
+			if series[j].call == calls[c.Chrom] {
+				series[j].vals[i] = z
+			}
 		}
 		names = append(names, shortChrom(c.Chrom))
 	}
 	p := plot.New()
-	p.Title.Text = "Chromosome z-scores (guides at ±3)"
+	p.Title.Text = "Chromosome z-scores (red: high risk, amber: no call, grey: not screened; guides at ±3)"
 	p.Y.Label.Text = "z"
 	w := vg.Points(14)
-	for _, s := range []struct {
-		vals plotter.Values
-		col  color.Color
-	}{{normal, colEven}, {flagged, colHigh}} {
+	for _, s := range series {
 		b, err := plotter.NewBarChart(s.vals, w)
 		if err != nil {
 			return nil, fmt.Errorf("chromosome z plot: %w", err)
@@ -186,11 +196,15 @@ func alternating(l chromLayout) func(string) color.Color {
 // fit the narrow per-chromosome panels).
 var ratioTicks = plot.ConstantTicks{{Value: 0.8, Label: "0.8"}, {Value: 1, Label: "1.0"}, {Value: 1.2, Label: "1.2"}}
 
-// mbTicks labels a chromosome axis (Mb) every 100 Mb, or every 50 Mb for
-// chromosomes shorter than 100 Mb, so at most three labels share a panel.
+// mbTicks labels a chromosome axis (Mb) every 100 Mb, every 50 Mb below
+// 150 Mb and every 20 Mb below 60 Mb, so every panel gets two or three
+// labels (chr21, 47 Mb, would otherwise show only "0").
 func mbTicks(lengthMb float64) plot.ConstantTicks {
 	step := 100.0
-	if lengthMb < 100 {
+	switch {
+	case lengthMb < 60:
+		step = 20
+	case lengthMb < 150:
 		step = 50
 	}
 	var t plot.ConstantTicks

@@ -2,73 +2,66 @@ package report
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 )
 
-// SummaryColumns are the columns of a summary row, as in the summary.tsv of
-// nipt analyze.
-var SummaryColumns = []string{"sample", "qc_status", "reads", "ff", "ff_low", "ff_high",
-	"z13", "z18", "z21", "zX", "call13", "call18", "call21", "sca", "cnvs", "no_call_reason"}
+// SummaryColumns are the columns of a summary row: those of the
+// summary.tsv of nipt analyze, so the batch report and the file agree.
+var SummaryColumns = analyze.SummaryColumns
 
-// SummaryRow renders a view as one summary row (missing numbers "NA"):
-// zX is "NA" whenever the view removed it; sca is the call, or the type of a
-// detected SCA under report_type, or "NA" when sex chromosomes are not
-// screened; cnvs are chrom:start-end:type:origin joined by ';'.
+// SummaryRow renders a view as one summary row, exactly as nipt analyze
+// writes it to summary.tsv (analyze.SummaryRow: missing numbers "NA"; zX
+// only where the view keeps chrX; sca the call, or the type of a detected
+// SCA under report_type; cnvs chrom:start-end:type:origin joined by ';';
+// no_call_reason as codes, see ReasonCodes). The view is checked with
+// disclosure.Verify first.
 func SummaryRow(v *result.Result) ([]string, error) {
 	if err := disclosure.Verify(v); err != nil {
 		return nil, fmt.Errorf("summary row of sample %s: %w", v.Sample, err)
 	}
-	num := func(x float64, prec int) string { return strconv.FormatFloat(x, 'f', prec, 64) }
-	row := []string{v.Sample, string(v.QC.Status), num(readsOf(v), 0),
-		num(v.FetalFraction.Value, 4), num(v.FetalFraction.Low, 4), num(v.FetalFraction.High, 4)}
-	var calls []string
-	for _, c := range []string{disclosure.T13, disclosure.T18, disclosure.T21} {
-		if f, ok := finding(v, c); ok {
-			row = append(row, num(f.Z, 3))
-			calls = append(calls, string(f.Call))
-		} else {
-			row = append(row, "NA")
-			calls = append(calls, "NA")
+	return analyze.SummaryRow(v), nil
+}
+
+// reasonMeanings explain the no_call_reason codes of nipt analyze.
+var reasonMeanings = map[string]string{
+	analyze.ReasonQC:         "the sample failed quality control",
+	analyze.ReasonPower:      "fetal fraction or depth too low to detect a trisomy with the required probability",
+	analyze.ReasonLowFF:      "fetal fraction below the floor for a call",
+	analyze.ReasonUncertain:  "the data favour neither euploidy nor trisomy strongly enough",
+	analyze.ReasonFFUnknown:  "the fetal fraction could not be estimated",
+	analyze.ReasonSCA:        "the sex-chromosome result is inconclusive",
+	analyze.ReasonOtherCalls: "another reason",
+}
+
+// ReasonCode is a no_call_reason code with its meaning.
+type ReasonCode struct{ Code, Meaning string }
+
+// reasonLegend explains the no_call_reason codes that occur in rows
+// (column "no_call_reason"), in order of first appearance.
+func reasonLegend(rows [][]string) []ReasonCode {
+	col := slices.Index(SummaryColumns, "no_call_reason")
+	var out []ReasonCode
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if col < 0 || col >= len(r) || r[col] == "" {
+			continue
+		}
+		for _, c := range strings.Split(r[col], ";") {
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			m := reasonMeanings[c]
+			if m == "" {
+				m = "see the sample report"
+			}
+			out = append(out, ReasonCode{c, m})
 		}
 	}
-	if v.Disclosure.SCAZRemoved || v.SCA.Call == "" {
-		row = append(row, "NA")
-	} else {
-		row = append(row, num(v.SCA.ZX, 3))
-	}
-	row = append(row, calls...)
-	switch {
-	case v.SCA.Call == "":
-		row = append(row, "NA")
-	case v.SCA.Call == result.HighRisk && v.SCA.Type != "":
-		row = append(row, v.SCA.Type)
-	default:
-		row = append(row, string(v.SCA.Call))
-	}
-	var cnvs []string
-	for _, c := range v.CNVs {
-		cnvs = append(cnvs, fmt.Sprintf("%s:%d-%d:%s:%s", c.Chrom, c.Start, c.End, c.Type, c.Origin))
-	}
-	row = append(row, strings.Join(cnvs, ";"))
-	reasons := map[string]bool{}
-	for _, f := range v.Aneuploidies {
-		if f.Call == result.NoCall && f.NoCallReason != "" {
-			reasons[f.NoCallReason] = true
-		}
-	}
-	if v.SCA.Call == result.NoCall && v.SCA.NoCallReason != "" {
-		reasons[v.SCA.NoCallReason] = true
-	}
-	var rs []string
-	for r := range reasons {
-		rs = append(rs, strings.ReplaceAll(r, "\t", " "))
-	}
-	sort.Strings(rs)
-	row = append(row, strings.Join(rs, "; "))
-	return row, nil
+	return out
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,8 +56,30 @@ func TestSummaryRow(t *testing.T) {
 		if tc.name == "typed, disclosed" && col(row, "zX") == "NA" {
 			t.Error("zX removed although the sex is disclosed under report_type")
 		}
-		if tc.name == "no call" && !strings.Contains(col(row, "no_call_reason"), "fetal fraction too low") {
-			t.Errorf("no-call reason %q", col(row, "no_call_reason"))
+		// A failed sample's no-calls are all explained by the QC failure.
+		if tc.name == "no call" && col(row, "no_call_reason") != "qc_fail" {
+			t.Errorf("no-call reason %q, want qc_fail", col(row, "no_call_reason"))
 		}
+	}
+}
+
+// TestReasonLegend explains each code that occurs, once, in order.
+func TestReasonLegend(t *testing.T) {
+	col := slices.Index(SummaryColumns, "no_call_reason")
+	row := func(reasons string) []string {
+		r := make([]string, len(SummaryColumns))
+		r[col] = reasons
+		return r
+	}
+	got := reasonLegend([][]string{row("qc_fail"), row(""), row("low_ff;sca_inconclusive"), row("qc_fail;new_code")})
+	var codes []string
+	for _, r := range got {
+		codes = append(codes, r.Code)
+		if r.Meaning == "" {
+			t.Errorf("%s unexplained", r.Code)
+		}
+	}
+	if strings.Join(codes, ",") != "qc_fail,low_ff,sca_inconclusive,new_code" || got[3].Meaning != "see the sample report" {
+		t.Errorf("legend %+v", got)
 	}
 }

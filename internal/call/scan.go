@@ -1,0 +1,329 @@
+package call
+
+import (
+	"math"
+	"sort"
+
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// Fetal-CNV scan: a likelihood-ratio scan for segments whose level matches
+// a fetal copy-number change, ratio 1 ± f/2 at this sample's fetal fraction
+// f (docs/method.md §8). Circular binary segmentation tests every arc
+// against an unknown level, so it pays for levels no fetal change can
+// produce; knowing the level of a fetal gain or loss, the scan compares
+// "level log2(1 ± f/2)" with "level 0" for every window of at least
+// Config.CNVMinSize, which needs a smaller excursion for the same
+// genome-wide false-call rate.
+//
+// For a window with weighted mean x̄, SE s and z = x̄/s, the log LR of a
+// fetal change of level δ(f) versus none is δ_z·z − δ_z²/2 with δ_z = δ/s,
+// integrated over the fetal-fraction uncertainty. A window is significant
+// when its log LR exceeds c, set so that a sample without any change has a
+// significant window somewhere with probability Config.CNVFalseCalls, by
+// the Siegmund-type approximation for the maximum of a variable-window
+// scan of standardised sums (Siegmund & Venkatraman 1995, Ann Stat
+// 23:255; the known-baseline form of the CBS p-value of package segment):
+//
+//	P(max > c) ≈ Σ_chrom Σ_L (m − L + 1) · Σ_± φ(b)/b · [b²/(2L) · ν(b/√L)]²
+//
+// where b = b_L±(c) is the z a window of L bins needs (log LR = c).
+
+// ScanInput is what the fetal-CNV scan needs beyond the segmentation input.
+type ScanInput struct {
+	SegmentInput
+	// FF is the sample's fetal fraction (the scan is skipped when unknown).
+	FF FFPrior
+	// MinBins is the shortest window (usable bins) scanned.
+	MinBins int
+}
+
+// scanNodes are Gauss–Hermite nodes and weights (probabilists', 5 points)
+// for the integral over the fetal-fraction uncertainty: exact for
+// polynomials up to degree 9, far more than the smooth log LR needs.
+var scanNodes = [5][2]float64{
+	{-2.856970013872806, 0.011257411327721},
+	{-1.355626179974266, 0.222075922005613},
+	{0, 0.533333333333333},
+	{1.355626179974266, 0.222075922005613},
+	{2.856970013872806, 0.011257411327721},
+}
+
+// scanLevels returns the fetal-fraction nodes (values ≥ 0.5%) and weights.
+func scanLevels(ff FFPrior) (f, w []float64) {
+	for _, n := range scanNodes {
+		v := ff.Value + n[0]*ff.SE
+		if v < 0.005 || v > MaxFF {
+			continue
+		}
+		f = append(f, v)
+		w = append(w, n[1])
+	}
+	var tot float64
+	for _, x := range w {
+		tot += x
+	}
+	for i := range w {
+		w[i] /= tot
+	}
+	return f, w
+}
+
+// scanLLR is the log LR of a fetal change with level δ(f) (δ > 0; losses
+// pass −z) for a window with z-score z and z-scale 1/s (δ_z = δ·inv).
+func scanLLR(z, inv float64, delta, w []float64) float64 {
+	terms := make([]float64, len(delta))
+	for k, d := range delta {
+		dz := d * inv
+		terms[k] = math.Log(w[k]) + dz*z - dz*dz/2
+	}
+	return logSumExp(terms)
+}
+
+// critZ returns the z at which a window with z-scale inv reaches log LR c
+// (Newton's method from the single-level solution; the log LR is convex
+// and increasing in z for z > 0, with slope the posterior mean of δ_z).
+func critZ(c, inv float64, delta, w []float64) float64 {
+	var dm float64
+	for k, d := range delta {
+		dm += w[k] * d * inv
+	}
+	z := dm/2 + c/dm
+	for range 8 {
+		terms := make([]float64, len(delta))
+		for k, d := range delta {
+			dz := d * inv
+			terms[k] = math.Log(w[k]) + dz*z - dz*dz/2
+		}
+		n := logSumExp(terms)
+		var slope float64
+		for k, d := range delta {
+			slope += math.Exp(terms[k]-n) * d * inv
+		}
+		step := (n - c) / slope
+		z -= step
+		if math.Abs(step) < 1e-6 {
+			break
+		}
+	}
+	return z
+}
+
+// scanChrom holds one chromosome's usable bins in order: prefix sums of
+// weights and weighted values, and their global indices.
+type scanChrom struct {
+	chrom  int
+	idx    []int
+	sw, sx []float64 // prefix sums, len(idx)+1
+}
+
+// scanFalseRate approximates the genome-wide probability that some window
+// of minBins…(90% of its chromosome) bins reaches log LR c under no change.
+// The sum over window lengths runs on a grid 5% apart (the summand is
+// smooth in L) and stops where b has passed its minimum and exceeds 8
+// (φ(8) < 1e-14).
+func scanFalseRate(c float64, chroms []scanChrom, minBins int, kappa func(int) float64, gain, loss, w []float64) float64 {
+	var p float64
+	for _, ch := range chroms {
+		m := len(ch.idx)
+		wbar := ch.sw[m] / float64(m)
+		maxBins := int(wholeChrom * float64(m))
+		for l := minBins; l <= maxBins; {
+			step := max(1, l/20)
+			inv := math.Sqrt(wbar*float64(l)) / kappa(l)
+			lf := float64(l)
+			bmin := math.Inf(1)
+			for _, d := range [][]float64{gain, loss} {
+				b := critZ(c, inv, d, w)
+				bmin = math.Min(bmin, b)
+				term := b * b / (2 * lf) * segmentNu(b/math.Sqrt(lf))
+				p += float64(step) * float64(m-l+1) * stats.NormalPDF(b) / b * term * term
+			}
+			// b = δ_z/2 + c/δ_z (one level) falls while δ_z < √(2c) and
+			// rises after: stop on the rising branch.
+			if bmin > 8 && gain[0]*inv > math.Sqrt(2*c) {
+				break
+			}
+			l += step
+		}
+	}
+	return p
+}
+
+// scanThreshold solves rate(c) = alpha for the decreasing false-call rate:
+// the log rate is close to linear in c (the tail is ≈ e^(−c) times a slowly
+// varying factor), so secant steps on log rate converge in a few
+// evaluations; a bracket keeps every step safe, and the result is the
+// upper end of a bracket narrower than 0.01, i.e. on the safe side.
+func scanThreshold(alpha float64, rate func(float64) float64) float64 {
+	la := math.Log(alpha)
+	lo, hi := 0.0, 80.0
+	c0, c1 := 8.0, 10.0
+	f0, f1 := math.Log(rate(c0))-la, math.Log(rate(c1))-la
+	for range 40 {
+		for _, cf := range [][2]float64{{c0, f0}, {c1, f1}} {
+			if cf[1] > 0 {
+				lo = math.Max(lo, cf[0])
+			} else {
+				hi = math.Min(hi, cf[0])
+			}
+		}
+		if hi-lo < 0.01 {
+			break
+		}
+		c := (lo + hi) / 2
+		if d := f1 - f0; d < 0 && !math.IsInf(f0, 0) && !math.IsInf(f1, 0) {
+			if t := c1 - f1*(c1-c0)/d; t > lo && t < hi {
+				c = t
+			}
+		}
+		// Step just past the secant root so that the bracket closes.
+		if c+0.005 < hi {
+			c += 0.005
+		}
+		c0, f0 = c1, f1
+		c1, f1 = c, math.Log(rate(c))-la
+	}
+	return hi
+}
+
+// segmentNu is Siegmund's overshoot correction ν(x) (see package segment).
+func segmentNu(x float64) float64 {
+	if x < 1e-8 {
+		return 1
+	}
+	h := x / 2
+	return (2 / x) * (stats.NormalCDF(h) - 0.5) / (h*stats.NormalCDF(h) + stats.NormalPDF(h))
+}
+
+// scanLengths lists the window lengths scanned: every length up to 50
+// bins, then lengths about 2% apart. A fetal change of n bins is then
+// matched by a window within 1% of its length, which keeps ≥ 99% of its
+// z-score, at a fraction of the cost; the false-call approximation still
+// sums over every length, so the threshold errs on the safe side.
+func scanLengths(minBins, maxBins int) []int {
+	var out []int
+	for n := minBins; n <= maxBins; n += max(1, n/50) {
+		out = append(out, n)
+	}
+	return out
+}
+
+// FetalScan returns the non-overlapping windows of at least in.MinBins
+// usable bins (and under 90% of their chromosome) whose level is
+// significantly more likely to be a fetal gain or loss at the sample's
+// fetal fraction than no change, best first, as segments (Mean, SE and Z as
+// in Segments). The genome-wide false-call probability is
+// cfg.CNVFalseCalls.
+func FetalScan(in ScanInput, cfg Config) []Segment {
+	if math.IsNaN(in.FF.Value) || in.MinBins < 2 {
+		return nil
+	}
+	fs, w := scanLevels(in.FF)
+	if len(fs) == 0 {
+		return nil
+	}
+	gain := make([]float64, len(fs))
+	loss := make([]float64, len(fs))
+	for k, f := range fs {
+		gain[k] = math.Log2(1 + f/2)
+		loss[k] = -math.Log2(1 - f/2)
+	}
+	kappa := in.Kappa
+	if kappa == nil {
+		kappa = func(int) float64 { return 1 }
+	}
+	l := in.Layout
+	var chroms []scanChrom
+	for _, c := range in.Chroms {
+		ch := scanChrom{chrom: c, sw: []float64{0}, sx: []float64{0}}
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			if sd := in.SD[j]; sd > 0 && !math.IsNaN(in.X[j]) {
+				wt := 1 / (sd * sd)
+				ch.idx = append(ch.idx, j)
+				ch.sw = append(ch.sw, ch.sw[len(ch.sw)-1]+wt)
+				ch.sx = append(ch.sx, ch.sx[len(ch.sx)-1]+wt*in.X[j])
+			}
+		}
+		if float64(len(ch.idx))*wholeChrom >= float64(in.MinBins) {
+			chroms = append(chroms, ch)
+		}
+	}
+	if len(chroms) == 0 {
+		return nil
+	}
+	c := scanThreshold(cfg.CNVFalseCalls/2, func(c float64) float64 {
+		return scanFalseRate(c, chroms, in.MinBins, kappa, gain, loss, w)
+	})
+	// Any window below √(2c) in |z| cannot reach c (δ_z·z − δ_z²/2 ≤ z²/2).
+	zmin := math.Sqrt(2 * c)
+	type cand struct {
+		ch, a, b int // chromosome position in chroms, window [a, b) of usable bins
+		llr      float64
+	}
+	var cands []cand
+	for ci, ch := range chroms {
+		m := len(ch.idx)
+		maxBins := int(wholeChrom * float64(m))
+		lens := scanLengths(in.MinBins, maxBins)
+		kap := make([]float64, len(lens))
+		for k, n := range lens {
+			kap[k] = kappa(n)
+		}
+		for a := 0; a+in.MinBins <= m; a++ {
+			for k, n := range lens {
+				if a+n > m {
+					break
+				}
+				sw := ch.sw[a+n] - ch.sw[a]
+				inv := math.Sqrt(sw) / kap[k]
+				z := (ch.sx[a+n] - ch.sx[a]) / sw * inv
+				if math.Abs(z) < zmin {
+					continue
+				}
+				d := gain
+				if z < 0 {
+					d, z = loss, -z
+				}
+				if v := scanLLR(z, inv, d, w); v >= c {
+					cands = append(cands, cand{ci, a, a + n, v})
+				}
+			}
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].llr != cands[j].llr {
+			return cands[i].llr > cands[j].llr
+		}
+		if cands[i].ch != cands[j].ch {
+			return cands[i].ch < cands[j].ch
+		}
+		return cands[i].a < cands[j].a
+	})
+	var out []Segment
+	taken := make([][][2]int, len(chroms))
+	for _, cd := range cands {
+		overlap := false
+		for _, t := range taken[cd.ch] {
+			if cd.a < t[1] && t[0] < cd.b {
+				overlap = true
+				break
+			}
+		}
+		if overlap {
+			continue
+		}
+		taken[cd.ch] = append(taken[cd.ch], [2]int{cd.a, cd.b})
+		ch := chroms[cd.ch]
+		n := cd.b - cd.a
+		sw := ch.sw[cd.b] - ch.sw[cd.a]
+		sg := Segment{Chrom: ch.chrom, First: ch.idx[cd.a], End: ch.idx[cd.b-1] + 1, Bins: n}
+		sg.Mean = (ch.sx[cd.b] - ch.sx[cd.a]) / sw
+		sg.SE = kappa(n) / math.Sqrt(sw)
+		sg.Z = sg.Mean / sg.SE
+		_, sg.Start, _ = l.Locate(sg.First)
+		_, _, sg.Stop = l.Locate(sg.End - 1)
+		out = append(out, sg)
+	}
+	return out
+}
