@@ -12,6 +12,11 @@
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
 # already simulated in WORK with the same preset and seed is reused. Needs go
 # and GNU time (/usr/bin/time).
+# PROFILE (default: nipt's built-in profile, T21/T18/T13/SCA) selects the
+# lab profile of nipt analyze: a TOML file, or "blind" (every condition
+# screened, fetal sex never disclosed: a sex-blind analysis) or "sex" (every
+# condition, fetal sex on request and requested: chrY/chrX fetal fraction
+# used), which the script writes into WORK (docs/validation.md uses both).
 #
 # Steps (the commands a lab would run):
 #   nipt simulate cohort --preset validation --format counts --seed S -o W/cohort
@@ -109,9 +114,35 @@ done
 
 echo "building the reference ..." >&2
 timed reference "$NIPT" reference build -q -t "$THREADS" "${REFS[@]}" --annotation "$COHORT/genome.bins" -o "$WORK/ref.niptref"
-echo "analysing ${#TESTS[@]} test samples ..." >&2
+# profile NAME SEX_POLICY writes a profile screening every condition.
+profile() {
+	local f="$WORK/profile-$1.toml"
+	cat >"$f" <<-EOT
+		profile = "bench-$1"
+		[lab]
+		name = "nipt accuracy benchmark (simulated data)"
+		[screening]
+		conditions = ["T21", "T18", "T13", "SCA", "RAT", "CNV"]
+		[disclosure]
+		fetal_sex = "$2"
+		sex_chromosome_aneuploidy = "report_type"
+	EOT
+	[[ "$2" == never ]] || echo "audit_log = \"audit-$1.jsonl\"" >>"$f"
+	for c in T21 T18 T13 SCA RAT CNV; do
+		printf '[performance.%s]\ndetection_rate = 0.99\nspecificity = 0.999\nprevalence = 0.001\nbasis = "benchmark placeholder"\n' "$c" >>"$f"
+	done
+	echo "$f"
+}
+PFLAGS=()
+case "${PROFILE:-}" in
+"") ;;
+blind) PFLAGS=(--profile "$(profile blind never)") ;;
+sex) PFLAGS=(--profile "$(profile sex on_request)" --sex-requested) ;;
+*) PFLAGS=(--profile "$PROFILE") ;;
+esac
+echo "analysing ${#TESTS[@]} test samples ${PROFILE:+(profile $PROFILE)} ..." >&2
 rm -rf "$WORK/analysis"
-timed analyze "$NIPT" analyze -q -t "$THREADS" --reference "$WORK/ref.niptref" "${TESTS[@]}" -o "$WORK/analysis"
+timed analyze "$NIPT" analyze -q -t "$THREADS" "${PFLAGS[@]}" --reference "$WORK/ref.niptref" "${TESTS[@]}" -o "$WORK/analysis"
 
 status=0
 timed evaluate "$NIPT" evaluate -q --truth "$COHORT/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" || status=$?

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 
 	"github.com/nipt/nipt/internal/call"
@@ -162,6 +163,9 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	r.FetalFraction = ffResult(all, used, fv, fse)
 	ffp := prior(fv, fse)
+	// Fetal-CNV scan windows are calls, not segments: segments.bed stays
+	// the segmentation (a tiling of each chromosome).
+	nseg := len(segs)
 	segs = append(segs, fetalScan(ref, segIn, pre, segs, g, ffp, cfg)...)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.
@@ -172,14 +176,15 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	exclude := make([]bool, l.NumBins())
 	maternal := map[int]bool{}
 	type classified struct {
-		seg call.Segment
-		org call.Origin
+		seg  call.Segment
+		org  call.Origin
+		scan bool // a fetal-CNV scan window
 	}
 	var cls []classified
 	var exBins [genome.NumChroms]int
-	for _, sg := range segs {
+	for i, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
-		cls = append(cls, classified{sg, o})
+		cls = append(cls, classified{sg, o, i >= nseg})
 		if !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
 			for j := sg.First; j < sg.End; j++ {
 				exclude[j] = true
@@ -269,15 +274,24 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		r.SCA.Call, r.SCA.Type, r.SCA.NoCallReason = result.NoCall, "", "sample failed QC"
 	}
 
-	// Segments and CNV calls.
+	// Segments and CNV calls, in genome order (scan windows among the
+	// segments they lie in).
+	sort.SliceStable(cls, func(a, b int) bool {
+		if cls[a].seg.Chrom != cls[b].seg.Chrom {
+			return cls[a].seg.Chrom < cls[b].seg.Chrom
+		}
+		return cls[a].seg.First < cls[b].seg.First
+	})
 	r.Segments = []result.Segment{}
 	r.CNVs = []result.CNV{}
 	for _, c := range cls {
 		sg := c.seg
-		r.Segments = append(r.Segments, result.Segment{
-			Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Bins: sg.Bins,
-			Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 4),
-		})
+		if !c.scan {
+			r.Segments = append(r.Segments, result.Segment{
+				Chrom: genome.ChromName(sg.Chrom), Start: sg.Start, End: sg.Stop, Bins: sg.Bins,
+				Ratio: round(math.Exp2(sg.Mean), 6), Z: round(sg.Z, 4),
+			})
+		}
 		minSize := cfg.CNVMinSize
 		if c.org.Label == "maternal" {
 			minSize = cfg.CNVMinSizeMaternal

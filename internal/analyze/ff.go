@@ -50,9 +50,12 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 		v := m.Predict(p.ShortFraction, p.SizeProfile)
 		// The size profile covers chrX and chrY, whose fetal share
 		// depends on the fetal sex: a bias of up to SexBias·f, added to
-		// the SE so that neither sex is overconfident.
+		// the SE so that neither sex is overconfident. An atypical
+		// profile (high leverage) widens the SE as its prediction
+		// variance grows.
 		b := m.SexBias * math.Max(v, 0)
-		out = append(out, estimate{FFFragments, v, math.Hypot(cvSE(m.Ridge.CV), b)})
+		se := cvSE(m.Ridge.CV) * m.SEFactor(p.ShortFraction, p.SizeProfile)
+		out = append(out, estimate{FFFragments, v, math.Hypot(se, b)})
 	case ref.FF.Fragment != nil && p.Paired && !math.IsNaN(p.ShortFraction):
 		out = append(out, estimate{FFFragments, ref.FF.Fragment.Predict(p.ShortFraction), cvSE(ref.FF.Fragment.CV)})
 	}

@@ -145,7 +145,7 @@ func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromSt
 	}
 	var eta []float64
 	si.Kappa, eta = ownKappa(si.SegmentInput)
-	slog.Debug("fetal-CNV scan", "sample", "", "eta", eta)
+	slog.Debug("fetal-CNV scan: own segment-noise excess", "eta", eta)
 	var out []call.Segment
 	for _, w := range call.FetalScan(si, cfg) {
 		dup := false

@@ -72,6 +72,10 @@ type Config struct {
 	// split per sample; each chromosome's CBS split test runs at
 	// CNVFalseCalls / (number of chromosomes).
 	CNVFalseCalls float64 `toml:"cnv_false_calls"`
+	// CNVScanFalseCalls: genome-wide false-call probability per sample of
+	// the fetal-CNV scan at the expected fetal level (FetalScan), on top
+	// of the segmentation's; 0 turns the scan off.
+	CNVScanFalseCalls float64 `toml:"cnv_scan_false_calls"`
 	// OriginPosterior: posterior needed to label a CNV fetal or maternal.
 	OriginPosterior float64 `toml:"origin_posterior"`
 }
@@ -102,7 +106,10 @@ func DefaultConfig() Config {
 		// at 100 kb) is detected with z > 10 at 3 M reads.
 		CNVMinSizeMaternal: 1_000_000,
 		CNVFalseCalls:      0.05,
-		OriginPosterior:    0.99,
+		// The scan's own 5%: with segmentation's, at most 0.1 spurious
+		// calls per sample, the screening target for genome-wide CNVs.
+		CNVScanFalseCalls: 0.05,
+		OriginPosterior:   0.99,
 	}
 }
 
@@ -159,6 +166,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rat_z_threshold must not be negative, got %g", c.RATZThreshold)
 	case !(c.CNVFalseCalls > 0 && c.CNVFalseCalls < 1):
 		return fmt.Errorf("cnv_false_calls must lie in (0, 1), got %g", c.CNVFalseCalls)
+	case !(c.CNVScanFalseCalls >= 0 && c.CNVScanFalseCalls < 1):
+		return fmt.Errorf("cnv_scan_false_calls must lie in [0, 1), got %g", c.CNVScanFalseCalls)
 	}
 	for _, nt := range []struct {
 		name string

@@ -20,7 +20,7 @@ import (
 // fetal change of level δ(f) versus none is δ_z·z − δ_z²/2 with δ_z = δ/s,
 // integrated over the fetal-fraction uncertainty. A window is significant
 // when its log LR exceeds c, set so that a sample without any change has a
-// significant window somewhere with probability Config.CNVFalseCalls, by
+// significant window somewhere with probability Config.CNVScanFalseCalls, by
 // the Siegmund-type approximation for the maximum of a variable-window
 // scan of standardised sums (Siegmund & Venkatraman 1995, Ann Stat
 // 23:255; the known-baseline form of the CBS p-value of package segment):
@@ -214,9 +214,9 @@ func scanLengths(minBins, maxBins int) []int {
 // significantly more likely to be a fetal gain or loss at the sample's
 // fetal fraction than no change, best first, as segments (Mean, SE and Z as
 // in Segments). The genome-wide false-call probability is
-// cfg.CNVFalseCalls.
+// cfg.CNVScanFalseCalls (0 turns the scan off).
 func FetalScan(in ScanInput, cfg Config) []Segment {
-	if math.IsNaN(in.FF.Value) || in.MinBins < 2 {
+	if math.IsNaN(in.FF.Value) || in.MinBins < 2 || !(cfg.CNVScanFalseCalls > 0) {
 		return nil
 	}
 	fs, w := scanLevels(in.FF)
@@ -252,7 +252,7 @@ func FetalScan(in ScanInput, cfg Config) []Segment {
 	if len(chroms) == 0 {
 		return nil
 	}
-	c := scanThreshold(cfg.CNVFalseCalls/2, func(c float64) float64 {
+	c := scanThreshold(cfg.CNVScanFalseCalls, func(c float64) float64 {
 		return scanFalseRate(c, chroms, in.MinBins, kappa, gain, loss, w)
 	})
 	// Any window below √(2c) in |z| cannot reach c (δ_z·z − δ_z²/2 ≤ z²/2).

@@ -198,3 +198,41 @@ func TestSizeProfile(t *testing.T) {
 		t.Error("empty histogram gave a profile")
 	}
 }
+
+// TestLeverage: without a penalty the training leverages are the OLS hat
+// values, which sum to p + 1 (slope and intercept parameters), so h̄ =
+// (p + 1)/n exactly; the mean sample keeps the cross-validated error and
+// a sample far out along a feature gets a larger one.
+func TestLeverage(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	n, p := 30, 3
+	x := mat.NewDense(n, p, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < p; j++ {
+			x.Set(i, j, r.NormFloat64())
+		}
+	}
+	l, err := NewLeverage(x, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := float64(p+1) / float64(n); math.Abs(l.HBar-want) > 1e-9 {
+		t.Errorf("h̄ = %.6f, want %.6f", l.HBar, want)
+	}
+	if f := l.Factor(l.Mean); f != 1 {
+		t.Errorf("factor at the mean %.3f, want 1", f)
+	}
+	far := append([]float64(nil), l.Mean...)
+	far[0] += 10
+	if f := l.Factor(far); !(f > 1.3) {
+		t.Errorf("factor 10 SD out %.3f, want > 1.3", f)
+	}
+	// A penalty shrinks the leverages.
+	lp, err := NewLeverage(x, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(lp.HBar < l.HBar) {
+		t.Errorf("penalised h̄ %.4f not below %.4f", lp.HBar, l.HBar)
+	}
+}

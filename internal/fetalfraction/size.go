@@ -50,3 +50,18 @@ func SizeProfile(hist []int64) []float64 {
 	}
 	return out
 }
+
+// CoarseSizeProfile merges a size profile's neighbouring 10-bp classes in
+// pairs (20-bp classes; the two tail classes kept): fewer features for
+// small training sets, chosen by cross-validation when they predict better.
+func CoarseSizeProfile(p []float64) []float64 {
+	if len(p) != NumSizeClasses {
+		return nil
+	}
+	out := []float64{p[0]}
+	for k := 1; k < NumSizeClasses-1; k += 2 {
+		// shares add; features are square roots of shares
+		out = append(out, math.Sqrt(p[k]*p[k]+p[k+1]*p[k+1]))
+	}
+	return append(out, p[NumSizeClasses-1])
+}

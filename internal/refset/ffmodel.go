@@ -171,20 +171,29 @@ func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error)
 		return nil, nil, nil
 	}
 	n := len(idx)
-	sets := []*mat.Dense{mat.NewDense(n, 1, short), mat.NewDense(n, fetalfraction.NumSizeClasses, prof)}
+	var coarse []float64
+	for a := 0; a < n; a++ {
+		coarse = append(coarse, fetalfraction.CoarseSizeProfile(prof[a*fetalfraction.NumSizeClasses:(a+1)*fetalfraction.NumSizeClasses])...)
+	}
+	sets := []*mat.Dense{mat.NewDense(n, 1, short), mat.NewDense(n, fetalfraction.NumSizeClasses, prof),
+		mat.NewDense(n, len(coarse)/n, coarse)}
 	rd, err := fetalfraction.FitRidge(sets, y)
 	if err != nil {
 		return nil, nil, err
 	}
 	m := &SizeFF{Source: sizeSources[rd.Set], Ridge: *rd, Coef: rd.Beta}
-	if x := f.xShare(); rd.Set == 1 && !math.IsNaN(x) {
+	if x := f.xShare(); rd.Set > 0 && !math.IsNaN(x) {
 		m.SexBias = x / 2
+	}
+	x := sets[rd.Set]
+	if lev, err := fetalfraction.NewLeverage(x, rd.Lambda); err == nil {
+		m.Leverage = lev
 	}
 	return m, idx, nil
 }
 
 // sizeSources names the candidate feature sets of the fragment-size model.
-var sizeSources = []string{"short_fraction", "size_profile"}
+var sizeSources = []string{"short_fraction", "size_profile", "size_profile_20bp"}
 
 // xShare is the median share of chrX among the reads of the used
 // reference samples.

@@ -337,7 +337,8 @@ func (r *Reference) validate() error {
 		return errors.New("bin-profile fetal-fraction model has no coefficients")
 	}
 	if m := r.FF.Size; m != nil {
-		want := map[string]int{"short_fraction": 1, "size_profile": fetalfraction.NumSizeClasses}[m.Source]
+		want := map[string]int{"short_fraction": 1, "size_profile": fetalfraction.NumSizeClasses,
+			"size_profile_20bp": len(fetalfraction.CoarseSizeProfile(make([]float64, fetalfraction.NumSizeClasses)))}[m.Source]
 		if want == 0 || len(m.Coef) != want {
 			return fmt.Errorf("fragment-size fetal-fraction model %q has %d coefficients", m.Source, len(m.Coef))
 		}

@@ -3,6 +3,7 @@ package refset
 import (
 	"bytes"
 	"errors"
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -90,6 +91,13 @@ func TestFitFixture(t *testing.T) {
 	// signal: nested-CV r above 0.5 with 20 male samples.
 	if ref.FF.Fragment == nil || ref.FF.Fragment.CV.R < 0.5 {
 		t.Errorf("fragment model %+v", ref.FF.Fragment)
+	}
+	// The synthetic size histograms mix a maternal mode (shifted per
+	// sample by SD 2 bp) with a fetal one 17 bp shorter: the whole profile
+	// separates the fetal fraction from the shift, which the short share
+	// alone cannot, so cross-validation picks it and beats the line.
+	if sz := ref.FF.Size; sz == nil || sz.Source != "size_profile" || sz.Ridge.CV.R < 0.9 || sz.Ridge.CV.RMSE >= ref.FF.Fragment.CV.RMSE || len(sz.Coef) != fetalfraction.NumSizeClasses {
+		t.Errorf("size-profile model %+v", sz)
 	}
 	for i := 1; i < len(ref.KappaValues); i++ {
 		if ref.KappaValues[i] < ref.KappaValues[i-1] {

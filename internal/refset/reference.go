@@ -111,8 +111,9 @@ type ProfileFF struct {
 
 // SizeFF is the fragment-size fetal-fraction model: a ridge regression on
 // the short-fragment share alone ("short_fraction") or on the whole
-// fragment-size profile ("size_profile"), whichever predicts better in
-// leave-one-out cross-validation.
+// fragment-size profile in 10-bp ("size_profile") or 20-bp classes
+// ("size_profile_20bp"), whichever predicts best in leave-one-out
+// cross-validation.
 type SizeFF struct {
 	Source string              `json:"source"`
 	Ridge  fetalfraction.Ridge `json:"ridge"`
@@ -125,15 +126,35 @@ type SizeFF struct {
 	// Coef holds the ridge coefficients (Ridge.Beta is not serialised; a
 	// few values fit the JSON part of the file).
 	Coef []float64 `json:"coefficients"`
+	// Leverage gives the prediction-variance growth of atypical samples.
+	Leverage *fetalfraction.Leverage `json:"leverage,omitempty"`
+}
+
+// SEFactor is the factor by which a sample's prediction error exceeds the
+// cross-validated average: √((1 + h)/(1 + h̄)), at least 1 (1 without a
+// leverage model).
+func (m *SizeFF) SEFactor(short float64, profile []float64) float64 {
+	if m.Leverage == nil {
+		return 1
+	}
+	return m.Leverage.Factor(m.features(short, profile))
+}
+
+// features returns the model's feature vector for a sample.
+func (m *SizeFF) features(short float64, profile []float64) []float64 {
+	switch m.Source {
+	case "short_fraction":
+		return []float64{short}
+	case "size_profile_20bp":
+		return fetalfraction.CoarseSizeProfile(profile)
+	}
+	return profile
 }
 
 // Predict returns the model's fetal fraction for a sample's short-fragment
 // share and size profile (NaN when the chosen features are missing).
 func (m *SizeFF) Predict(short float64, profile []float64) float64 {
-	x := profile
-	if m.Source == "short_fraction" {
-		x = []float64{short}
-	}
+	x := m.features(short, profile)
 	if len(x) != len(m.Coef) {
 		return math.NaN()
 	}
