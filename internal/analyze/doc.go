@@ -17,12 +17,16 @@
 //     chrY dosages and the sex-agnostic fetal fraction.
 //  4. Combined fetal fraction: adds the chrY (and, for 46,XY, chrX)
 //     estimates unless the analysis is sex-blind.
-//  5. CBS segmentation; segments classified fetal or maternal; significant
-//     sub-chromosomal segments are left out of the chromosome dosages, so a
-//     maternal CNV on chr21 cannot become a trisomy 21 call.
+//  5. CBS segmentation and the fetal-CNV scan at the level a fetal change
+//     has at this fetal fraction (call.FetalScan, with the sample's own
+//     segment noise); segments and scan windows classified fetal or
+//     maternal; significant sub-chromosomal ones are left out of the
+//     chromosome dosages, so a maternal CNV on chr21 cannot become a
+//     trisomy 21 call. Scan windows become CNV calls, not segments.
 //  6. Chromosome z-scores by three methods against cross-validated nulls
-//     rescaled to the sample's depth and noise; trisomy calls with the
-//     log-likelihood ratio and the detection-power no-call rule.
+//     rescaled to the sample's depth and noise; trisomy calls by z, with
+//     "low risk" only when the likelihood ratio favours euploidy 100:1 at a
+//     fetal fraction above the floor (call.CallTrisomy).
 //  7. QC verdict; a failed sample gets no calls.
 //
 // Sex-blind mode (Options.SexBlind, set from the lab profile) keeps every

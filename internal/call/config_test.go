@@ -1,6 +1,8 @@
 package call
 
 import (
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -18,6 +20,9 @@ func TestParseConfig(t *testing.T) {
 	for _, bad := range []string{
 		"z_treshold = 3\n",                   // typo: unknown key
 		"detection_power = 1.5\n",            // out of range
+		"low_risk_log10_lr = 1\n",            // evidence for trisomy
+		"min_ff = 0.6\n",                     // beyond any fetal fraction
+		"cnv_scan_false_calls = 1\n",         // a probability
 		"[reads]\nwarn = 100\nfail = 1000\n", // warn beyond fail
 		"[mapd]\nwarn = 3\nfail = 2\n",       // warn beyond fail (higher is worse)
 		"cnv_min_size = -1\n",                // negative
@@ -56,5 +61,27 @@ func TestQC(t *testing.T) {
 		if q.Status != tc.want || len(q.Reasons) != 1 {
 			t.Errorf("%+v: status %s reasons %v, want %s with one reason", in, q.Status, q.Reasons, tc.want)
 		}
+	}
+}
+
+// TestQCDocExample: the qc.toml example of docs/qc.md parses and states
+// exactly the defaults, so the documentation cannot drift from the code.
+func TestQCDocExample(t *testing.T) {
+	b, err := os.ReadFile("../../docs/qc.md")
+	if err != nil {
+		t.Skip("docs/qc.md not found:", err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "```toml\n")
+	j := strings.Index(doc[i+8:], "```")
+	if i < 0 || j < 0 {
+		t.Fatal("docs/qc.md has no toml block")
+	}
+	c, err := ParseConfig([]byte(doc[i+8 : i+8+j]))
+	if err != nil {
+		t.Fatalf("docs/qc.md example: %v", err)
+	}
+	if !reflect.DeepEqual(c, DefaultConfig()) {
+		t.Errorf("docs/qc.md example differs from the defaults:\n doc %+v\n code %+v", c, DefaultConfig())
 	}
 }

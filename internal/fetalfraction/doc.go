@@ -16,7 +16,10 @@
 //   - fragment_size (paired-end, both sexes): the share of fragments shorter
 //     than 150 bp, linear in the fetal fraction because fetal fragments are
 //     shorter (Lo et al. 2010, Sci Transl Med 2:61ra91; Yu et al. 2014,
-//     PNAS 111:8583).
+//     PNAS 111:8583), or a ridge regression on the whole fragment-size
+//     profile (SizeProfile: square-rooted shares of 10-bp size classes),
+//     which separates the fetal fraction from library-wide size shifts;
+//     Leverage widens the error of samples unlike the training set.
 //
 // Estimates are combined by generalised least squares with variances from
 // cross-validation on the reference (Combine), giving one value with a 95%
