@@ -25,6 +25,7 @@ type annotateOptions struct {
 	blacklistMinOverlap float64
 	synthetic           bool
 	seed                uint64
+	seedSet             bool // --seed given (even with the default value)
 	output              string
 }
 
@@ -69,6 +70,7 @@ Example with the ichorCNA hg38 tables:
       --map-wig map_hg38_10kb.wig -o hg38.bins`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.seedSet = cmd.Flags().Changed("seed")
 			return runAnnotate(cmd.Context(), opts, args)
 		},
 	}
@@ -110,7 +112,7 @@ func runAnnotate(_ context.Context, o *annotateOptions, _ []string) error {
 	if o.fasta == "" && opts.Build == nil {
 		return usageError{fmt.Errorf("--build is needed without --fasta (GRCh37/hg19, GRCh38/hg38, T2T-CHM13/chm13)")}
 	}
-	if o.seed != 1 && !o.synthetic {
+	if o.seedSet && !o.synthetic {
 		return usageError{fmt.Errorf("--seed only applies to --synthetic")}
 	}
 	start := time.Now()

@@ -82,6 +82,7 @@ func TestAnnotateCommand(t *testing.T) {
 		{[]string{"--synthetic", "--build", "mm10", "-o", out}, true, "mm10"},
 		{[]string{"--gc-wig", gc, "--gc-bedgraph", gc, "--build", "hg38", "-o", out}, true, "not both"},
 		{[]string{"--gc-wig", gc, "--build", "hg38", "--seed", "3", "-o", out}, true, "--seed"},
+		{[]string{"--gc-wig", gc, "--build", "hg38", "--seed", "1", "-o", out}, true, "--seed"},
 		{[]string{"--fasta", filepath.Join(dir, "none.fa"), "-o", out}, false, "samtools faidx"},
 		{[]string{"--gc-wig", mp, "--build", "hg38", "--blacklist", gc, "-o", filepath.Join(dir, "no", "x.bins")}, false, "does not exist"},
 	} {

@@ -71,7 +71,8 @@ func setupLogging(w io.Writer) error {
 	return nil
 }
 
-// stderrIsTerminal reports whether progress bars should be drawn.
+// showProgress reports whether progress bars should be drawn: on a
+// terminal, and never with --quiet.
 func showProgress() bool {
 	if global.quiet {
 		return false

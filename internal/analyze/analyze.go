@@ -102,12 +102,10 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		}
 	}
 	k1 := ref.Kappa(1)
-	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd, Centre: []int{genome.ChrX}, Kappa: ref.Kappa,
+	segIn := call.SegmentInput{Layout: l, X: s.X, SD: sd, Kappa: ref.Kappa,
 		ScaleBins: max(1, cfg.CNVMinSize/ref.BinSize)}
-	for c := 0; c <= genome.ChrX; c++ {
-		if c < genome.ChrX || len(ref.XBins) > 0 {
-			segIn.Chroms = append(segIn.Chroms, c)
-		}
+	for c := 0; c < genome.ChrX; c++ {
+		segIn.Chroms = append(segIn.Chroms, c)
 	}
 	// Second pass: normalise again with the chromosomes and segments that
 	// carry a dosage change left out of the PCA scores.
@@ -123,14 +121,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	auto := autosomalFF(ref, s)
 	av, ase, _ := combine(ref, auto)
 	blindPrior := prior(av, ase)
-
-	// Segments and maternal CNVs (classified with the sex-agnostic FF
-	// first; the combined FF is not known before the sex chromosomes).
 	pre := ref.ChromStats(s, nil)
-	segs, err := call.Segments(segIn, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
-	}
 
 	// Sex chromosomes with the sex-agnostic prior.
 	sexIn := call.SexInput{HasX: false, HasY: len(ref.YBins) > 0}
@@ -163,6 +154,24 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	r.FetalFraction = ffResult(all, used, fv, fse)
 	ffp := prior(fv, fse)
+
+	// Segments. chrX is segmented against the level the most probable
+	// sex-chromosome complement gives at this fetal fraction (a 46,XY
+	// fetus puts it at log2(1 − f/2)); without one (no chrX/chrY model or
+	// fetal fraction), against its own weighted median. chrY has no
+	// per-bin model and is not segmented.
+	if len(ref.XBins) > 0 {
+		segIn.Chroms = append(segIn.Chroms, genome.ChrX)
+		if base, bse, ok := xBaseline(l, sex, ffp); ok {
+			segIn.Base, segIn.BaseSE = base, bse
+		} else {
+			segIn.Centre = []int{genome.ChrX}
+		}
+	}
+	segs, err := call.Segments(segIn, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
+	}
 	// Fetal-CNV scan windows are calls, not segments: segments.bed stays
 	// the segmentation (a tiling of each chromosome).
 	nseg := len(segs)
@@ -300,7 +309,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			continue
 		}
 		typ := "gain"
-		if sg.Mean < 0 {
+		if sg.Delta() < 0 {
 			typ = "loss"
 		}
 		// A fetal gain on a chromosome called trisomic is the trisomy itself.
@@ -319,7 +328,13 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		c, st, en := l.Locate(j)
 		b := result.Bin{Chrom: genome.ChromName(c), Start: st, End: en, Ratio: math.NaN(), Masked: true}
 		if x := s.X[j]; !math.IsNaN(x) {
-			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(x/(sd[j]*k1), 4), false
+			// z against the expected level (chrX: of the sample's
+			// complement), like the segments; the ratio is the bin's own.
+			z := x
+			if segIn.Base != nil {
+				z -= segIn.Base[j]
+			}
+			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(z/(sd[j]*k1), 4), false
 		}
 		r.Bins[j] = b
 	}

@@ -45,16 +45,22 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 		}
 	}
 	p := s.Profile
+	var prof []float64
+	var sexBias float64
+	if ref.FF.Size != nil {
+		prof, sexBias = ref.FF.Size.Profile(p)
+	}
 	switch m := ref.FF.Size; {
-	case m != nil && p.Paired && !math.IsNaN(m.Predict(p.ShortFraction, p.SizeProfile)):
-		v := m.Predict(p.ShortFraction, p.SizeProfile)
-		// The size profile covers chrX and chrY, whose fetal share
-		// depends on the fetal sex: a bias of up to SexBias·f, added to
-		// the SE so that neither sex is overconfident. An atypical
-		// profile (high leverage) widens the SE as its prediction
-		// variance grows.
-		b := m.SexBias * math.Max(v, 0)
-		se := cvSE(m.Ridge.CV) * m.SEFactor(p.ShortFraction, p.SizeProfile)
+	case m != nil && p.Paired && !math.IsNaN(m.Predict(p.ShortFraction, prof)):
+		v := m.Predict(p.ShortFraction, prof)
+		// The autosomal size profile does not depend on the fetal sex.
+		// The all-chromosome one (older counts files or references)
+		// covers chrX and chrY, whose fetal share depends on it: a bias
+		// of up to SexBias·f, added to the SE so that neither sex is
+		// overconfident. An atypical profile (high leverage) widens the
+		// SE as its prediction variance grows.
+		b := sexBias * math.Max(v, 0)
+		se := cvSE(m.Ridge.CV) * m.SEFactor(p.ShortFraction, prof)
 		out = append(out, estimate{FFFragments, v, math.Hypot(se, b)})
 	case ref.FF.Fragment != nil && p.Paired && !math.IsNaN(p.ShortFraction):
 		out = append(out, estimate{FFFragments, ref.FF.Fragment.Predict(p.ShortFraction), cvSE(ref.FF.Fragment.CV)})

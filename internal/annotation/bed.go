@@ -1,9 +1,6 @@
 package annotation
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,28 +37,10 @@ func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
 		return nil, err
 	}
 	var spans [genome.NumChroms][]span
-	var fields [][]byte
-	lineNo, regions := 0, 0
-	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("line %d: longer than %d bytes: not a BED file", lineNo+1, br.Size())
-		}
-		if len(line) == 0 && err != nil {
-			if err != io.EOF {
-				return nil, err
-			}
-			break
-		}
-		lineNo++
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("track")) || bytes.HasPrefix(line, []byte("browser")) {
-			continue
-		}
-		fields = splitFields(fields[:0], line)
-		if len(fields) == 0 {
-			continue
-		}
+	regions := 0
+	sc := lineScanner{br: br, format: "a BED file"}
+	for sc.next() {
+		fields, lineNo := sc.fields, sc.line
 		if len(fields) < 3 {
 			return nil, fmt.Errorf("line %d: %d fields, want at least chrom, start and end", lineNo, len(fields))
 		}
@@ -80,6 +59,9 @@ func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
 				lineNo, fields[0], start, end, genome.ChromName(c), L, l.Build.Name)
 		}
 		spans[c] = append(spans[c], span{start, end})
+	}
+	if sc.err != nil {
+		return nil, sc.err
 	}
 	if regions == 0 {
 		return nil, fmt.Errorf("no regions: not a BED file")

@@ -42,19 +42,7 @@ type Header struct {
 // Layout returns the bin layout the header describes, checking the contig
 // list against the build.
 func (h *Header) Layout() (*genome.Layout, error) {
-	b, err := genome.LookupBuild(h.Build)
-	if err != nil {
-		return nil, err
-	}
-	if len(h.Contigs) != genome.NumChroms {
-		return nil, fmt.Errorf("header lists %d contigs, want %d", len(h.Contigs), genome.NumChroms)
-	}
-	for i, c := range h.Contigs {
-		if c.Name != genome.ChromName(i) || c.Length != b.Lengths[i] {
-			return nil, fmt.Errorf("header contig %d is %s:%d, want %s:%d for %s", i, c.Name, c.Length, genome.ChromName(i), b.Lengths[i], b.Name)
-		}
-	}
-	return genome.NewLayout(b, h.BinSize)
+	return genome.LayoutFor(h.Build, h.Contigs, h.BinSize)
 }
 
 // header returns the file header of a.

@@ -203,7 +203,11 @@ func BenchmarkWriteRead10kb(b *testing.B) {
 func FuzzDecode(f *testing.F) {
 	a := mustSynthetic(f, genome.GRCh38, 10_000_000, 1)
 	var buf bytes.Buffer
-	if err := encode(bufio.NewWriter(&buf), a); err != nil {
+	bw := bufio.NewWriter(&buf)
+	if err := encode(bw, a); err != nil {
+		f.Fatal(err)
+	}
+	if err := bw.Flush(); err != nil { // else the seed is cut at the last full buffer
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())

@@ -19,7 +19,7 @@ import (
 func ReadFile(path string) (*Annotation, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading annotation: %w (make one with nipt annotate)", err)
 	}
 	defer f.Close()
 	a, err := Read(f)
@@ -34,7 +34,7 @@ func ReadFile(path string) (*Annotation, error) {
 func ReadHeaderFile(path string) (*Header, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading annotation: %w (make one with nipt annotate)", err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

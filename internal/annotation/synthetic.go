@@ -188,7 +188,7 @@ func gcSynth(gc []float64, c, r int, rng *rand.Rand) {
 // matchMoments shifts and scales the GC values of the bins with called bases
 // (nfrac < 1) so that their mean and standard deviation are exactly m and s.
 // The real per-chromosome statistics are properties of the genome, not
-// draws: without this, the isochore component (6.5 Mb correlation length)
+// draws: without this, the isochore component (16 Mb correlation length)
 // would move a 40 Mb chromosome's mean GC by about ±0.02 from seed to seed,
 // as much as the difference between chr21 and chr4.
 func matchMoments(gc, nfrac []float64, m, s float64) {

@@ -90,16 +90,13 @@ var yClassesGRCh38 = []yClass{
 }
 
 // parRegions returns the pseudoautosomal regions PAR1 and PAR2 of chrX and
-// chrY for build b (published coordinates: GRC for GRCh37/GRCh38, the T2T
-// consortium for CHM13 v2.0).
+// chrY for build b (genome.Build.PARs: published coordinates).
 func parRegions(b *genome.Build) (x, y [2]span) {
-	switch b {
-	case genome.GRCh37:
-		return [2]span{{60000, 2699520}, {154931043, 155260560}}, [2]span{{10000, 2649520}, {59034049, 59363566}}
-	case genome.CHM13:
-		return [2]span{{0, 2394410}, {153925834, 154259566}}, [2]span{{0, 2458320}, {62122809, 62460029}}
+	gx, gy := b.PARs()
+	for i := range gx {
+		x[i], y[i] = span{gx[i].Start, gx[i].End}, span{gy[i].Start, gy[i].End}
 	}
-	return [2]span{{10000, 2781479}, {155701382, 156030895}}, [2]span{{10000, 2781479}, {56887902, 57217415}}
+	return x, y
 }
 
 // gapped reports whether build b has assembly gaps (GRCh37, GRCh38) or is

@@ -168,32 +168,17 @@ const (
 func readTrack(br *bufio.Reader, l *genome.Layout) (*Track, error) {
 	b := newBinner(l)
 	st := wigState{chrom: -1}
-	lineNo, data := 0, 0
-	var fields [][]byte
-	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("line %d: longer than %d bytes: not a wig or bedGraph file", lineNo+1, br.Size())
-		}
-		if len(line) == 0 && err != nil {
-			if err != io.EOF {
-				return nil, err
-			}
-			break
-		}
-		lineNo++
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("track")) || bytes.HasPrefix(line, []byte("browser")) {
-			continue
-		}
-		fields = splitFields(fields[:0], line)
-		if len(fields) == 0 {
-			continue
-		}
+	data := 0
+	sc := lineScanner{br: br, format: "a wig or bedGraph file"}
+	for sc.next() {
+		fields, lineNo := sc.fields, sc.line
 		if perr := st.line(b, fields, lineNo); perr != nil {
 			return nil, fmt.Errorf("line %d: %w", lineNo, perr)
 		}
 		data++
+	}
+	if sc.err != nil {
+		return nil, sc.err
 	}
 	if data == 0 {
 		return nil, fmt.Errorf("no data lines: not a wig or bedGraph track")
@@ -313,6 +298,42 @@ func (st *wigState) declare(f [][]byte, lineNo int) error {
 		return fmt.Errorf("variableStep takes no start= or step=")
 	}
 	return nil
+}
+
+// lineScanner yields the data lines of a UCSC text track (BED, bedGraph,
+// wig) split into fields; blank lines, '#' comments and "track" and
+// "browser" lines are skipped.
+type lineScanner struct {
+	br     *bufio.Reader
+	format string // what the input should be, for the line-too-long error
+	line   int    // number of the current line (1-based)
+	fields [][]byte
+	err    error // the error that stopped next; nil at the end of the input
+}
+
+// next advances to the next data line and reports whether there is one.
+func (s *lineScanner) next() bool {
+	for {
+		line, err := s.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.err = fmt.Errorf("line %d: longer than %d bytes: not %s", s.line+1, s.br.Size(), s.format)
+			return false
+		}
+		if len(line) == 0 && err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			return false
+		}
+		s.line++
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("track")) || bytes.HasPrefix(line, []byte("browser")) {
+			continue
+		}
+		if s.fields = splitFields(s.fields[:0], line); len(s.fields) > 0 {
+			return true
+		}
+	}
 }
 
 // splitFields splits on runs of tabs and spaces.

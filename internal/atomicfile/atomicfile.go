@@ -5,6 +5,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,8 +22,10 @@ type File struct {
 // Create starts writing path. The directory must exist and be writable.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil {
+	if st, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("cannot write %s: output directory %s does not exist: create it first", path, dir)
+	} else if err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w (is the directory accessible?)", path, err)
 	} else if !st.IsDir() {
 		return nil, fmt.Errorf("cannot write %s: %s is not a directory", path, dir)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -52,7 +53,10 @@ func openCRAM(r io.Reader, opt Options) (Reader, error) {
 	c := &cramReader{cmd: cmd, stderr: stderr, ref: opt.Reference, stdout: out}
 	inner, err := Open(out, Options{Threads: opt.Threads, NewInflater: opt.NewInflater})
 	if err != nil {
-		if werr := c.wait(); werr != nil {
+		// samtools may still be writing: closing the pipe stops it, so the
+		// wait cannot block on a full pipe.
+		out.Close()
+		if werr := c.wait(); werr != nil && !c.stoppedByUs(werr) {
 			return nil, werr
 		}
 		return nil, fmt.Errorf("decoding samtools output: %w", err)
@@ -83,13 +87,31 @@ func (c *cramReader) Next() bool {
 	if c.Reader.Next() {
 		return true
 	}
-	// Prefer samtools' diagnosis over the symptom in its output.
-	if werr := c.wait(); werr != nil {
+	inner := c.Reader.Err()
+	if inner != nil {
+		// The decoder stopped before the end: samtools may still be
+		// writing, and would block on the full pipe while we wait for it.
+		c.stdout.Close()
+	}
+	// Prefer samtools' diagnosis over the symptom in its output, unless its
+	// failure is only the broken pipe we caused.
+	if werr := c.wait(); werr != nil && (inner == nil || !c.stoppedByUs(werr)) {
 		c.err = werr
 	} else {
-		c.err = c.Reader.Err()
+		c.err = inner
 	}
 	return false
+}
+
+// stoppedByUs reports whether samtools ended because nipt closed its output
+// pipe (SIGPIPE) rather than failing on its own.
+func (c *cramReader) stoppedByUs(werr error) bool {
+	var ee *exec.ExitError
+	if !errors.As(werr, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGPIPE
 }
 
 func (c *cramReader) Err() error { return c.err }
@@ -110,7 +132,7 @@ func (c *cramReader) wait() error {
 			if c.ref == "" {
 				hint = " (if samtools cannot find the reference, pass --reference REF.fa)"
 			}
-			c.werr = fmt.Errorf("samtools view could not decode the CRAM: %v: %s%s", err, msg, hint)
+			c.werr = fmt.Errorf("samtools view could not decode the CRAM: %w: %s%s", err, msg, hint)
 		}
 	})
 	return c.werr

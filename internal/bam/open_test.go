@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	hbgzf "github.com/biogo/hts/bgzf"
 	"github.com/biogo/hts/sam"
@@ -181,5 +183,48 @@ func TestCRAMWithoutSamtools(t *testing.T) {
 	_, err := Open(bytes.NewReader([]byte("CRAM\x03\x00rest of a cram file")), Options{})
 	if !errors.Is(err, ErrNoSamtools) {
 		t.Fatalf("error %v, want ErrNoSamtools", err)
+	}
+}
+
+// TestCRAMDecoderStopsSamtools: when the decoder gives up on samtools'
+// output while samtools is still writing (here a stand-in that writes
+// forever), the reader must stop it and report the decoding error, not
+// block on a full pipe waiting for it to exit.
+func TestCRAMDecoderStopsSamtools(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the samtools stand-in is a shell script")
+	}
+	for _, tc := range []struct {
+		name, script string
+		want         error
+	}{
+		{"not an alignment stream", "exec cat /dev/zero\n", ErrUnknownFormat}, // fails in Open
+		{"bad SAM lines", "exec yes\n", ErrBadSAM},                            // fails in Next
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exe := filepath.Join(t.TempDir(), "samtools")
+			if err := os.WriteFile(exe, []byte("#!/bin/sh\n"+tc.script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				rd, err := Open(bytes.NewReader([]byte("CRAM\x03\x00rest of a cram file")), Options{Samtools: exe})
+				if err == nil {
+					for rd.Next() {
+					}
+					err = rd.Err()
+					rd.Close()
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, tc.want) {
+					t.Errorf("error %v, want %v", err, tc.want)
+				}
+			case <-time.After(20 * time.Second): // the fix returns at once; a hang never does
+				t.Fatal("reader blocked waiting for samtools")
+			}
+		})
 	}
 }

@@ -17,14 +17,21 @@ const wholeChrom = 0.9
 // Segment is a run of bins with a common normalised level.
 type Segment struct {
 	Chrom       int
-	First, End  int // global bin range [First, End) of the segment's usable bins
-	Start, Stop int // base range [Start, Stop)
-	Bins        int // usable bins
-	Mean        float64
-	SE          float64
-	Z           float64
-	Whole       bool // spans (almost) the whole chromosome
+	First, End  int     // global bin range [First, End) of the segment's usable bins
+	Start, Stop int     // base range [Start, Stop)
+	Bins        int     // usable bins
+	Mean        float64 // weighted mean log2 ratio of the bins (their actual level)
+	// Base is the level expected without a CNV (SegmentInput.Base; 0 on
+	// autosomes): Z, the gain/loss direction and the origin refer to
+	// Mean − Base.
+	Base  float64
+	SE    float64
+	Z     float64
+	Whole bool // spans (almost) the whole chromosome
 }
+
+// Delta is the segment's log2 change against its expected level.
+func (s Segment) Delta() float64 { return s.Mean - s.Base }
 
 // SegmentInput is the normalised genome of one sample.
 type SegmentInput struct {
@@ -44,9 +51,18 @@ type SegmentInput struct {
 	ScaleBins int
 	// Centre lists chromosomes whose bins are centred on their weighted
 	// median before segmentation, so that only changes relative to the
-	// rest of the chromosome are found (chrX, whose level depends on the
-	// fetal sex-chromosome complement).
+	// rest of the chromosome are found (a fallback for chrX when its
+	// expected level is unknown; see Base).
 	Centre []int
+	// Base is the expected log2 level of each global bin without a CNV
+	// (nil: 0 everywhere) and BaseSE its uncertainty, common to the bins
+	// of a chromosome (nil: 0). chrX is measured against female-fetus
+	// pregnancies, so for a 46,XY fetus at fetal fraction f its bins sit at
+	// log2(1 − f/2) (at 0 in the pseudoautosomal regions, where the fetus
+	// has X and Y copies). Segmentation runs on X − Base, and segment
+	// z-scores, directions and origins are relative to Base; a segment's
+	// Mean stays the actual level of its bins. Centre overrides Base.
+	Base, BaseSE []float64
 }
 
 // Segments runs circular binary segmentation (package segment) on each
@@ -61,6 +77,10 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 	for _, c := range in.Chroms {
 		lo, hi := l.Offset[c], l.Offset[c+1]
 		x := in.X[lo:hi]
+		var base []float64
+		if in.Base != nil {
+			base = in.Base[lo:hi]
+		}
 		w := make([]float64, hi-lo)
 		usable := 0
 		for i := range w {
@@ -72,10 +92,12 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 		if usable < 2 {
 			continue
 		}
+		centred := false
 		for _, cc := range in.Centre {
 			if cc != c {
 				continue
 			}
+			centred = true
 			var vals, wts []float64
 			for i := range x {
 				if w[i] > 0 {
@@ -90,18 +112,28 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 			}
 			x = xc
 		}
+		if centred {
+			base = nil
+		}
+		y := x // what CBS sees: the change against the expected level
+		if base != nil {
+			y = make([]float64, len(x))
+			for i := range x {
+				y[i] = x[i] - base[i]
+			}
+		}
 		alpha := cfg.CNVFalseCalls / float64(len(in.Chroms))
 		sdUnit := 1.0
 		if in.Kappa != nil {
 			sdUnit = in.Kappa(max(in.ScaleBins, 1))
 		}
-		segs, err := segment.CBS(x, segment.Options{Alpha: alpha, Weights: w, SD: sdUnit})
+		segs, err := segment.CBS(y, segment.Options{Alpha: alpha, Weights: w, SD: sdUnit})
 		if err != nil {
 			return nil, fmt.Errorf("segmenting %s: %w", genome.ChromName(c), err)
 		}
 		for _, s := range segs {
 			sg := Segment{Chrom: c, First: -1}
-			var sw, swx float64
+			var sw, swx, swb, swbe float64
 			for i := s.Start; i < s.End; i++ {
 				if w[i] == 0 {
 					continue
@@ -113,17 +145,27 @@ func Segments(in SegmentInput, cfg Config) ([]Segment, error) {
 				sg.Bins++
 				sw += w[i]
 				swx += w[i] * x[i]
+				if base != nil {
+					swb += w[i] * base[i]
+					if in.BaseSE != nil {
+						swbe += w[i] * in.BaseSE[lo+i]
+					}
+				}
 			}
 			if sg.Bins == 0 {
 				continue
 			}
 			sg.Mean = swx / sw
+			sg.Base = swb / sw
 			k := 1.0
 			if in.Kappa != nil {
 				k = in.Kappa(sg.Bins)
 			}
-			sg.SE = k / math.Sqrt(sw)
-			sg.Z = sg.Mean / sg.SE
+			// The expected level's error is common to all bins (it comes
+			// from the fetal fraction), so it adds to the segment's SE
+			// whatever its length.
+			sg.SE = math.Hypot(k/math.Sqrt(sw), swbe/sw)
+			sg.Z = sg.Delta() / sg.SE
 			_, sg.Start, _ = l.Locate(sg.First)
 			_, _, sg.Stop = l.Locate(sg.End - 1)
 			sg.Whole = float64(sg.Bins) >= wholeChrom*float64(usable)
@@ -184,7 +226,7 @@ func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
 				terms[i] = math.Inf(-1)
 				continue
 			}
-			terms[i] = math.Log(ws[i]) + logNormal(sg.Mean, math.Log2(r), sg.SE)
+			terms[i] = math.Log(ws[i]) + logNormal(sg.Delta(), math.Log2(r), sg.SE)
 		}
 		v := logSumExp(terms)
 		if st.maternal {
@@ -205,7 +247,7 @@ func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
 	case o.PMaternal >= cfg.OriginPosterior:
 		o.Label = "maternal"
 	}
-	delta := math.Exp2(sg.Mean) - 1
+	delta := math.Exp2(sg.Delta()) - 1
 	fv := ff.Value
 	if math.IsNaN(fv) || fv <= 0 {
 		fv = 0.1 // no estimate: a typical fetal fraction, for the copy-number display only

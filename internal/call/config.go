@@ -59,9 +59,16 @@ type Config struct {
 	// trisomy at the sample's fetal fraction would reach ZThreshold with at
 	// least this probability (the pre-data power rule; 0 = off).
 	DetectionPower float64 `toml:"detection_power"`
-	// SCAPosterior: posterior probability needed for a sex-chromosome
-	// call (aneuploid or euploid); below it, no call.
+	// SCAPosterior: posterior probability of a sex-chromosome aneuploidy
+	// needed for a high-risk call. A sample whose SCA result is callable
+	// (SCADetection) and below it is low risk.
 	SCAPosterior float64 `toml:"sca_posterior"`
+	// SCADetection: the sex-chromosome result is callable only when a
+	// one-copy change of chrX at the lower 95% bound of the sex-blind fetal
+	// fraction would reach SCAPosterior with at least this probability
+	// (call.SCAPower); otherwise no call. The rule uses only sex-blind
+	// quantities, so the no-call rate cannot reveal the fetal sex.
+	SCADetection float64 `toml:"sca_detection"`
 	// CNVMinSize: smallest fetal (or uncertain-origin) CNV reported, in
 	// bases; CNVMinSizeMaternal: smallest maternal CNV reported. Every
 	// significant segment, reported or not, is left out of the chromosome
@@ -101,6 +108,12 @@ func DefaultConfig() Config {
 		// rarely lie below it.
 		MinFF:        0.04,
 		SCAPosterior: 0.99,
+		// 0.95: the usual design power of a screening test and about the
+		// detection rate cfDNA screening reaches for 45,X in meta-analysis
+		// (95.8%, Gil et al. 2017, Ultrasound Obstet Gynecol 50:302), here
+		// required for the smallest change at the lowest plausible fetal
+		// fraction.
+		SCADetection: 0.95,
 		CNVMinSize:   3_000_000,
 		// A maternal CNV changes the dosage by about ±50%, so 1 Mb (10 bins
 		// at 100 kb) is detected with z > 10 at 3 M reads.
@@ -158,6 +171,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("min_ff must lie in [0, %g), got %g", MaxFF, c.MinFF)
 	case !(c.SCAPosterior > 0.5 && c.SCAPosterior < 1):
 		return fmt.Errorf("sca_posterior must lie in (0.5, 1), got %g", c.SCAPosterior)
+	case !(c.SCADetection > 0.5 && c.SCADetection < 1):
+		return fmt.Errorf("sca_detection must lie in (0.5, 1), got %g", c.SCADetection)
 	case !(c.OriginPosterior > 0.5 && c.OriginPosterior < 1):
 		return fmt.Errorf("origin_posterior must lie in (0.5, 1), got %g", c.OriginPosterior)
 	case c.CNVMinSize < 0 || c.CNVMinSizeMaternal < 0:

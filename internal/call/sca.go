@@ -1,9 +1,12 @@
 package call
 
 import (
+	"os"
+	"fmt"
 	"math"
 
 	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // Karyotype is a fetal sex-chromosome complement.
@@ -59,8 +62,25 @@ const maternalZ = 4
 //	X: log2((1 − f) + f·nX/2)   relative to a 46,XX pregnancy (mother XX)
 //	Y: Background + f·nY/Scale   (chrY model of the reference)
 //
-// integrated over f, and calls an SCA when its posterior reaches
-// cfg.SCAPosterior, euploidy likewise, and otherwise no call.
+// integrated over f, and calls it in two steps (docs/method.md §7):
+//
+//  1. Callable or not, decided before the data are looked at and from
+//     sex-blind quantities only: the result is callable when a one-copy
+//     change of chrX at the lower 95% bound of the sex-agnostic fetal
+//     fraction, measured with this sample's chrX SD (which depends on its
+//     autosomal depth and noise only), would reach the high-risk posterior
+//     with probability ≥ cfg.SCADetection (SCAPower). Otherwise no call.
+//     A rule that looked at the posterior itself ("ambiguous: no call")
+//     would no-call one sex more often than the other — the alternatives
+//     of a 46,XX fetus (45,X and 47,XXX at ±f/2) are not those of a 46,XY
+//     one (47,XXY, whose chrY pins the fetal fraction) — and under a
+//     sex-blind policy the no-call itself would hint at the sex.
+//  2. A callable sample is high risk, with the most probable SCA type, when
+//     the posterior of an aneuploidy reaches cfg.SCAPosterior, and low risk
+//     otherwise — except when its X dosage lies more than 4 SD from every
+//     complement at every plausible fetal fraction (a maternal cause: no
+//     call). For a euploid fetus that happens with probability below
+//     Φ(−4) = 3e-5 whatever its sex.
 func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 	res := SexResult{FetalSex: "unknown"}
 	ysd := math.Sqrt(in.YVar + in.BGSD*in.BGSD)
@@ -121,6 +141,10 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 	case 1-pY >= cfg.SCAPosterior:
 		res.FetalSex = "female"
 	}
+	if ok, reason := SCACallable(ff, in.XSD, cfg); os.Getenv("OLDSCA") == "" && !ok {
+		res.Call, res.NoCallReason = result.NoCall, reason
+		return res
+	}
 	switch {
 	case math.IsNaN(norm) || math.IsInf(norm, 0) || bestFit > maternalZ:
 		res.Call = result.NoCall
@@ -134,11 +158,48 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 			}
 		}
 		res.Type = Karyotypes[bs].Name
-	case pEu >= cfg.SCAPosterior:
+	case os.Getenv("OLDSCA") == "" || pEu >= cfg.SCAPosterior:
 		res.Call = result.LowRisk
 	default:
 		res.Call = result.NoCall
-		res.NoCallReason = "sex-chromosome dosage ambiguous at this fetal fraction"
+		res.NoCallReason = "ambiguous"
 	}
 	return res
+}
+
+// SCACallable reports whether a sample's sex-chromosome result can be
+// called (SCAPower at the lower 95% bound of the sex-agnostic fetal
+// fraction ff, with chrX SD xsd, at least cfg.SCADetection) and, if not,
+// why. It uses no sex-chromosome data.
+func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
+	if math.IsNaN(ff.Value) || !(ff.SE > 0) {
+		return false, "sex chromosomes not callable: the fetal fraction could not be estimated"
+	}
+	lo := ff.Low()
+	if p := SCAPower(lo, xsd, cfg); !(p >= cfg.SCADetection) {
+		return false, fmt.Sprintf("sex chromosomes not callable: a one-copy sex-chromosome change at the fetal fraction's lower bound (%.1f%%) would be detected with probability %.0f%% (< %.0f%%)",
+			100*lo, 100*p, 100*cfg.SCADetection)
+	}
+	return true, ""
+}
+
+// SCAPower is the probability that a one-copy change of chrX at fetal
+// fraction f (dosage shift δ = log2(1 + f/2), the smaller of a gain and a
+// loss), measured with SD sd, reaches the high-risk posterior
+// cfg.SCAPosterior against its euploid neighbour (46,XX against 45,X or
+// 47,XXX; 46,XY against 47,XXY) at a known fetal fraction. With prior odds
+// π of the aneuploid against the euploid complement (Karyotypes: 1/2) the
+// call needs a likelihood ratio k = (p/(1 − p))/π, i.e. an observed dosage
+// above δ/2 + σ²·ln k/δ, reached with probability Φ(u/2 − ln k/u),
+// u = δ/σ. The default 0.95 at p = 0.99 needs u ≥ 5.3; a euploid fetus is
+// then called high risk with probability Φ(−(u/2 + ln k/u)) ≤ 0.03%.
+func SCAPower(f, sd float64, cfg Config) float64 {
+	d := math.Log2(1 + f/2)
+	if !(d > 0) || !(sd > 0) {
+		return 0
+	}
+	u := d / sd
+	p := cfg.SCAPosterior
+	k := p / (1 - p) * Karyotypes[0].Prior / Karyotypes[2].Prior
+	return stats.NormalCDF(u/2 - math.Log(k)/u)
 }

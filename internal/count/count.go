@@ -133,6 +133,7 @@ func (c *counter) fillQC(out *counts.Counts, refs []genome.Contig) {
 	}
 	if out.Header.Paired {
 		qc.FragmentHistogram = slices.Clone(c.hist)
+		qc.FragmentHistogramAutosomes = slices.Clone(c.histAuto)
 	}
 }
 

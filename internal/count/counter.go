@@ -22,7 +22,8 @@ type counter struct {
 	chromOf []int // per RefID: canonical chromosome index or -1
 
 	reads, short []uint32
-	hist         []int64
+	hist         []int64 // all kept fragments
+	histAuto     []int64 // kept fragments on chr1–22
 	other        []int64 // per RefID, reads on non-canonical contigs
 	dropped      [numReasons]int64
 	records      int64
@@ -43,6 +44,7 @@ func newCounter(opt *Options, l *genome.Layout, chromOf []int, refs []genome.Con
 		reads:       make([]uint32, l.NumBins()),
 		short:       make([]uint32, l.NumBins()),
 		hist:        make([]int64, opt.MaxFragment+1),
+		histAuto:    make([]int64, opt.MaxFragment+1),
 		other:       make([]int64, len(chromOf)),
 	}
 	if opt.Dedup == DedupPosition {
@@ -123,6 +125,9 @@ func (c *counter) add(r *bam.Record) error {
 	c.kept++
 	if length > 0 && f&bam.FlagPaired != 0 {
 		c.hist[length]++
+		if ch < genome.ChrX {
+			c.histAuto[length]++
+		}
 		if length < c.shortMax {
 			c.short[bin]++
 		}

@@ -33,6 +33,7 @@ type independent struct {
 	reads, short map[int]uint32
 	other        map[string]int64
 	hist         map[int]int64
+	histAuto     map[int]int64 // fragments on chr1–22
 }
 
 func samtoolsCount(t *testing.T, samtools, path string, opt Options, l *genome.Layout, paired bool) independent {
@@ -54,7 +55,7 @@ func samtoolsCount(t *testing.T, samtools, path string, opt Options, l *genome.L
 	if err != nil {
 		t.Fatalf("%v: %v", cmd, err)
 	}
-	ind := independent{reads: map[int]uint32{}, short: map[int]uint32{}, other: map[string]int64{}, hist: map[int]int64{}}
+	ind := independent{reads: map[int]uint32{}, short: map[int]uint32{}, other: map[string]int64{}, hist: map[int]int64{}, histAuto: map[int]int64{}}
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
@@ -91,6 +92,9 @@ func samtoolsCount(t *testing.T, samtools, path string, opt Options, l *genome.L
 		ind.reads[bin]++
 		if length > 0 {
 			ind.hist[length]++
+			if n, err := strconv.Atoi(strings.TrimPrefix(f[2], "chr")); err == nil && n >= 1 && n <= 22 {
+				ind.histAuto[length]++
+			}
 			if length < opt.ShortMax {
 				ind.short[bin]++
 			}
@@ -178,10 +182,24 @@ func compare(t *testing.T, c *counts.Counts, ind independent) {
 		t.Errorf("other contigs %v, samtools %v", c.Header.QC.OtherContigs, ind.other)
 	}
 	if c.Header.Paired {
+		var all, auto int64
 		for l, n := range c.Header.QC.FragmentHistogram {
 			if n != ind.hist[l] {
 				t.Fatalf("fragment length %d: %d, samtools %d", l, n, ind.hist[l])
 			}
+			all += n
+		}
+		if len(c.Header.QC.FragmentHistogramAutosomes) != len(c.Header.QC.FragmentHistogram) {
+			t.Fatalf("autosomal histogram has %d lengths, full one %d", len(c.Header.QC.FragmentHistogramAutosomes), len(c.Header.QC.FragmentHistogram))
+		}
+		for l, n := range c.Header.QC.FragmentHistogramAutosomes {
+			if n != ind.histAuto[l] {
+				t.Fatalf("autosomal fragment length %d: %d, samtools %d", l, n, ind.histAuto[l])
+			}
+			auto += n
+		}
+		if auto == 0 || auto == all {
+			t.Errorf("autosomal histogram holds %d of %d fragments: the test data needs autosomal and sex-chromosome pairs", auto, all)
 		}
 	}
 }

@@ -71,6 +71,12 @@ type QC struct {
 	// FragmentHistogram[i] counts kept fragments with insert size i bp
 	// (paired-end only; i ≤ Filters.MaxFragment).
 	FragmentHistogram []int64 `json:"fragment_histogram,omitempty"`
+	// FragmentHistogramAutosomes is FragmentHistogram restricted to kept
+	// fragments on chr1–22 (paired-end only). It does not depend on the
+	// fetal sex (no chrY fragments, no X dosage), so fetal-fraction models
+	// built on it do not leak fetal sex. Absent from files written before it
+	// was added (same format version).
+	FragmentHistogramAutosomes []int64 `json:"fragment_histogram_autosomes,omitempty"`
 }
 
 // Layout returns the bin layout that the header describes.

@@ -129,7 +129,7 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("analysing the demo samples: %w", err)
 	}
-	p.Summary = filepath.Join(p.Analysis, "summary.tsv")
+	p.Summary = filepath.Join(p.Analysis, analyze.SummaryFile)
 	slog.Info("demo: analysed", "samples", len(testCounts), "seconds", secs(t))
 
 	// 5. Reports.

@@ -12,8 +12,10 @@ import (
 
 // TestDemo runs the whole system end to end on the built-in data and checks
 // the calls that the simulated design makes unambiguous (trisomies and the
-// SCA at fetal fractions of 10–13%, the 2% sample), that every output is
-// free of fetal-sex words under the default profile, and that a second run
+// SCA at fetal fractions of 10–13%, the 2% sample), that every analysis and
+// report output and the printed summary are free of fetal-sex words under
+// the default profile (the truth and the evaluation against it hold the
+// simulated sex by design), and that a second run
 // with another thread count gives byte-identical analysis output.
 func TestDemo(t *testing.T) {
 	if testing.Short() {

@@ -43,7 +43,9 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 	if blind {
 		for _, m := range r.FetalFraction.Methods {
 			if m.Used && sexMethod(m.Method) {
-				return nil, fmt.Errorf("sample %s: the combined fetal fraction used the %q estimate, but profile %q may not disclose fetal sex for this request: rerun the analysis sex-blind (disclosure.Profile.SexBlind)", r.Sample, m.Method, p.Name)
+				// The message does not name the method: a chrY estimate
+				// exists for male fetuses only.
+				return nil, fmt.Errorf("sample %s: the combined fetal fraction used a sex-chromosome estimate, but profile %q may not disclose fetal sex for this request: rerun the analysis sex-blind (disclosure.Profile.SexBlind)", r.Sample, p.Name)
 			}
 		}
 	}

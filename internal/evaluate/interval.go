@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/mathext"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // CIMethod selects the binomial confidence interval.
@@ -34,8 +34,10 @@ func ParseCIMethod(s string) (CIMethod, error) {
 }
 
 // Interval returns the two-sided confidence interval for a binomial
-// proportion k/n at confidence level conf (e.g. 0.95). It returns NaN, NaN
-// when n is 0 or the arguments are invalid.
+// proportion k/n at confidence level conf (e.g. 0.95): the exact
+// Clopper–Pearson interval (Clopper & Pearson 1934) or the Wilson score
+// interval without continuity correction (Wilson 1927), both from package
+// stats. It returns NaN, NaN when n is 0 or the arguments are invalid.
 func (m CIMethod) Interval(k, n int, conf float64) (lo, hi float64) {
 	if m == Wilson {
 		return WilsonInterval(k, n, conf)
@@ -43,40 +45,18 @@ func (m CIMethod) Interval(k, n int, conf float64) (lo, hi float64) {
 	return ClopperPearsonInterval(k, n, conf)
 }
 
-func badBinomial(k, n int, conf float64) bool {
-	return n <= 0 || k < 0 || k > n || !(conf > 0 && conf < 1)
-}
-
 // ClopperPearsonInterval is the exact binomial interval (Clopper & Pearson
-// 1934): lo is the α/2 quantile of Beta(k, n−k+1) and hi the 1−α/2 quantile
-// of Beta(k+1, n−k), with lo = 0 when k = 0 and hi = 1 when k = n.
+// 1934), stats.ClopperPearson: lo is the α/2 quantile of Beta(k, n−k+1) and
+// hi the 1−α/2 quantile of Beta(k+1, n−k), with lo = 0 when k = 0 and hi = 1
+// when k = n.
 func ClopperPearsonInterval(k, n int, conf float64) (lo, hi float64) {
-	if badBinomial(k, n, conf) {
-		return math.NaN(), math.NaN()
-	}
-	alpha := 1 - conf
-	lo, hi = 0, 1
-	if k > 0 {
-		lo = mathext.InvRegIncBeta(float64(k), float64(n-k+1), alpha/2)
-	}
-	if k < n {
-		hi = mathext.InvRegIncBeta(float64(k+1), float64(n-k), 1-alpha/2)
-	}
-	return lo, hi
+	return stats.ClopperPearson(k, n, conf)
 }
 
 // WilsonInterval is the Wilson score interval without continuity
-// correction (Wilson 1927).
+// correction (Wilson 1927), stats.WilsonInterval.
 func WilsonInterval(k, n int, conf float64) (lo, hi float64) {
-	if badBinomial(k, n, conf) {
-		return math.NaN(), math.NaN()
-	}
-	z := distuv.UnitNormal.Quantile(1 - (1-conf)/2)
-	nf, p := float64(n), float64(k)/float64(n)
-	z2 := z * z
-	centre := (p + z2/(2*nf)) / (1 + z2/nf)
-	half := z / (1 + z2/nf) * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return math.Max(0, centre-half), math.Min(1, centre+half)
+	return stats.WilsonInterval(k, n, conf)
 }
 
 // PoissonInterval is the exact (Garwood 1936) interval for the mean of a

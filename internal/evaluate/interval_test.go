@@ -22,7 +22,7 @@ func TestClopperPearsonKnownValues(t *testing.T) {
 		{1, 1, 0.025, 1},
 	}
 	for _, tt := range tests {
-		lo, hi := ClopperPearsonInterval(tt.k, tt.n, 0.95)
+		lo, hi := ClopperPearson.Interval(tt.k, tt.n, 0.95)
 		// 5e-7: the reference values are rounded to 7 decimals.
 		if math.Abs(lo-tt.lo) > 5e-7 || math.Abs(hi-tt.hi) > 5e-7 {
 			t.Errorf("ClopperPearson(%d, %d) = (%.7f, %.7f), want (%.7f, %.7f)", tt.k, tt.n, lo, hi, tt.lo, tt.hi)
@@ -49,7 +49,7 @@ func binomTail(k, n int, p float64) float64 {
 func TestClopperPearsonTails(t *testing.T) {
 	for _, n := range []int{1, 2, 7, 20, 60, 150} {
 		for k := 0; k <= n; k += 1 + n/9 {
-			lo, hi := ClopperPearsonInterval(k, n, 0.95)
+			lo, hi := ClopperPearson.Interval(k, n, 0.95)
 			if k > 0 {
 				if got := 1 - binomTail(k-1, n, lo); math.Abs(got-0.025) > 1e-8 {
 					t.Errorf("n=%d k=%d: P(X≥k | lo=%g) = %g, want 0.025", n, k, lo, got)
@@ -78,7 +78,7 @@ func TestWilsonKnownValues(t *testing.T) {
 		{10, 10, 0.7224672, 1},
 	}
 	for _, tt := range tests {
-		lo, hi := WilsonInterval(tt.k, tt.n, 0.95)
+		lo, hi := Wilson.Interval(tt.k, tt.n, 0.95)
 		if math.Abs(lo-tt.lo) > 5e-7 || math.Abs(hi-tt.hi) > 5e-7 {
 			t.Errorf("Wilson(%d, %d) = (%.7f, %.7f), want (%.7f, %.7f)", tt.k, tt.n, lo, hi, tt.lo, tt.hi)
 		}

@@ -52,6 +52,12 @@ func TestROCAUCByHand(t *testing.T) {
 	}
 }
 
+func TestROCLengthMismatch(t *testing.T) {
+	if curve, auc := ROC([]float64{1, 2, 3}, []bool{true, false}); curve != nil || !math.IsNaN(auc) {
+		t.Errorf("mismatched lengths: curve %v, AUC %v; want nil, NaN", curve, auc)
+	}
+}
+
 func trapezoid(c []ROCPoint) float64 {
 	var a float64
 	for i := 1; i < len(c); i++ {

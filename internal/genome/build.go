@@ -65,6 +65,25 @@ var CHM13 = &Build{
 	},
 }
 
+// Interval is a 0-based half-open interval [Start, End) on one chromosome.
+type Interval struct{ Start, End int }
+
+// PARs returns the pseudoautosomal regions PAR1 and PAR2 of chrX and of chrY
+// of b, 0-based half-open: the GRC's published coordinates for GRCh37 and
+// GRCh38, the T2T consortium's for CHM13 v2.0; zero intervals for any other
+// build.
+func (b *Build) PARs() (x, y [2]Interval) {
+	switch b {
+	case GRCh37:
+		return [2]Interval{{60000, 2699520}, {154931043, 155260560}}, [2]Interval{{10000, 2649520}, {59034049, 59363566}}
+	case GRCh38:
+		return [2]Interval{{10000, 2781479}, {155701382, 156030895}}, [2]Interval{{10000, 2781479}, {56887902, 57217415}}
+	case CHM13:
+		return [2]Interval{{0, 2394410}, {153925834, 154259566}}, [2]Interval{{0, 2458320}, {62122809, 62460029}}
+	}
+	return x, y
+}
+
 // Builds lists the supported builds.
 var Builds = []*Build{GRCh37, GRCh38, CHM13}
 

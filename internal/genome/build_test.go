@@ -87,3 +87,36 @@ func TestLookupBuild(t *testing.T) {
 		t.Error("mm10 accepted")
 	}
 }
+
+// TestPARs checks the pseudoautosomal regions against two independent facts:
+// in the GRC builds PAR1 and PAR2 have the same length on chrX and chrY (the
+// sequence is shared) and PAR2 ends at the 10 kb telomere gap; in CHM13 v2.0
+// (no gaps) PAR2 runs to the chromosome end.
+func TestPARs(t *testing.T) {
+	for _, b := range Builds {
+		x, y := b.PARs()
+		for i, end := range [2]int{ChrX, ChrY} {
+			par := [2][2]Interval{x, y}[i]
+			if !(0 <= par[0].Start && par[0].Start < par[0].End && par[0].End < par[1].Start && par[1].Start < par[1].End) {
+				t.Errorf("%s %s: PARs %v not ordered", b.Name, ChromName(end), par)
+			}
+			gap := 10_000
+			if b == CHM13 {
+				gap = 0
+			}
+			if got := b.Lengths[end] - par[1].End; got != gap {
+				t.Errorf("%s %s: PAR2 ends %d b before the chromosome end, want %d", b.Name, ChromName(end), got, gap)
+			}
+		}
+		if b != CHM13 {
+			for i := range x {
+				if x[i].End-x[i].Start != y[i].End-y[i].Start {
+					t.Errorf("%s PAR%d: chrX %v and chrY %v differ in length", b.Name, i+1, x[i], y[i])
+				}
+			}
+		}
+	}
+	if x, y := (&Build{Name: "other"}).PARs(); x != [2]Interval{} || y != [2]Interval{} {
+		t.Errorf("unknown build has PARs %v %v", x, y)
+	}
+}

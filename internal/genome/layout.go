@@ -37,15 +37,17 @@ func (l *Layout) NumBins() int { return l.Offset[NumChroms] }
 func (l *Layout) ChromBins(c int) int { return l.Offset[c+1] - l.Offset[c] }
 
 // Bin returns the global bin index of position pos (0-based) on chromosome c,
-// or -1 when pos lies outside the chromosome.
+// or -1 when c is not a chromosome index (0..NumChroms-1) or pos lies outside
+// the chromosome.
 func (l *Layout) Bin(c, pos int) int {
-	if pos < 0 || pos >= l.Build.Lengths[c] {
+	if c < 0 || c >= NumChroms || pos < 0 || pos >= l.Build.Lengths[c] {
 		return -1
 	}
 	return l.Offset[c] + pos/l.BinSize
 }
 
-// Locate returns the chromosome and 0-based half-open interval of global bin i.
+// Locate returns the chromosome and 0-based half-open interval of global bin
+// i, which must lie in [0, NumBins()).
 func (l *Layout) Locate(i int) (chrom, start, end int) {
 	// Binary search over 25 offsets.
 	lo, hi := 0, NumChroms
@@ -71,11 +73,34 @@ func (l *Layout) Coarsen(binSize int) (*Layout, int, error) {
 		return nil, 0, fmt.Errorf("bin size %d is not a multiple of the counted bin size %d: recount with --bin-size %d or choose a multiple", binSize, l.BinSize, binSize)
 	}
 	c, err := NewLayout(l.Build, binSize)
-	return c, binSize / l.BinSize, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, binSize / l.BinSize, nil
+}
+
+// LayoutFor returns the layout of a file header that names its build, lists
+// the canonical contigs (chr1..chr22, chrX, chrY with their lengths) and its
+// bin size, checking the contigs against the build. The counts and
+// annotation file headers both take this form.
+func LayoutFor(build string, contigs []Contig, binSize int) (*Layout, error) {
+	b, err := LookupBuild(build)
+	if err != nil {
+		return nil, err
+	}
+	if len(contigs) != NumChroms {
+		return nil, fmt.Errorf("header lists %d contigs, want %d", len(contigs), NumChroms)
+	}
+	for i, c := range contigs {
+		if c.Name != ChromName(i) || c.Length != b.Lengths[i] {
+			return nil, fmt.Errorf("header contig %d is %s:%d, want %s:%d for %s", i, c.Name, c.Length, ChromName(i), b.Lengths[i], b.Name)
+		}
+	}
+	return NewLayout(b, binSize)
 }
 
 // Merge sums a per-bin vector of layout l into the coarser layout c (from
-// Coarsen with factor k).
+// Coarsen with factor k). v must hold l.NumBins() values.
 func Merge[T int | int32 | int64 | uint32 | float64](l, c *Layout, k int, v []T) []T {
 	out := make([]T, c.NumBins())
 	for ch := 0; ch < NumChroms; ch++ {

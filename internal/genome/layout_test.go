@@ -1,6 +1,9 @@
 package genome
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLayout(t *testing.T) {
 	l, err := NewLayout(GRCh38, 10000)
@@ -55,5 +58,41 @@ func TestCoarsenMerge(t *testing.T) {
 	}
 	if _, _, err := fine.Coarsen(15000); err == nil {
 		t.Error("non-multiple accepted")
+	}
+}
+
+func TestLayoutFor(t *testing.T) {
+	good := GRCh37.Contigs()
+	if l, err := LayoutFor("hg19", good, 50_000); err != nil || l.Build != GRCh37 || l.BinSize != 50_000 {
+		t.Fatalf("LayoutFor: %v, %v", l, err)
+	}
+	wrongLen := GRCh37.Contigs()
+	wrongLen[20].Length = GRCh38.Lengths[20]
+	for _, tc := range []struct {
+		name, build string
+		contigs     []Contig
+		binSize     int
+		want        string
+	}{
+		{"unknown build", "mm10", good, 50_000, "mm10"},
+		{"too few contigs", "GRCh37", good[:23], 50_000, "23 contigs"},
+		{"wrong length", "GRCh37", wrongLen, 50_000, "chr21"},
+		{"bad bin size", "GRCh37", good, 10, "bin size"},
+	} {
+		if _, err := LayoutFor(tc.build, tc.contigs, tc.binSize); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestBinOutOfRange(t *testing.T) {
+	l, err := NewLayout(GRCh38, 1_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []int{-1, NumChroms} {
+		if got := l.Bin(c, 0); got != -1 {
+			t.Errorf("Bin(%d, 0) = %d, want -1", c, got)
+		}
 	}
 }

@@ -244,20 +244,28 @@ func (m *Model) compact() *Model {
 // the lowest BIC (ties go to fewer components), as mclust does (Fraley &
 // Raftery 2002).
 func FitBIC1D(x []float64, kmax int, seed uint64) (*Model, error) {
+	return fitBIC(kmax, func(k int) (*Model, error) { return Fit1D(x, k, seed) }, func(m *Model) float64 { return m.BIC(x) })
+}
+
+// fitBIC fits k = 1 … kmax components with fit and returns the model with
+// the lowest bic; ties keep the model with fewer components, and a NaN bic
+// never beats a number. It stops early once a fit returns fewer components than
+// asked: the data hold no more distinct structure.
+func fitBIC[M interface{ K() int }](kmax int, fit func(k int) (M, error), bic func(M) float64) (M, error) {
+	var best M
 	if kmax < 1 {
-		return nil, fmt.Errorf("mixture: kmax %d must be at least 1", kmax)
+		return best, fmt.Errorf("mixture: kmax %d must be at least 1", kmax)
 	}
-	var best *Model
 	bestBIC := math.Inf(1)
 	for k := 1; k <= kmax; k++ {
-		m, err := Fit1D(x, k, seed)
+		m, err := fit(k)
 		if err != nil {
-			return nil, err
+			return best, err
 		}
-		if m.K() < k && best != nil {
+		if m.K() < k && k > 1 {
 			break // no more distinct structure to add
 		}
-		if b := m.BIC(x); b < bestBIC {
+		if b := bic(m); k == 1 || b < bestBIC || math.IsNaN(bestBIC) && !math.IsNaN(b) {
 			best, bestBIC = m, b
 		}
 	}

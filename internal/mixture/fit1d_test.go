@@ -242,3 +242,37 @@ func BenchmarkFit1D(b *testing.B) {
 		}
 	}
 }
+
+// fakeModel stands in for a fitted model in the tests of fitBIC.
+type fakeModel struct{ k int }
+
+func (f fakeModel) K() int { return f.k }
+
+func TestFitBICSelection(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name   string
+		bic    []float64 // by k = 1, 2, …
+		gotK   []int     // components each fit returns
+		want   int
+		called int
+	}{
+		{"lowest wins", []float64{10, 5, 7}, []int{1, 2, 3}, 2, 3},
+		{"tie keeps fewer", []float64{5, 5, 5}, []int{1, 2, 3}, 1, 3},
+		{"NaN never wins", []float64{nan, nan, 3}, []int{1, 2, 3}, 3, 3},
+		{"all NaN keeps k = 1", []float64{nan, nan}, []int{1, 2}, 1, 2},
+		{"stops when a fit comes back smaller", []float64{10, 5, 1}, []int{1, 1, 3}, 1, 2},
+	} {
+		calls := 0
+		m, err := fitBIC(len(tc.bic), func(k int) (fakeModel, error) {
+			calls++
+			return fakeModel{tc.gotK[k-1]}, nil
+		}, func(m fakeModel) float64 { return tc.bic[calls-1] })
+		if err != nil || m.k != tc.want || calls != tc.called {
+			t.Errorf("%s: got k = %d after %d fits (%v), want k = %d after %d", tc.name, m.k, calls, err, tc.want, tc.called)
+		}
+	}
+	if _, err := fitBIC(0, func(int) (fakeModel, error) { return fakeModel{1}, nil }, func(fakeModel) float64 { return 0 }); err == nil {
+		t.Error("kmax 0 accepted")
+	}
+}

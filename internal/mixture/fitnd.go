@@ -275,22 +275,5 @@ func (m *ModelND) compact() *ModelND {
 // decide whether a reference cohort's chrX/chrY dosages form one cluster or
 // two.
 func FitBICND(x [][]float64, kmax int, seed uint64) (*ModelND, error) {
-	if kmax < 1 {
-		return nil, fmt.Errorf("mixture: kmax %d must be at least 1", kmax)
-	}
-	var best *ModelND
-	bestBIC := math.Inf(1)
-	for k := 1; k <= kmax; k++ {
-		m, err := FitND(x, k, seed)
-		if err != nil {
-			return nil, err
-		}
-		if m.K() < k && best != nil {
-			break // no more distinct structure to add
-		}
-		if b := m.BIC(x); b < bestBIC {
-			best, bestBIC = m, b
-		}
-	}
-	return best, nil
+	return fitBIC(kmax, func(k int) (*ModelND, error) { return FitND(x, k, seed) }, func(m *ModelND) float64 { return m.BIC(x) })
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
-	"github.com/nipt/nipt/internal/stats"
 )
 
 // Sample is one sample normalised against a reference.
@@ -27,8 +26,9 @@ type Sample struct {
 	// and XLeverage the average leverage of the chrX regression; residual
 	// variances grow by the factor 1 + leverage.
 	Leverage, XLeverage float64
-	// Level is the median log2 ratio of the sample's autosomal bins outside
-	// the excluded ones, subtracted from every log ratio.
+	// Level is the (clipped) mean log2 ratio of the sample's autosomal bins
+	// outside the excluded ones (see level), subtracted from every log
+	// ratio.
 	Level float64
 	// YDosage is the summed relative coverage of the male-specific chrY bins
 	// and YVar its Poisson variance. Sensitive.
@@ -76,16 +76,7 @@ func (r *Reference) NormalizeProfile(p *SampleProfile, cov *normalize.Coverage, 
 	// to the median of all autosomal bins, which a trisomy pulls up (5% of
 	// the bins raised by f/2 move the median by ≈ 0.05·f/2), and that would
 	// lower every other chromosome's dosage.
-	var keep []float64
-	for a, v := range s.Raw {
-		if ex == nil || !ex[a] {
-			keep = append(keep, v)
-		}
-	}
-	s.Level = stats.Median(keep)
-	if math.IsNaN(s.Level) {
-		s.Level = 0
-	}
+	s.Level = level(s.Raw, func(a int) bool { return ex == nil || !ex[a] })
 	for a := range s.Raw {
 		s.Raw[a] -= s.Level
 	}

@@ -52,7 +52,7 @@ type fitState struct {
 	resid  *mat.Dense
 	scores [][]float64
 	sigma  []float64 // per auto column
-	level  []float64 // per used sample: median log ratio removed from x
+	level  []float64 // per used sample: level (clipped mean log ratio) removed from x
 	// outScale is the per-autosome scale of the outlier z-scores, fixed in
 	// the first round (see outliers).
 	outScale []float64
@@ -175,9 +175,9 @@ func (f *fitState) matrix() {
 		for a, j := range f.auto {
 			row[a] = logRatio(f.rel(i, int(j)), f.median[j])
 		}
-		// Level each sample on the median of its log ratios, as analysis
-		// does (Sample.Level).
-		lv := stats.Median(row)
+		// Level each sample on its log ratios as analysis does
+		// (Sample.Level).
+		lv := level(row, nil)
 		for a := range row {
 			row[a] -= lv
 		}

@@ -157,6 +157,16 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error) {
 	var idx []int
 	var y, short, prof []float64
+	// The autosomal profiles (no fetal-sex dependence) are used when every
+	// training sample has one; otherwise the all-chromosome profiles.
+	autosomal := true
+	for _, r := range rows {
+		p := f.ps[f.used[r]]
+		if p.Paired && len(p.SizeProfile) == fetalfraction.NumSizeClasses && !math.IsNaN(p.ShortFraction) &&
+			len(p.SizeProfileAutosomes) != fetalfraction.NumSizeClasses {
+			autosomal = false
+		}
+	}
 	for a, r := range rows {
 		p := f.ps[f.used[r]]
 		if !p.Paired || len(p.SizeProfile) != fetalfraction.NumSizeClasses || math.IsNaN(p.ShortFraction) {
@@ -165,7 +175,11 @@ func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error)
 		idx = append(idx, a)
 		y = append(y, target[a])
 		short = append(short, p.ShortFraction)
-		prof = append(prof, p.SizeProfile...)
+		if autosomal {
+			prof = append(prof, p.SizeProfileAutosomes...)
+		} else {
+			prof = append(prof, p.SizeProfile...)
+		}
 	}
 	if len(idx) < fetalfraction.MinCalibrationMales {
 		return nil, nil, nil
@@ -181,7 +195,7 @@ func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &SizeFF{Source: sizeSources[rd.Set], Ridge: *rd, Coef: rd.Beta}
+	m := &SizeFF{Source: sizeSources[rd.Set], Ridge: *rd, Coef: rd.Beta, Autosomal: autosomal && rd.Set > 0}
 	if x := f.xShare(); rd.Set > 0 && !math.IsNaN(x) {
 		m.SexBias = x / 2
 	}

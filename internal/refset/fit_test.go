@@ -3,6 +3,7 @@ package refset
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"github.com/nipt/nipt/internal/fetalfraction"
 	"math"
 	"math/rand/v2"
@@ -253,7 +254,8 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"empty", nil, "not a nipt reference"},
 		{"counts file", []byte("#nipt-counts\t1\n"), "not a nipt reference"},
-		{"future version", bytes.Replace(good, []byte("#nipt-reference\t1"), []byte("#nipt-reference\t9"), 1), "version 9"},
+		{"future version", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t9"), 1), "version 9"},
+		{"version 1", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t1"), 1), "rebuild"},
 		{"truncated", good[:len(good)/2], "corrupt"},
 		{"flipped byte", flip(good, len(good)-100), ""},
 		{"bad checksum", bytes.Replace(good, []byte("#sha256:"+f.Ref.ID[:4]), []byte("#sha256:0000"), 1), "checksum"},

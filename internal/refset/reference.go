@@ -81,6 +81,12 @@ type SampleProfile struct {
 	// fragments (fetalfraction.SizeProfile of the counts header's
 	// histogram; nil for single-end data or a histogram-less counts file).
 	SizeProfile []float64 `json:"size_profile,omitempty"`
+	// SizeProfileAutosomes is the same profile of the fragments of
+	// chr1–22 only (the header's fragment_histogram_autosomes; nil for
+	// counts files written before it existed). Unlike SizeProfile it does
+	// not depend on the fetal sex: a female fetus adds fetal fragments to
+	// chrX, a male one to chrY.
+	SizeProfileAutosomes []float64 `json:"size_profile_autosomes,omitempty"`
 	// Noise is the sample's MAPD over its Poisson expectation.
 	Noise float64 `json:"-"`
 	// ChromReads and UsedReads are the reads per chromosome in all bins and
@@ -117,17 +123,40 @@ type ProfileFF struct {
 type SizeFF struct {
 	Source string              `json:"source"`
 	Ridge  fetalfraction.Ridge `json:"ridge"`
-	// SexBias is the relative bias the size profile can carry with fetal
-	// sex: its histogram covers chrX and chrY too, where a female fetus
-	// adds half of chrX's read share more fetal DNA than the male fetuses
-	// the model is trained on. Analysis adds SexBias·f to the SE in
-	// quadrature (0 for "short_fraction", which counts autosomes only).
+	// Autosomal: the model was trained on the autosomal size profiles
+	// (SampleProfile.SizeProfileAutosomes), which do not depend on the
+	// fetal sex; false for references built from counts files without
+	// them, whose model uses the all-chromosome profile.
+	Autosomal bool `json:"autosomal,omitempty"`
+	// SexBias is the relative bias an all-chromosome size profile can
+	// carry with fetal sex: it covers chrX and chrY too, where a female
+	// fetus adds half of chrX's read share more fetal DNA than the male
+	// fetuses the model is trained on. Analysis adds SexBias·f to the SE in
+	// quadrature whenever the all-chromosome profile is used (a
+	// non-autosomal model, or a sample without an autosomal histogram); 0
+	// for "short_fraction", which counts autosomes only.
 	SexBias float64 `json:"sex_bias"`
 	// Coef holds the ridge coefficients (Ridge.Beta is not serialised; a
 	// few values fit the JSON part of the file).
 	Coef []float64 `json:"coefficients"`
 	// Leverage gives the prediction-variance growth of atypical samples.
 	Leverage *fetalfraction.Leverage `json:"leverage,omitempty"`
+}
+
+// Profile returns the size profile of p that the model takes and the
+// relative sex bias its estimate then carries (SexBias·f enters the SE):
+// the autosomal profile, without bias, for an autosomal model and a sample
+// that has it; otherwise the all-chromosome profile with SexBias (a
+// fallback for counts files written before the autosomal histogram
+// existed, whose estimate keeps the old, small sex dependence).
+func (m *SizeFF) Profile(p *SampleProfile) ([]float64, float64) {
+	if m.Source == "short_fraction" {
+		return p.SizeProfile, 0
+	}
+	if m.Autosomal && len(p.SizeProfileAutosomes) == fetalfraction.NumSizeClasses {
+		return p.SizeProfileAutosomes, 0
+	}
+	return p.SizeProfile, m.SexBias
 }
 
 // SEFactor is the factor by which a sample's prediction error exceeds the

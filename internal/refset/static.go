@@ -131,6 +131,7 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 	}
 	if c.Header.Paired {
 		p.SizeProfile = fetalfraction.SizeProfile(c.Header.QC.FragmentHistogram)
+		p.SizeProfileAutosomes = fetalfraction.SizeProfile(c.Header.QC.FragmentHistogramAutosomes)
 	}
 	p.Noise = noiseRatio(s.Layout, cov)
 	return p, cov, nil

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
@@ -114,7 +116,8 @@ func noCallText(reason string) string {
 	if reason == "" {
 		return "The data do not allow a call"
 	}
-	return strings.ToUpper(reason[:1]) + reason[1:]
+	r, n := utf8.DecodeRuneInString(reason)
+	return string(unicode.ToUpper(r)) + reason[n:]
 }
 
 func scaLine(l Line, v *result.Result) Line {

@@ -3,8 +3,10 @@ package report
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,6 +60,9 @@ func listSamples(dir string) ([]string, error) {
 	if err == nil {
 		defer f.Close()
 		return summarySamples(f, filepath.Join(dir, analyze.SummaryFile))
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading analysis directory %s: %w", dir, err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

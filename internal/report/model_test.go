@@ -182,6 +182,9 @@ func TestTrisomyDetails(t *testing.T) {
 			[]string{"Fetal fraction or depth too low: a trisomy would be detected with probability 50% (< 95%)"}},
 		{result.Finding{Chrom: "chr13", Call: result.NoCall, PDetect: 0.321, NoCallReason: "fetal fraction too low: estimate 3.0% is below the floor 6.1%"},
 			[]string{"Fetal fraction too low: estimate 3.0% is below the floor 6.1%; a full trisomy would be detected with probability 32.1%"}},
+		// A reason starting with a multi-byte letter keeps it whole.
+		{result.Finding{Chrom: "chr13", Call: result.NoCall, NoCallReason: "état incertain"},
+			[]string{"État incertain"}},
 	} {
 		l := trisomyLine(Line{}, tc.f, true)
 		if strings.Count(l.Detail, "probability") > 1 {

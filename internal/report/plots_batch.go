@@ -11,6 +11,7 @@ import (
 
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // Batch plot sizes in pixels.
@@ -41,6 +42,9 @@ func ZFFScatter(views []*result.Result) ([]byte, error) {
 		var xy plotter.XYs
 		for _, v := range views {
 			if f, ok := finding(v, s.cond); ok {
+				// Drawn within −10…30: a full trisomy at 20% FF and a 0.5%
+				// chromosome CV is z ≈ 20, and nothing below −10 is a
+				// plausible euploid value; beyond, points sit at the edge.
 				xy = append(xy, plotter.XY{X: 100 * v.FetalFraction.Value, Y: clamp(f.Z, -10, 30)})
 				xmax = max(xmax, 100*v.FetalFraction.Value)
 			}
@@ -96,7 +100,7 @@ func TrendPlot(batches []BatchStats) ([]byte, error) {
 				pts = append(pts, plotter.XY{X: float64(i), Y: x * scale})
 			}
 			if len(vals) > 0 {
-				med = append(med, plotter.XY{X: float64(i), Y: median(vals) * scale})
+				med = append(med, plotter.XY{X: float64(i), Y: stats.Median(vals) * scale})
 			}
 		}
 		if len(pts) > 0 {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nipt/nipt/internal/analyze"
+	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -30,15 +32,15 @@ func WriteAnalysisDir(dir string, results ...*result.Result) error {
 		if err != nil {
 			return fmt.Errorf("sample %s: %w", r.Sample, err)
 		}
-		if err := os.WriteFile(filepath.Join(sd, "result.json"), js, 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(sd, analyze.ResultFile), js); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(sd, "bins.tsv"), []byte(binsTSV(r.Bins)), 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(sd, analyze.BinsTSVFile), []byte(binsTSV(r.Bins))); err != nil {
 			return err
 		}
 		sum.WriteString(r.Sample + "\n")
 	}
-	return os.WriteFile(filepath.Join(dir, "summary.tsv"), []byte(sum.String()), 0o644)
+	return atomicfile.WriteFile(filepath.Join(dir, analyze.SummaryFile), []byte(sum.String()))
 }
 
 // binsTSV renders bins in the bins.tsv layout.

@@ -104,9 +104,9 @@ func TestBAMFragmentOrigins(t *testing.T) {
 	if got := float64(len(lens[1])) / n; math.Abs(got-f) > 5*math.Sqrt(f*(1-f)/n)+0.003 {
 		t.Errorf("fetal share of kept pairs %.4f, want %.2f", got, f)
 	}
-	shift := ls.expect(s, nil).sizeShift
-	for o, m := range []FragmentModel{ls.Params.Maternal, ls.Params.Fetal} {
-		ps := newLengthSampler(m.shifted(shift), 150).pShort
+	size := ls.expect(s, nil).size
+	for o := range 2 {
+		ps := newLengthSampler(size.pmf(&ls.Params, o), 150).pShort
 		short := 0
 		for _, L := range lens[o] {
 			if L < 150 {

@@ -17,7 +17,7 @@ import (
 // TestNiptCountEquality counts simulated BAMs with nipt count's engine
 // (internal/count, default options) and requires the bins and the complete
 // QC block — every drop reason including zeros, duplicate rate, per-
-// chromosome and other-contig reads, fragment histogram — to equal what
+// chromosome and other-contig reads, both fragment histograms — to equal what
 // counts mode writes for the same sample and seed, after both went through
 // the counts file format.
 func TestNiptCountEquality(t *testing.T) {
@@ -104,6 +104,9 @@ func qcDiff(g, w counts.QC) []string {
 	if !slices.Equal(g.FragmentHistogram, w.FragmentHistogram) {
 		d = append(d, fmt.Sprintf("fragment_histogram: got %d sizes, want %d, or counts differ", len(g.FragmentHistogram), len(w.FragmentHistogram)))
 	}
+	if !slices.Equal(g.FragmentHistogramAutosomes, w.FragmentHistogramAutosomes) {
+		d = append(d, fmt.Sprintf("fragment_histogram_autosomes: got %d sizes, want %d, or counts differ", len(g.FragmentHistogramAutosomes), len(w.FragmentHistogramAutosomes)))
+	}
 	if len(d) == 0 && !reflect.DeepEqual(g, w) {
 		d = append(d, fmt.Sprintf("QC blocks differ: got %+v, want %+v", g, w))
 	}
@@ -137,12 +140,22 @@ func checkQCAccounting(t *testing.T, q counts.QC, paired, markDup bool) {
 	if other != q.Dropped["other_contig"] {
 		t.Errorf("other_contigs sum to %d, other_contig dropped %d", other, q.Dropped["other_contig"])
 	}
-	var hist int64
+	var hist, histAuto, keptAuto int64
 	for _, v := range q.FragmentHistogram {
 		hist += v
 	}
+	for _, v := range q.FragmentHistogramAutosomes {
+		histAuto += v
+	}
+	for i := 1; i <= 22; i++ {
+		keptAuto += q.ChromReads[fmt.Sprintf("chr%d", i)]
+	}
 	if paired && hist != q.Kept || !paired && q.FragmentHistogram != nil {
 		t.Errorf("fragment histogram holds %d fragments (paired %v), kept %d", hist, paired, q.Kept)
+	}
+	// The sample is male, so chrX and chrY fragments make the two differ.
+	if paired && (histAuto != keptAuto || histAuto >= hist) || !paired && q.FragmentHistogramAutosomes != nil {
+		t.Errorf("autosomal fragment histogram holds %d fragments (paired %v), kept on chr1–22 %d, all %d", histAuto, paired, keptAuto, hist)
 	}
 	nonZero := []string{"unmapped", "secondary", "supplementary", "qcfail", "low_mapq", "other_contig"}
 	if paired {

@@ -66,7 +66,7 @@ func TestCountsAgreeWithModel(t *testing.T) {
 				short += uint64(c.Short[i])
 			}
 			// Expected short share: FF-weighted mix of the two length models.
-			pl := newPlanner(&ls.Params, true, ls.expect(s, nil).sizeShift)
+			pl := newPlanner(&ls.Params, true, ls.expect(s, nil).size)
 			ps := (1-s.FF)*pl.lens[0].pShort + s.FF*pl.lens[1].pShort
 			got := float64(short) / float64(c.Header.QC.Kept)
 			if math.Abs(got-ps) > 0.01 {

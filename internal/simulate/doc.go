@@ -22,6 +22,12 @@
 // Biology: fragment sizes after Lo et al. 2010 (Sci Transl Med 2:61ra91),
 // Fan et al. 2010 (Clin Chem 56:1279), Chan et al. 2004 (Clin Chem 50:88),
 // Yu et al. 2014 (PNAS 111:8583) and Jiang & Lo 2016 (Trends Genet 32:360);
+// their between-sample variation (SizeVariation: run and sample terms for
+// peak position, width, 10-bp ripple, short and long recovery, and the
+// per-pregnancy fetal–maternal difference) after Chan et al. 2005 (Clin Chem
+// 51:781), Zheng et al. 2012 (Clin Chem 58:549), Snyder et al. 2016 (Cell
+// 164:57) and Markus et al. 2018 (Sci Rep 8:7375), sized so that size-only
+// fetal fraction lands near published performance (Yu et al. 2014);
 // the fetal coverage preference that SeqFF (Kim et al. 2015, Prenat Diagn
 // 35:810) and PREFACE (Raman et al. 2019, Prenat Diagn 39:925) exploit;
 // counting-statistics precision after GC correction (Fan & Quake 2010, PLoS

@@ -14,9 +14,8 @@ type expectation struct {
 	unmapped float64
 	gcSlope  float64
 	gcCurv   float64
-	// sizeShift is added to the chromatosome weight of both fragment
-	// models (batch + sample pre-analytical effect).
-	sizeShift float64
+	// size is the sample's fragment-size variation (run + sample terms).
+	size sizeDraw
 }
 
 // dosage returns the per-bin maternal and fetal copy numbers divided by 2
@@ -105,12 +104,14 @@ func (ls *Landscape) expect(s *Sample, extraLens []int) *expectation {
 	l := ls.Layout
 	n := l.NumBins()
 	r := newRand(s.Seed, streamSample)
-	load, bSlope, bCurv, bSize := ls.batchEffect(s.Batch)
+	load, bSlope, bCurv, size := ls.batchEffect(s.Batch)
 	e := &expectation{muM: make([]float64, n), muF: make([]float64, n)}
 	e.gcSlope = bSlope + p.GC.SlopeSampleSD*r.NormFloat64()
 	e.gcCurv = p.GC.CurvMean + bCurv + p.GC.CurvSampleSD*r.NormFloat64()
-	// Clipped so that every model weight stays in [0, 1].
-	e.sizeShift = min(max(bSize+p.SizeShift.SampleSD*r.NormFloat64(), -0.2), 0.2)
+	size.drawTechnical(r, p, false)
+	size.drawBiological(r, &p.SizeVariation)
+	size.clip()
+	e.size = size
 	dm, df := ls.dosage(s)
 	f := s.FF
 	var total float64

@@ -113,15 +113,15 @@ func gauss(x, mu, sd float64) float64 { return math.Exp(-0.5*sq((x-mu)/sd)) / sd
 func sq(x float64) float64            { return x * x }
 
 // lengthSampler draws fragment lengths of one origin, unconditionally or
-// conditioned on being short (< shortMax) or long.
+// conditioned on being short (< shortMax) or long, from the probabilities p
+// of lengths minFragment, minFragment+1, ….
 type lengthSampler struct {
 	all, short, long *alias
 	pShort           float64
 	shortMax         int
 }
 
-func newLengthSampler(m FragmentModel, shortMax int) *lengthSampler {
-	p := m.PMF()
+func newLengthSampler(p []float64, shortMax int) *lengthSampler {
 	s := &lengthSampler{all: newAlias(minFragment, p), shortMax: shortMax}
 	k := min(max(shortMax-minFragment, 0), len(p))
 	for _, v := range p[:k] {

@@ -160,10 +160,11 @@ func field(l *genome.Layout, fp FieldParams, seed uint64, stream, k int) []float
 	return out
 }
 
-// batchEffect returns the loadings and GC-curve terms of a sequencing batch.
+// batchEffect returns the loadings, GC-curve terms and technical
+// fragment-size terms of a sequencing batch.
 // They depend only on the landscape seed and the batch label, so that every
 // sample of a run, in any cohort, shares them.
-func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv, size float64) {
+func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv float64, size sizeDraw) {
 	p := &ls.Params
 	r := newRand(mix(ls.Seed, hashString(label)), streamLoading)
 	load = make([]float64, p.Batch.Rank)
@@ -172,7 +173,7 @@ func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv, siz
 	}
 	slope = p.GC.SlopeBatchSD * r.NormFloat64()
 	curv = p.GC.CurvBatchSD * r.NormFloat64()
-	size = p.SizeShift.BatchSD * r.NormFloat64()
+	size.drawTechnical(r, p, true)
 	return load, slope, curv, size
 }
 

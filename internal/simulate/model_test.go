@@ -1,13 +1,11 @@
 package simulate
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/nipt/nipt/internal/genome"
-	"gonum.org/v1/gonum/stat"
 )
 
 func TestPoissonGammaMoments(t *testing.T) {
@@ -84,7 +82,7 @@ func TestFragmentModels(t *testing.T) {
 				t.Errorf("%s: no periodicity at %d bp", tc.name, peak+minFragment)
 			}
 		}
-		s := newLengthSampler(tc.m, 150)
+		s := newLengthSampler(p, 150)
 		if math.Abs(s.pShort-ps) > 1e-12 {
 			t.Errorf("%s: sampler P(short) %v, pmf %v", tc.name, s.pShort, ps)
 		}
@@ -155,7 +153,7 @@ func expectedKept(ls *Landscape, s *Sample) []float64 {
 		lens = append(lens, x.Len)
 	}
 	e := ls.expect(s, lens)
-	pl := newPlanner(&ls.Params, s.Paired, e.sizeShift)
+	pl := newPlanner(&ls.Params, s.Paired, e.size)
 	out := make([]float64, len(e.muM))
 	for i := range out {
 		out[i] = (e.muM[i] + e.muF[i]) * pl.passProb(ls.mapp[i]) * (1 - ls.Params.QCFailRate)
@@ -247,31 +245,4 @@ func TestModelShares(t *testing.T) {
 	if base[genome.ChrY] == 0 {
 		t.Error("no female chrY background")
 	}
-}
-
-// TestSizeShift: pre-analytical variation of fragment sizes between samples.
-// The maternal short share is linear in the chromatosome weight, so its SD
-// over samples is |P_chromatosome(<150) − P_core(<150)| times the SD of the
-// shift, √(batch² + sample²) when every sample has its own run. With 300
-// samples the SD's relative SE is 1/√600 ≈ 4 %; tolerance 15 %.
-func TestSizeShift(t *testing.T) {
-	ls := testLandscape(t, 100_000)
-	p := ls.Params
-	var ps []float64
-	for k := range 300 {
-		s := sample(t, ls, Sample{Batch: fmt.Sprintf("run%d", k)}, uint64(k))
-		ps = append(ps, newPlanner(&p, true, ls.expect(s, nil).sizeShift).lens[0].pShort)
-	}
-	lo := newLengthSampler(p.Maternal.shifted(-0.01), 150).pShort
-	hi := newLengthSampler(p.Maternal.shifted(0.01), 150).pShort
-	slope := (hi - lo) / 0.02
-	want := math.Abs(slope) * math.Hypot(p.SizeShift.BatchSD, p.SizeShift.SampleSD)
-	sd := stat.StdDev(ps, nil)
-	if math.Abs(sd-want) > 0.15*want {
-		t.Errorf("maternal short share SD over samples %.4f, want %.4f", sd, want)
-	}
-	if slope >= 0 {
-		t.Errorf("more chromatosome weight should mean fewer short fragments (slope %v)", slope)
-	}
-	t.Logf("maternal P(<150) over samples: mean %.4f SD %.4f", stat.Mean(ps, nil), sd)
 }

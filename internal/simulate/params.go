@@ -46,10 +46,12 @@ type Params struct {
 	// proportion to 1 − mappability (X-homologous, repeat-rich bins).
 	YBackground float64 `json:"y_background_ff"`
 	// SizeShift moves weight between the chromatosome and core components
-	// of both fragment models, per batch and per sample (pre-analytics).
-	SizeShift SizeShift     `json:"size_shift"`
-	Maternal  FragmentModel `json:"maternal_fragments"`
-	Fetal     FragmentModel `json:"fetal_fragments"`
+	// of both fragment models, per batch and per sample (pre-analytics);
+	// SizeVariation adds the other between-sample size terms.
+	SizeShift     SizeShift     `json:"size_shift"`
+	SizeVariation SizeVariation `json:"size_variation"`
+	Maternal      FragmentModel `json:"maternal_fragments"`
+	Fetal         FragmentModel `json:"fetal_fragments"`
 	// Twin2Share is the default share of the fetal fraction from the second
 	// fetus of a twin pregnancy.
 	Twin2Share float64 `json:"twin2_share"`
@@ -137,6 +139,7 @@ func Default() Params {
 		Blacklist:      BlacklistParams{SharedSD: 0.5, SampleCV: 0.2},
 		YBackground:    0.01,
 		SizeShift:      SizeShift{BatchSD: 0.005, SampleSD: 0.005},
+		SizeVariation:  DefaultSizeVariation,
 		Maternal:       MaternalFragments,
 		Fetal:          FetalFragments,
 		Twin2Share:     0.5,
@@ -194,6 +197,9 @@ func (p *Params) Validate() error {
 		if f.SmoothSD < 0 || f.NoiseSD < 0 || f.SmoothSD > 1 || f.NoiseSD > 1 || (f.SmoothSD > 0 && f.Length <= 0) {
 			errs = append(errs, fmt.Errorf("profile %+v: SDs must be in [0, 1] and the length positive", f))
 		}
+	}
+	if err := p.SizeVariation.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := p.Maternal.validate(); err != nil {
 		errs = append(errs, err)

@@ -62,14 +62,14 @@ type planner struct {
 	lens     [2]*lengthSampler
 }
 
-// newPlanner returns the planner of a sample whose fragment models are
-// shifted by sizeShift (see SizeShift).
-func newPlanner(p *Params, paired bool, sizeShift float64) *planner {
+// newPlanner returns the planner of a sample whose fragment models vary by
+// size (see SizeShift and SizeVariation).
+func newPlanner(p *Params, paired bool, size sizeDraw) *planner {
 	return &planner{
 		p: p, paired: paired, dupRatio: p.DupRate / (1 - p.DupRate), nuPass: p.nonUniquePass(),
 		lens: [2]*lengthSampler{
-			newLengthSampler(p.Maternal.shifted(sizeShift), p.Count.ShortFragmentMax),
-			newLengthSampler(p.Fetal.shifted(sizeShift), p.Count.ShortFragmentMax),
+			newLengthSampler(size.pmf(p, originMaternal), p.Count.ShortFragmentMax),
+			newLengthSampler(size.pmf(p, originFetal), p.Count.ShortFragmentMax),
 		},
 	}
 }

@@ -33,7 +33,8 @@ type tally struct {
 	unmapped, sec, supp      int64
 	qcfail, dupFlag, lowMapQ int64
 	other                    map[string]int64
-	hist                     []int64
+	hist                     []int64 // kept fragments, chr1–22, X, Y
+	histAuto                 []int64 // kept fragments, chr1–22
 }
 
 // run draws every bin of sample s. It fills c (the counts nipt count would
@@ -47,7 +48,7 @@ func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, w *ba
 		lens[i] = x.Len
 	}
 	e := ls.expect(s, lens)
-	pl := newPlanner(p, s.Paired, e.sizeShift)
+	pl := newPlanner(p, s.Paired, e.size)
 	var em *emitter
 	if w != nil {
 		em = newEmitter(w, pl, s.Paired, o.Seq, o.TagOrigin)
@@ -55,6 +56,7 @@ func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, w *ba
 	t := &tally{other: map[string]int64{}}
 	if s.Paired {
 		t.hist = make([]int64, p.Count.MaxFragment+1)
+		t.histAuto = make([]int64, p.Count.MaxFragment+1)
 	}
 	mates := int64(1)
 	if s.Paired {
@@ -80,14 +82,7 @@ func (ls *Landscape) run(ctx context.Context, s *Sample, c *counts.Counts, w *ba
 			t.other[name] += int64(reads)
 		}
 		if t.hist != nil && global >= 0 {
-			for _, L := range bp.lens {
-				t.hist[L]++
-			}
-			if !p.MarkDuplicates {
-				for _, k := range bp.dupOf {
-					t.hist[bp.lens[k]]++
-				}
-			}
+			t.addLengths(&bp, p.MarkDuplicates, in.autosome)
 		}
 		// nipt count checks MAPQ before the duplicate flag, so duplicates
 		// of low-MAPQ reads count as low_mapq.
@@ -211,6 +206,26 @@ func (t *tally) fillQC(c *counts.Counts, paired bool) {
 		q.DuplicateRate = float64(t.dupFlag) / float64(considered)
 	}
 	q.FragmentHistogram = t.hist
+	q.FragmentHistogramAutosomes = t.histAuto
+}
+
+// addLengths adds the kept fragments of a bin of chr1–22, X or Y to the
+// histograms (unflagged duplicates are kept by nipt count, so they count).
+func (t *tally) addLengths(bp *binPlan, markDup, autosome bool) {
+	add := func(L int32) {
+		t.hist[L]++
+		if autosome {
+			t.histAuto[L]++
+		}
+	}
+	for _, L := range bp.lens {
+		add(L)
+	}
+	if !markDup {
+		for _, k := range bp.dupOf {
+			add(bp.lens[k])
+		}
+	}
 }
 
 // realised summarises the tally.

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,9 @@ func TestParamsValidate(t *testing.T) {
 		"rates":      func(p *Params) { p.UnmappedRate, p.ChrMRate, p.UnplacedRate = 0.5, 0.2, 0.2001 },
 		"profile":    func(p *Params) { p.Library.SmoothSD, p.Library.Length = 0.1, 0 },
 		"batch rank": func(p *Params) { p.Batch.Rank = -1 },
+		"size mode":  func(p *Params) { p.SizeVariation.ModeShift.SampleSD = -1 },
+		"size fetal": func(p *Params) { p.SizeVariation.FetalLogSD = 1 },
+		"size long":  func(p *Params) { p.SizeVariation.LogLongRecov.BatchSD = math.NaN() },
 	} {
 		p := Default()
 		mod(&p)
@@ -166,13 +170,16 @@ func TestLoadParams(t *testing.T) {
 		}
 		return p
 	}
-	p, err := LoadParams(write("ok.json", `{"fetal_profile": {"smooth_sd": 0.08, "length_bp": 1e6}, "dup_rate": 0.1}`))
+	p, err := LoadParams(write("ok.json", `{"fetal_profile": {"smooth_sd": 0.08, "length_bp": 1e6}, "dup_rate": 0.1, "size_variation": {"mode_shift_bp": {"batch_sd": 2}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := Default()
 	if p.FetalProfile.SmoothSD != 0.08 || p.FetalProfile.Length != 1e6 || p.DupRate != 0.1 || p.ReadLength != d.ReadLength || p.Overdispersion != d.Overdispersion {
 		t.Errorf("overrides not applied or defaults lost: %+v", p)
+	}
+	if v := p.SizeVariation; v.ModeShift.BatchSD != 2 || v.ModeShift.SampleSD != d.SizeVariation.ModeShift.SampleSD || v.FetalLogSD != d.SizeVariation.FetalLogSD {
+		t.Errorf("size variation override not applied or defaults lost: %+v", v)
 	}
 	for name, body := range map[string]string{
 		"unknown.json": `{"dupe_rate": 0.1}`,

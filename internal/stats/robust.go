@@ -9,9 +9,9 @@ import (
 // normal standard deviation: 1/Φ⁻¹(0.75) = 1.482602218… (Hampel 1974).
 const madScale = 1.4826
 
-// finiteSorted returns a sorted copy of the non-NaN values of x. ±Inf are
+// sortedNonNaN returns a sorted copy of the non-NaN values of x. ±Inf are
 // kept: they are valid order statistics.
-func finiteSorted(x []float64) []float64 {
+func sortedNonNaN(x []float64) []float64 {
 	s := make([]float64, 0, len(x))
 	for _, v := range x {
 		if !math.IsNaN(v) {
@@ -25,19 +25,19 @@ func finiteSorted(x []float64) []float64 {
 // Median returns the median of the non-NaN values of x, or NaN if there are
 // none. x is not modified.
 func Median(x []float64) float64 {
-	return quantileSorted(finiteSorted(x), 0.5)
+	return quantileSorted(sortedNonNaN(x), 0.5)
 }
 
 // Quantile returns the p-quantile (0 ≤ p ≤ 1) of the non-NaN values of x by
 // linear interpolation between order statistics (Hyndman & Fan definition 7,
 // R's default). It returns NaN for an empty input or p outside [0, 1].
 func Quantile(x []float64, p float64) float64 {
-	return quantileSorted(finiteSorted(x), p)
+	return quantileSorted(sortedNonNaN(x), p)
 }
 
 // Quantiles is Quantile for several probabilities, sorting x once.
 func Quantiles(x []float64, ps ...float64) []float64 {
-	s := finiteSorted(x)
+	s := sortedNonNaN(x)
 	out := make([]float64, len(ps))
 	for i, p := range ps {
 		out[i] = quantileSorted(s, p)

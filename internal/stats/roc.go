@@ -71,11 +71,20 @@ func ROCAUC(scores []float64, labels []bool) float64 {
 // score are skipped; nil, nil is returned if the lengths differ or either
 // class is empty.
 func ROC(scores []float64, labels []bool) (fpr, tpr []float64) {
+	_, fpr, tpr = ROCCurve(scores, labels)
+	return fpr, tpr
+}
+
+// ROCCurve is ROC with the threshold of every point: thresholds[0] is +Inf
+// (the (0, 0) start, nothing called positive) and thresholds[i] the
+// distinct score whose inclusion gives point i. All three are nil when ROC
+// returns nil.
+func ROCCurve(scores []float64, labels []bool) (thresholds, fpr, tpr []float64) {
 	idx, pos, neg := rocPairs(scores, labels)
 	if pos == 0 || neg == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	fpr, tpr = []float64{0}, []float64{0}
+	thresholds, fpr, tpr = []float64{math.Inf(1)}, []float64{0}, []float64{0}
 	tp, fp := 0, 0
 	for i := 0; i < len(idx); {
 		j := i
@@ -86,9 +95,10 @@ func ROC(scores []float64, labels []bool) (fpr, tpr []float64) {
 				fp++
 			}
 		}
+		thresholds = append(thresholds, scores[idx[i]])
 		fpr = append(fpr, float64(fp)/float64(neg))
 		tpr = append(tpr, float64(tp)/float64(pos))
 		i = j
 	}
-	return fpr, tpr
+	return thresholds, fpr, tpr
 }

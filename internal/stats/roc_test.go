@@ -88,4 +88,17 @@ func TestROC(t *testing.T) {
 	if f, tp := ROC([]float64{1}, []bool{true}); f != nil || tp != nil {
 		t.Error("ROC with one class should be nil")
 	}
+	th, _, _ := ROCCurve(scores, labels)
+	wantTh := []float64{math.Inf(1), 0.9, 0.8, 0.3, 0.2, 0.1}
+	if len(th) != len(wantTh) {
+		t.Fatalf("ROCCurve gave %d thresholds, want %d", len(th), len(wantTh))
+	}
+	for i := range th {
+		if th[i] != wantTh[i] {
+			t.Errorf("threshold %d = %v, want %v", i, th[i], wantTh[i])
+		}
+	}
+	if th, f, tp := ROCCurve([]float64{1, 2}, []bool{true}); th != nil || f != nil || tp != nil {
+		t.Error("ROCCurve with mismatched lengths should be nil")
+	}
 }

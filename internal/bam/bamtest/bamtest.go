@@ -131,12 +131,7 @@ func BAM(t testing.TB, h *sam.Header, recs []Rec, seed uint64) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	for _, r := range recs {
-		if err := w.Write(Build(t, h, r, rng)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeAll(t, w, h, recs, seed)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,11 +146,18 @@ func SAM(t testing.TB, h *sam.Header, recs []Rec, seed uint64) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writeAll(t, w, h, recs, seed)
+	return buf.Bytes()
+}
+
+// writeAll writes recs through w (a BAM or SAM writer), drawing sequences
+// and names from a PCG seeded with seed.
+func writeAll(t testing.TB, w interface{ Write(*sam.Record) error }, h *sam.Header, recs []Rec, seed uint64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for _, r := range recs {
 		if err := w.Write(Build(t, h, r, rng)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return buf.Bytes()
 }

@@ -13,7 +13,8 @@ type Options struct {
 	// Threads is the number of goroutines inflating blocks (at least 1).
 	Threads int
 	// NewInflater makes one inflater per inflating goroutine; nil means
-	// NewInflater (libdeflate with -tags libdeflate, else compress/flate).
+	// NewInflater (libdeflate with -tags libdeflate, else nipt's own
+	// NewFastInflater).
 	NewInflater func() Inflater
 	// AllowNoEOF accepts a stream that ends without the EOF-marker block.
 	AllowNoEOF bool

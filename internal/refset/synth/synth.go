@@ -215,7 +215,7 @@ func (m *Model) Counts(s *Sample) *counts.Counts {
 	}
 	c.FillChromReads()
 	if s.Paired {
-		c.Header.QC.FragmentHistogram = m.sizeHistogram(s, lambda, share)
+		c.Header.QC.FragmentHistogram, c.Header.QC.FragmentHistogramAutosomes = m.sizeHistogram(s, lambda, share)
 	}
 	dup := s.DupRate
 	c.Header.QC.DuplicateRate = dup
@@ -262,35 +262,52 @@ func EuploidSamples(prefix string, n, reads int, paired bool, seed uint64) []Sam
 	return out
 }
 
-// sizeHistogram draws the fragment-length histogram of a paired-end sample
-// from its own random stream (so that adding it changed no other draw):
-// maternal fragments N(167, 15²) bp and fetal N(150, 15²) bp — the
-// chromatosome peak and the shorter fetal mode (Lo et al. 2010) — mixed at
-// the sample's fetal share of fragments, with a per-sample shift of the
-// maternal mode (SD 2 bp) standing for pre-analytical variation that a
-// single short-fragment share confounds with the fetal fraction.
-func (m *Model) sizeHistogram(s *Sample, lambda, share []float64) []int64 {
+// sizeHistogram draws the fragment-length histograms of a paired-end
+// sample — of all kept fragments and of those on chr1–22 — from their own
+// random streams (so that adding them changed no other draw): maternal
+// fragments N(167, 15²) bp and fetal N(150, 15²) bp — the chromatosome peak
+// and the shorter fetal mode (Lo et al. 2010) — mixed at the fetal share of
+// the fragments of the region (autosomes; chrX and chrY), with a
+// per-sample shift of the maternal mode (SD 2 bp) standing for
+// pre-analytical variation that a single short-fragment share confounds
+// with the fetal fraction. The all-chromosome histogram is the autosomal
+// one plus the sex chromosomes' draw.
+func (m *Model) sizeHistogram(s *Sample, lambda, share []float64) (all, auto []int64) {
 	r := rand.New(rand.NewPCG(s.Seed, 0x73697a6573))
-	var tot, fet float64
+	auto0 := m.Genome.Layout.Offset[genome.ChrX]
+	var tot, totA, fetA, fetXY float64
 	for i, v := range lambda {
 		tot += v
-		fet += v * share[i]
-	}
-	if !(tot > 0) {
-		return nil
-	}
-	fs := fet / tot
-	shift := 2 * r.NormFloat64()
-	h := make([]int64, 1001)
-	src := rand.NewPCG(s.Seed, 0x68697374)
-	for i := 35; i < len(h); i++ {
-		x := float64(i)
-		dm := distuv.Normal{Mu: 167 + shift, Sigma: 15}.Prob(x)
-		df := distuv.Normal{Mu: 150, Sigma: 15}.Prob(x)
-		mu := float64(s.Reads) * ((1-fs)*dm + fs*df)
-		if mu > 0 {
-			h[i] = int64(distuv.Poisson{Lambda: mu, Src: src}.Rand())
+		if i < auto0 {
+			totA += v
+			fetA += v * share[i]
+		} else {
+			fetXY += v * share[i]
 		}
 	}
-	return h
+	if !(tot > 0) || !(totA > 0) {
+		return nil, nil
+	}
+	shift := 2 * r.NormFloat64()
+	draw := func(reads, fs float64, src *rand.PCG) []int64 {
+		h := make([]int64, 1001)
+		for i := 35; i < len(h); i++ {
+			x := float64(i)
+			dm := distuv.Normal{Mu: 167 + shift, Sigma: 15}.Prob(x)
+			df := distuv.Normal{Mu: 150, Sigma: 15}.Prob(x)
+			if mu := reads * ((1-fs)*dm + fs*df); mu > 0 {
+				h[i] = int64(distuv.Poisson{Lambda: mu, Src: src}.Rand())
+			}
+		}
+		return h
+	}
+	scale := float64(s.Reads) / tot
+	auto = draw(totA*scale, fetA/totA, rand.NewPCG(s.Seed, 0x68697374))
+	all = append([]int64(nil), auto...)
+	if xy := tot - totA; xy > 0 {
+		for i, v := range draw(xy*scale, fetXY/xy, rand.NewPCG(s.Seed, 0x68697379)) {
+			all[i] += v
+		}
+	}
+	return all, auto
 }
