@@ -18,7 +18,7 @@ func newDemoCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole system on built-in simulated data (no external files)",
-		Long: `nipt demo simulates a small reference cohort (30 euploid pregnancies) and
+		Long: `nipt demo simulates a reference cohort (80 euploid pregnancies) and
 eight test samples (euploid, T21, T18, T13, a sex-chromosome aneuploidy, a
 fetal 5p deletion, a maternal duplication on chr21, a low fetal fraction),
 counts the two samples simulated as BAM with nipt count, builds the

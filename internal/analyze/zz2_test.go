@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math"
 	"os"
 	"testing"
 
@@ -94,5 +95,22 @@ func TestZZPair(t *testing.T) {
 	for _, d := range [][]float64{d0, d1, dc} {
 		mm, se := meanSE(d)
 		t.Logf("mean diff %.5f ± %.5f", mm, se)
+	}
+}
+
+func TestZZPow(t *testing.T) {
+	if os.Getenv("DIAG") == "" {
+		t.Skip()
+	}
+	f := fixture(t)
+	for _, reads := range []int{1_000_000, 2_000_000} {
+		s := synth.Sample{ID: "p", FF: 0.08, Seed: 1, Trisomy: -1, Reads: reads}
+		sm, _ := f.Ref.Normalize(sample(f, s))
+		g := noiseScale(f.Ref, sm.Profile)
+		nl := f.Ref.Chroms[23-1].Nulls["pca"]
+		xsd := adjust(nl.SD, nl.Poisson, g)
+		r, _ := Analyze(f.Ref, sample(f, s), Options{Config: call.DefaultConfig(), SexBlind: true})
+		lo := r.FetalFraction.Low
+		t.Logf("reads %d xsd %.5f ff %.3f low %.3f power(low) %.3f u %.2f", reads, xsd, r.FetalFraction.Value, lo, call.SCAPower(lo, xsd, call.DefaultConfig()), math.Log2(1+lo/2)/xsd)
 	}
 }

@@ -157,7 +157,7 @@ func validationPreset(seed uint64) []Sample {
 	return out
 }
 
-// demoPreset: 30 references (counts) and 8 tests, two of them as 1 M-pair
+// demoPreset: 80 references (counts) and 8 tests, two of them as 3 M-pair
 // BAMs, so that the whole demo runs in a few minutes on 2 cores.
 func demoPreset(seed uint64) []Sample {
 	p := presetRand{newRand(seed, 0x9e5e7, 1)}
@@ -173,7 +173,7 @@ func demoPreset(seed uint64) []Sample {
 		s.Batch = batch
 		out = append(out, s)
 	}
-	for i := range 30 {
+	for i := range 80 { // ~40 male references: the fetal-fraction models need them
 		add(Sample{ID: fmt.Sprintf("ref-%02d", i+1), Role: RoleReference, FF: p.ff()}, fmt.Sprintf("run%d", i%2+1))
 	}
 	cnv := func(s string) []CNV { c, _ := ParseCNV(s); return []CNV{c} }
