@@ -94,6 +94,15 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// measured; scale them by the ratio of the average leverages.
 	autoLev := float64(1+ref.Components) / float64(max(r.Reference.Samples, 1))
 	xInfl := math.Sqrt((1 + s.XLeverage) / (1 + autoLev))
+	// Each chrX bin's SD is estimated from the residuals of ν = n − 1 − k
+	// female references (k regression components), so x/σ̂ has the
+	// variance ν/(ν − 2) of a t distribution (the autosomes' κ(1), measured
+	// out of fold, already holds their equivalent): with 20 female
+	// references and 6 components chrX bin z-scores had SD 1.11–1.14
+	// against 1.01–1.03 on the autosomes.
+	if nu := float64(ref.Chroms[genome.ChrX].Nulls[refset.MethodPCA].N - 1 - ref.XComponents); nu > 2 {
+		xInfl *= math.Sqrt(nu / (nu - 2))
+	}
 	sd := make([]float64, l.NumBins())
 	for j := range sd {
 		sd[j] = ref.Sigma[j] * math.Sqrt(g)

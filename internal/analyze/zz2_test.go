@@ -114,3 +114,28 @@ func TestZZPow(t *testing.T) {
 		t.Logf("reads %d xsd %.5f ff %.3f low %.3f power(low) %.3f u %.2f", reads, xsd, r.FetalFraction.Value, lo, call.SCAPower(lo, xsd, call.DefaultConfig()), math.Log2(1+lo/2)/xsd)
 	}
 }
+
+func TestZZX(t *testing.T) {
+	if os.Getenv("DIAG") == "" {
+		t.Skip()
+	}
+	f := fixture(t)
+	for _, male := range []bool{true, false} {
+		var zs, za []float64
+		for i := 0; i < 20; i++ {
+			r, _ := Analyze(f.Ref, sample(f, synth.Sample{ID: "xy", Male: male, FF: 0.1 + 0.005*float64(i), Seed: uint64(900 + i), Trisomy: -1}), Options{Config: call.DefaultConfig()})
+			for _, b := range r.Bins {
+				if b.Chrom == "chrX" && !b.Masked {
+					zs = append(zs, b.Z)
+				}
+				if b.Chrom == "chr7" && !b.Masked {
+					za = append(za, b.Z)
+				}
+			}
+		}
+		m, se := meanSE(zs)
+		m2, se2 := meanSE(za)
+		t.Logf("male=%v chrX bins z mean %.3f sd %.3f; chr7 mean %.3f sd %.3f", male, m, se*math.Sqrt(float64(len(zs))), m2, se2*math.Sqrt(float64(len(za))))
+	}
+	t.Logf("x components %d, female refs %d", f.Ref.XComponents, f.Ref.Chroms[22].Nulls["pca"].N)
+}

@@ -1,7 +1,6 @@
 package call
 
 import (
-	"os"
 	"fmt"
 	"math"
 
@@ -141,7 +140,7 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 	case 1-pY >= cfg.SCAPosterior:
 		res.FetalSex = "female"
 	}
-	if ok, reason := SCACallable(ff, in.XSD, cfg); os.Getenv("OLDSCA") == "" && !ok {
+	if ok, reason := SCACallable(ff, in.XSD, cfg); !ok {
 		res.Call, res.NoCallReason = result.NoCall, reason
 		return res
 	}
@@ -158,11 +157,8 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 			}
 		}
 		res.Type = Karyotypes[bs].Name
-	case os.Getenv("OLDSCA") == "" || pEu >= cfg.SCAPosterior:
-		res.Call = result.LowRisk
 	default:
-		res.Call = result.NoCall
-		res.NoCallReason = "ambiguous"
+		res.Call = result.LowRisk
 	}
 	return res
 }

@@ -2,9 +2,12 @@ package call
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // sexInput simulates the expected X and Y dosages of a karyotype at fetal
@@ -45,12 +48,21 @@ func TestCallSex(t *testing.T) {
 func TestCallSexAmbiguousAndMaternal(t *testing.T) {
 	cfg := DefaultConfig()
 	// 45,X against 46,XX at FF 1.5%: X dosages differ by 0.75%, about two
-	// noise SDs: ambiguous.
+	// noise SDs: not callable (whatever the data).
 	in := sexInput(1, 0, 0.015)
 	in.X = math.Log2(1 - 0.015/4) // halfway
 	got := CallSex(in, FFPrior{0.015, 0.005}, cfg)
-	if got.Call != result.NoCall {
-		t.Errorf("halfway X dosage at FF 1.5%%: call %s, want no call", got.Call)
+	if got.Call != result.NoCall || !strings.Contains(got.NoCallReason, "not callable") {
+		t.Errorf("halfway X dosage at FF 1.5%%: call %s (%q), want a not-callable no call", got.Call, got.NoCallReason)
+	}
+	// Halfway between 46,XX and 47,XXX at FF 12% (3 SD from each, u = 6
+	// at the bound 11.6%: callable): a two-zone decision, low risk (the
+	// posterior of 47,XXX is about 1/3), never an "ambiguous" no call.
+	in = sexInput(2, 0, 0.12)
+	in.XSD = math.Log2(1+0.12/2) / 6
+	in.X = math.Log2(1+0.12/2) / 2
+	if got := CallSex(in, FFPrior{0.12, 0.002}, cfg); got.Call != result.LowRisk {
+		t.Errorf("halfway X dosage at FF 12%%: call %s (%q), want low risk; posterior %v", got.Call, got.NoCallReason, got.Posterior)
 	}
 	// X dosage 0.8 (maternal 45,X mosaicism): no fetal complement gives it.
 	in = sexInput(2, 0, 0.1)
@@ -63,5 +75,73 @@ func TestCallSexAmbiguousAndMaternal(t *testing.T) {
 	in.HasX = false
 	if got := CallSex(in, FFPrior{0.1, 0.01}, cfg); got.Call != result.NoCall {
 		t.Errorf("without a chrX model: call %s", got.Call)
+	}
+}
+
+// TestSCAPower compares SCAPower with the rate at which CallSex's posterior
+// actually reaches SCAPosterior for a one-copy X gain (47,XXX against
+// 46,XX) at a precisely known fetal fraction, and the false-positive rate
+// of 46,XX fetuses with Φ(−(u/2 + ln k/u)) summed over the gain and the
+// loss direction (47,XXX and 45,X). 1,000 draws per
+// case: the rates agree within 4 binomial SEs plus 0.01 (the full model
+// also weighs 45,X and the chrY term, which the formula leaves out).
+func TestSCAPower(t *testing.T) {
+	cfg := DefaultConfig()
+	const f, n = 0.10, 1000
+	d := math.Log2(1 + f/2)
+	k := cfg.SCAPosterior / (1 - cfg.SCAPosterior) * Karyotypes[0].Prior / Karyotypes[2].Prior
+	r := rand.New(rand.NewPCG(21, 21))
+	for _, u := range []float64{3, 5.3, 7} {
+		sd := d / u
+		want := SCAPower(f, sd, cfg)
+		var hit, fp int
+		for i := 0; i < n; i++ {
+			for _, nx := range []int{3, 2} {
+				in := sexInput(nx, 0, f)
+				in.XSD = sd
+				in.X += sd * r.NormFloat64()
+				res := CallSex(in, FFPrior{f, 1e-4}, cfg)
+				if res.Posterior[0]+res.Posterior[1] <= 1-cfg.SCAPosterior {
+					if nx == 3 {
+						hit++
+					} else {
+						fp++
+					}
+				}
+			}
+		}
+		got := float64(hit) / n
+		if tol := 4*math.Sqrt(want*(1-want)/n) + 0.01; math.Abs(got-want) > tol {
+			t.Errorf("u = %.1f: detection %.3f, SCAPower %.3f (tolerance %.3f)", u, got, want, tol)
+		}
+		ul := -math.Log2(1-f/2) / sd
+		fpBound := stats.NormalSF(u/2+math.Log(k)/u) + stats.NormalSF(ul/2+math.Log(k)/ul)
+		if lim := fpBound*n + 4*math.Sqrt(fpBound*n) + 1; float64(fp) > lim {
+			t.Errorf("u = %.1f: %d of %d euploid fetuses called high risk, expected about %.1f", u, fp, n, fpBound*n)
+		}
+	}
+	// The rule's design point: 95% detection needs u ≥ 5.3.
+	if p := SCAPower(f, d/5.3, cfg); math.Abs(p-0.95) > 0.005 {
+		t.Errorf("SCAPower at u = 5.3: %.4f, want 0.95", p)
+	}
+}
+
+// TestSCACallable: the decision is SCAPower at the fetal fraction's lower
+// 95% bound against SCADetection, and an unknown fetal fraction is never
+// callable.
+func TestSCACallable(t *testing.T) {
+	cfg := DefaultConfig()
+	for _, tc := range []struct {
+		ff  FFPrior
+		xsd float64
+	}{{FFPrior{0.10, 0.01}, 0.005}, {FFPrior{0.10, 0.01}, 0.012}, {FFPrior{0.05, 0.02}, 0.004}, {FFPrior{0.2, 0.05}, 0.01}} {
+		ok, reason := SCACallable(tc.ff, tc.xsd, cfg)
+		want := SCAPower(tc.ff.Low(), tc.xsd, cfg) >= cfg.SCADetection
+		if ok != want || ok == (reason != "") {
+			t.Errorf("%+v sd %.3f: callable %v (%q), want %v", tc.ff, tc.xsd, ok, reason, want)
+		}
+	}
+	if ok, _ := SCACallable(FFPrior{Value: math.NaN()}, 0.001, cfg); ok {
+		t.Error("callable without a fetal fraction")
 	}
 }

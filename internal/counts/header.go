@@ -81,19 +81,7 @@ type QC struct {
 
 // Layout returns the bin layout that the header describes.
 func (h *Header) Layout() (*genome.Layout, error) {
-	b, err := genome.LookupBuild(h.Build)
-	if err != nil {
-		return nil, err
-	}
-	if len(h.Contigs) != genome.NumChroms {
-		return nil, fmt.Errorf("header lists %d contigs, want %d", len(h.Contigs), genome.NumChroms)
-	}
-	for i, c := range h.Contigs {
-		if c.Name != genome.ChromName(i) || c.Length != b.Lengths[i] {
-			return nil, fmt.Errorf("header contig %d is %s:%d, want %s:%d for %s", i, c.Name, c.Length, genome.ChromName(i), b.Lengths[i], b.Name)
-		}
-	}
-	return genome.NewLayout(b, h.BinSize)
+	return genome.LayoutFor(h.Build, h.Contigs, h.BinSize)
 }
 
 // Compatible reports an error when two headers cannot be analysed together

@@ -43,24 +43,17 @@ func Verify(v *result.Result) error {
 	if v.FetalSex != "" {
 		return fmt.Errorf("fetal sex present in a sex-blind view")
 	}
-	for _, c := range v.Chromosomes {
-		if IsSexChrom(c.Chrom) {
-			return fmt.Errorf("%s chromosome values present in a sex-blind view", c.Chrom)
-		}
-	}
-	for _, b := range v.Bins {
-		if IsSexChrom(b.Chrom) {
-			return fmt.Errorf("%s bins present in a sex-blind view", b.Chrom)
-		}
-	}
-	for _, s := range v.Segments {
-		if IsSexChrom(s.Chrom) {
-			return fmt.Errorf("%s segments present in a sex-blind view", s.Chrom)
-		}
-	}
-	for _, c := range v.CNVs {
-		if IsSexChrom(c.Chrom) {
-			return fmt.Errorf("%s CNV present in a sex-blind view", c.Chrom)
+	for _, c := range []struct {
+		what  string
+		chrom string // first chrX/chrY entry, "" if none
+	}{
+		{"chromosome values", sexChromIn(v.Chromosomes, func(c result.Chromosome) string { return c.Chrom })},
+		{"bins", sexChromIn(v.Bins, func(b result.Bin) string { return b.Chrom })},
+		{"segments", sexChromIn(v.Segments, func(s result.Segment) string { return s.Chrom })},
+		{"CNV", sexChromIn(v.CNVs, func(c result.CNV) string { return c.Chrom })},
+	} {
+		if c.chrom != "" {
+			return fmt.Errorf("%s %s present in a sex-blind view", c.chrom, c.what)
 		}
 	}
 	for _, m := range v.FetalFraction.Methods {
@@ -88,6 +81,17 @@ func Verify(v *result.Result) error {
 		return fmt.Errorf("sex-revealing text in %s of a sex-blind view: the analysis must not put sex information in free text", bad[0])
 	}
 	return nil
+}
+
+// sexChromIn returns the chromosome of the first element of xs on chrX or
+// chrY, or "" when there is none.
+func sexChromIn[T any](xs []T, chrom func(T) string) string {
+	for _, x := range xs {
+		if c := chrom(x); IsSexChrom(c) {
+			return c
+		}
+	}
+	return ""
 }
 
 // walkStrings calls f with every string and map key reachable from v, and

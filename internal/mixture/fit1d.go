@@ -1,6 +1,7 @@
 package mixture
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -212,25 +213,7 @@ func em1D(x []float64, assign []int, k int, totalVar, floor float64, opt Options
 // compact drops empty components, renormalizes the weights and sorts the
 // components by mean.
 func (m *Model) compact() *Model {
-	idx := make([]int, 0, len(m.Means))
-	total := 0.0
-	for j, w := range m.Weights {
-		// A component holding less than a billionth of one observation's
-		// responsibility has emptied.
-		if w*float64(m.N) > 1e-9 {
-			idx = append(idx, j)
-			total += w
-		}
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case m.Means[a] < m.Means[b]:
-			return -1
-		case m.Means[a] > m.Means[b]:
-			return 1
-		}
-		return 0
-	})
+	idx, total := kept(m.Weights, m.N, func(a, b int) int { return cmp.Compare(m.Means[a], m.Means[b]) })
 	out := &Model{LogLik: m.LogLik, Iterations: m.Iterations, Converged: m.Converged, N: m.N}
 	for _, j := range idx {
 		out.Weights = append(out.Weights, m.Weights[j]/total)
@@ -238,6 +221,21 @@ func (m *Model) compact() *Model {
 		out.SDs = append(out.SDs, m.SDs[j])
 	}
 	return out
+}
+
+// kept returns, sorted by cmp (stably), the indices of the components that
+// still hold weight, and their total weight. A component holding less than a
+// billionth of one of the n observations' responsibility has emptied.
+func kept(weights []float64, n int, cmp func(a, b int) int) (idx []int, total float64) {
+	idx = make([]int, 0, len(weights))
+	for j, w := range weights {
+		if w*float64(n) > 1e-9 {
+			idx = append(idx, j)
+			total += w
+		}
+	}
+	slices.SortStableFunc(idx, cmp)
+	return idx, total
 }
 
 // FitBIC1D fits mixtures with 1 … kmax components and returns the one with

@@ -249,17 +249,7 @@ func emND(x [][]float64, assign []int, k int, cov *mat.SymDense, floor2 []float6
 // compact drops emptied components, renormalizes the weights and sorts the
 // components by mean.
 func (m *ModelND) compact() *ModelND {
-	idx := make([]int, 0, len(m.Means))
-	total := 0.0
-	for j, w := range m.Weights {
-		if w*float64(m.N) > 1e-9 { // as in Model.compact
-			idx = append(idx, j)
-			total += w
-		}
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		return slices.Compare(m.Means[a], m.Means[b])
-	})
+	idx, total := kept(m.Weights, m.N, func(a, b int) int { return slices.Compare(m.Means[a], m.Means[b]) })
 	out := &ModelND{Iterations: m.Iterations, Converged: m.Converged, N: m.N}
 	for _, j := range idx {
 		out.Weights = append(out.Weights, m.Weights[j]/total)

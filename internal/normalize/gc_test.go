@@ -70,6 +70,67 @@ func TestCorrectRemovesGCBias(t *testing.T) {
 	}
 }
 
+// TestCorrectUnbiasedLogAtLowDepth: with a GC bias that puts 5 reads in
+// GC-poor bins and 50 in GC-rich ones, the mean log coverage of the two
+// ends must agree: log(X + 1/2) is unbiased for log μ to O(μ⁻²) (0.2% at
+// μ = 5), whereas the old floor max(X, 1/2) was biased by −1/(2μ), 0.09
+// more at the poor end. The difference of the two quintile means has an SE
+// of ≈ √(0.2/580 + 0.02/580) ≈ 0.02 (the LOESS curve's own error adds
+// less); tolerance 0.04. chrY bins keep their plain count: an empty one is
+// 0.
+func TestCorrectUnbiasedLogAtLowDepth(t *testing.T) {
+	a := testAnnotation(t)
+	l := a.Layout
+	r := rand.New(rand.NewPCG(9, 9))
+	reads := make([]uint32, l.NumBins())
+	for i := range reads {
+		// λ from 5 at GC 0.33 to 50 at GC 0.55, log-linear.
+		lam := 5 * math.Exp(math.Log(10)*(a.GC[i]-0.33)/0.22)
+		reads[i] = poisson(r, lam)
+	}
+	y := l.Offset[genome.ChrY]
+	reads[y+40], reads[y+41] = 0, 3
+	mask := StaticMask(a, nil)
+	cov, err := Correct(l, reads, EffectiveLength(a), a.GC, mask, GCOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lo, hi []float64
+	for i := 0; i < l.Offset[genome.ChrX]; i++ {
+		if v := cov.Rel[i]; !math.IsNaN(v) {
+			switch {
+			case a.GC[i] < 0.33+0.2*0.22:
+				lo = append(lo, math.Log(v))
+			case a.GC[i] > 0.55-0.2*0.22:
+				hi = append(hi, math.Log(v))
+			}
+		}
+	}
+	ml, _ := stats.MeanSD(lo)
+	mh, _ := stats.MeanSD(hi)
+	if math.Abs(ml-mh) > 0.04 {
+		t.Errorf("mean log coverage %.4f at 5 reads per bin, %.4f at 50: biased at low depth", ml, mh)
+	}
+	if v := cov.Rel[y+40]; v != 0 {
+		t.Errorf("empty chrY bin has coverage %g, want 0", v)
+	}
+	if v, want := cov.Rel[y+41], 3/cov.Expected[y+41]; math.Abs(v-want) > 1e-12 {
+		t.Errorf("chrY bin with 3 reads has coverage %g, want %g", v, want)
+	}
+}
+
+// poisson draws a Poisson variate by inversion (small means only).
+func poisson(r *rand.Rand, lam float64) uint32 {
+	u, p := r.Float64(), math.Exp(-lam)
+	k, c := 0, p
+	for u > c {
+		k++
+		p *= lam / float64(k)
+		c += p
+	}
+	return uint32(k)
+}
+
 func TestCorrectBadInput(t *testing.T) {
 	a := testAnnotation(t)
 	l := a.Layout

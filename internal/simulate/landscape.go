@@ -49,7 +49,7 @@ func NewLandscape(a *annotation.Annotation, p Params, seed uint64) (*Landscape, 
 	ls := &Landscape{Ann: a, Layout: l, Seed: seed, Params: p,
 		effLen: make([]float64, n), mapp: make([]float64, n), gc: make([]float64, n), gcx: make([]float64, n),
 		parX: make([]float64, n), yWeight: make([]float64, n)}
-	xPAR, yPAR := parRegions(l.Build)
+	xPAR, yPAR := l.Build.PARs()
 	for i := range n {
 		c, s, e := l.Locate(i)
 		m := a.Map[i]
@@ -178,26 +178,10 @@ func (ls *Landscape) batchEffect(label string) (load []float64, slope, curv floa
 }
 
 // overlapFrac is the fraction of [s, e) covered by the spans.
-func overlapFrac(s, e int, spans []span) float64 {
+func overlapFrac(s, e int, spans []genome.Interval) float64 {
 	cov := 0
 	for _, sp := range spans {
-		cov += max(0, min(e, sp.hi)-max(s, sp.lo))
+		cov += max(0, min(e, sp.End)-max(s, sp.Start))
 	}
 	return float64(cov) / float64(e-s)
-}
-
-// span is a half-open interval [lo, hi).
-type span struct{ lo, hi int }
-
-// parRegions returns PAR1 and PAR2 of chrX and chrY (0-based, half-open):
-// published GRC coordinates for GRCh37/GRCh38 and the T2T consortium's for
-// CHM13 v2.0.
-func parRegions(b *genome.Build) (x, y [2]span) {
-	switch b {
-	case genome.GRCh37:
-		return [2]span{{60000, 2699520}, {154931043, 155260560}}, [2]span{{10000, 2649520}, {59034049, 59363566}}
-	case genome.CHM13:
-		return [2]span{{0, 2394410}, {153925834, 154259566}}, [2]span{{0, 2458320}, {62122809, 62460029}}
-	}
-	return [2]span{{10000, 2781479}, {155701382, 156030895}}, [2]span{{10000, 2781479}, {56887902, 57217415}}
 }

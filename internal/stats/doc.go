@@ -32,5 +32,6 @@
 //   - ROCAUC is the Mann–Whitney U statistic divided by n₁n₀, with ties
 //     counted one half (Hanley & McNeil 1982, Radiology 143:29); ROC gives
 //     the empirical curve with one point per distinct score (Fawcett 2006,
-//     Pattern Recogn. Lett. 27:861).
+//     Pattern Recogn. Lett. 27:861), ROCCurve the same with each point's
+//     threshold.
 package stats

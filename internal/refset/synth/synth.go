@@ -144,7 +144,10 @@ func (m *Model) Expected(s *Sample) (lambda, fetalShare []float64) {
 			cm, cf := 2.0, 2.0
 			switch c {
 			case genome.ChrX:
-				cf = nx
+				// The reads of the chrY pseudoautosomal regions align to
+				// chrX's (analysis sets hard-mask them on chrY), so a Y
+				// copy counts there like an X copy.
+				cf = nx + ny*parShare(l, i)
 			case genome.ChrY:
 				cm, cf = 0, ny
 			}
@@ -310,4 +313,16 @@ func (m *Model) sizeHistogram(s *Sample, lambda, share []float64) (all, auto []i
 		}
 	}
 	return all, auto
+}
+
+// parShare returns the share of bin i (on chrX) inside an X
+// pseudoautosomal region.
+func parShare(l *genome.Layout, i int) float64 {
+	_, start, end := l.Locate(i)
+	par, _ := l.Build.PARs()
+	var in int
+	for _, p := range par {
+		in += max(0, min(end, p.End)-max(start, p.Start))
+	}
+	return float64(in) / float64(end-start)
 }
