@@ -23,11 +23,6 @@ func runReportCmd(t *testing.T, args ...string) (int, string) {
 }
 
 func TestReportCommand(t *testing.T) {
-	run := filepath.Join(t.TempDir(), "run1")
-	r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 1, BinSize: 5_000_000, SexAware: true})
-	if err := report.WriteAnalysisDir(run, r); err != nil {
-		t.Fatal(err)
-	}
 	// A profile that discloses on request, with its audit log in a temp dir.
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "lab-profile-eu.toml"))
@@ -36,6 +31,22 @@ func TestReportCommand(t *testing.T) {
 	}
 	profile := filepath.Join(dir, "lab.toml")
 	if err := os.WriteFile(profile, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := disclosure.LoadProfile(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// run1: analysed sex-blind under the profile (nipt analyze --profile);
+	// run2: analysed with fetal sex available, for a request that asks for it.
+	run := filepath.Join(t.TempDir(), "run1")
+	spec := disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 1, BinSize: 5_000_000}
+	if err := report.WriteAnalysisViews(run, p, disclosure.Request{}, disclosure.Fixture(spec)); err != nil {
+		t.Fatal(err)
+	}
+	run2 := filepath.Join(t.TempDir(), "run2")
+	spec.SexAware = true
+	if err := report.WriteAnalysisDir(run2, disclosure.Fixture(spec)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,7 +64,10 @@ func TestReportCommand(t *testing.T) {
 	}
 
 	out2 := filepath.Join(t.TempDir(), "reports2")
-	if code, _ := runReportCmd(t, "report", "--profile", profile, "--sex-requested", "--requester", "dr.q", "--date", "2025-04-01", run, "-o", out2); code != 0 {
+	if code, _ := runReportCmd(t, "report", "--profile", profile, run2, "-o", filepath.Join(t.TempDir(), "refused")); code != 1 {
+		t.Errorf("exit %d for a sex-aware analysis without a sex request, want 1", code)
+	}
+	if code, _ := runReportCmd(t, "report", "--profile", profile, "--sex-requested", "--requester", "dr.q", "--date", "2025-04-01", run2, "-o", out2); code != 0 {
 		t.Fatalf("exit %d with --sex-requested", code)
 	}
 	html, _ = os.ReadFile(filepath.Join(out2, "S1", "S1.report.html"))

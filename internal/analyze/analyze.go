@@ -80,6 +80,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		Tool:          result.Tool{Name: "nipt", Version: version.Version},
 		Reference:     result.Reference{ID: ref.ID, Build: ref.Build, BinSize: ref.BinSize},
 	}
+	r.SexBlindAnalysis = opt.SexBlind // disclosure.Apply checks it
 	for _, st := range ref.Status {
 		if st.Used {
 			r.Reference.Samples++

@@ -14,12 +14,15 @@
 //  2. Sex-agnostic fetal fraction (bin profile, fragment size), combined by
 //     generalised least squares with cross-validated variances.
 //  3. Sex chromosomes: posterior of each fetal complement given the chrX and
-//     chrY dosages and the sex-agnostic fetal fraction.
+//     chrY dosages and the sex-agnostic fetal fraction; callable or not
+//     from sex-blind quantities only (call.SCACallable).
 //  4. Combined fetal fraction: adds the chrY (and, for 46,XY, chrX)
 //     estimates unless the analysis is sex-blind.
-//  5. CBS segmentation and the fetal-CNV scan at the level a fetal change
-//     has at this fetal fraction (call.FetalScan, with the sample's own
-//     segment noise); segments and scan windows classified fetal or
+//  5. CBS segmentation (chrX against the level of the most probable
+//     sex-chromosome complement, xBaseline) and the fetal-CNV scan at the
+//     level a fetal change has at this fetal fraction (call.FetalScan,
+//     with the sample's own segment noise); segments and scan windows
+//     classified fetal or
 //     maternal; significant sub-chromosomal ones are left out of the
 //     chromosome dosages, so a maternal CNV on chr21 cannot become a
 //     trisomy 21 call. Scan windows become CNV calls, not segments.

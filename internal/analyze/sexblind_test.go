@@ -38,9 +38,9 @@ func categories(v *result.Result) []string {
 // third of the SCA results not callable), and single-end at 2 M reads,
 // fetal fraction 5–20%, where only the weak bin-profile estimate measures
 // the fetal fraction. The second is where the earlier posterior rule
-// ("ambiguous: no call") leaked most; with it this test fails: 17 pairs
+// ("ambiguous: no call") leaked most; with it this test fails: 15 pairs
 // with an SCA no-call for the female fetus only, none for the male only
-// (p = 1.5e-5).
+// (p = 6e-5).
 func TestOutcomeIndependentOfSex(t *testing.T) {
 	f := fixture(t)
 	n := 30
@@ -139,12 +139,12 @@ func meanSE(d []float64) (float64, float64) {
 // TestSCASensitivity: sex-chromosome aneuploidies at fetal fractions of
 // 8–20% (2 M paired-end reads) are called high risk with the right type
 // whenever the result is callable, and most results are callable. On the
-// fixture at 2 M reads the chrX SD is ≈ 0.006 log2 and the sex-blind
-// fetal fraction's 95% lower bound lies within ~3 points of the truth, so
-// a one-copy X change at the bound has u = δ/σ_X ≥ 5.3 — callable — unless
-// the estimate errs low by more than that, and then u ≈ 7 and the detection
-// probability (call.SCAPower) above 0.99: more than two misses among 24
-// callable samples would have probability < 0.002. At least 18 of 24 must be
+// fixture at 2 M reads the chrX SD is ≈ 0.006 log2 and the sex-blind fetal
+// fraction's SE ≈ 1 point, so at FF ≥ 8% a one-copy X change has u = δ/σ_X
+// ≥ 6 over nearly all of the fraction's distribution: the detection
+// probability (call.SCADetectionProb) is above 0.95 — callable — and above
+// 0.99 at the true fraction, so more than two misses among 24 callable
+// samples would have probability < 0.002. At least 18 of 24 must be
 // callable (measured: 24).
 func TestSCASensitivity(t *testing.T) {
 	f := fixture(t)

@@ -64,9 +64,9 @@ type Config struct {
 	// (SCADetection) and below it is low risk.
 	SCAPosterior float64 `toml:"sca_posterior"`
 	// SCADetection: the sex-chromosome result is callable only when a
-	// one-copy change of chrX at the lower 95% bound of the sex-blind fetal
-	// fraction would reach SCAPosterior with at least this probability
-	// (call.SCAPower); otherwise no call. The rule uses only sex-blind
+	// one-copy change of chrX would reach SCAPosterior with at least this
+	// probability given the sex-blind fetal fraction and its uncertainty
+	// (SCADetectionProb); otherwise no call. The rule uses only sex-blind
 	// quantities, so the no-call rate cannot reveal the fetal sex.
 	SCADetection float64 `toml:"sca_detection"`
 	// CNVMinSize: smallest fetal (or uncertain-origin) CNV reported, in
@@ -111,8 +111,7 @@ func DefaultConfig() Config {
 		// 0.95: the usual design power of a screening test and about the
 		// detection rate cfDNA screening reaches for 45,X in meta-analysis
 		// (95.8%, Gil et al. 2017, Ultrasound Obstet Gynecol 50:302), here
-		// required for the smallest change at the lowest plausible fetal
-		// fraction.
+		// required of each sample for the smallest change.
 		SCADetection: 0.95,
 		CNVMinSize:   3_000_000,
 		// A maternal CNV changes the dosage by about ±50%, so 1 Mb (10 bins

@@ -13,7 +13,11 @@
 //     a high-risk effect clearly below what the fetal fraction predicts.
 //   - Sex chromosomes (CallSex): the posterior of 46,XX, 46,XY, 45,X,
 //     47,XXX, 47,XXY and 47,XYY given the chrX and chrY dosages and a
-//     sex-agnostic fetal-fraction prior.
+//     sex-agnostic fetal-fraction prior. Whether the result is callable is
+//     decided first from sex-blind quantities only (SCACallable: a one-copy
+//     chrX change must be detectable with probability ≥ SCADetection), so
+//     that the no-call rate cannot reveal the fetal sex; callable samples
+//     are high or low risk.
 //   - Copy-number changes (Segments, ClassifyOrigin): circular binary
 //     segmentation (Olshen et al. 2004, Biostatistics 5:557) of the
 //     normalised bins; segments pass a size-dependent Bonferroni z threshold

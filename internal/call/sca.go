@@ -65,10 +65,11 @@ const maternalZ = 4
 //
 //  1. Callable or not, decided before the data are looked at and from
 //     sex-blind quantities only: the result is callable when a one-copy
-//     change of chrX at the lower 95% bound of the sex-agnostic fetal
-//     fraction, measured with this sample's chrX SD (which depends on its
-//     autosomal depth and noise only), would reach the high-risk posterior
-//     with probability ≥ cfg.SCADetection (SCAPower). Otherwise no call.
+//     change of chrX, measured with this sample's chrX SD (which depends on
+//     its autosomal depth and noise only), would reach the high-risk
+//     posterior with probability ≥ cfg.SCADetection given the sex-agnostic
+//     fetal fraction and its uncertainty (SCADetectionProb). Otherwise no
+//     call.
 //     A rule that looked at the posterior itself ("ambiguous: no call")
 //     would no-call one sex more often than the other — the alternatives
 //     of a 46,XX fetus (45,X and 47,XXX at ±f/2) are not those of a 46,XY
@@ -164,19 +165,36 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 }
 
 // SCACallable reports whether a sample's sex-chromosome result can be
-// called (SCAPower at the lower 95% bound of the sex-agnostic fetal
-// fraction ff, with chrX SD xsd, at least cfg.SCADetection) and, if not,
-// why. It uses no sex-chromosome data.
+// called — SCADetectionProb at least cfg.SCADetection — and, if not, why.
+// It uses no sex-chromosome data: only the sex-agnostic fetal-fraction
+// prior ff and the chrX SD xsd, which depends on the sample's autosomal
+// depth and noise.
 func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
 	if math.IsNaN(ff.Value) || !(ff.SE > 0) {
 		return false, "sex chromosomes not callable: the fetal fraction could not be estimated"
 	}
-	lo := ff.Low()
-	if p := SCAPower(lo, xsd, cfg); !(p >= cfg.SCADetection) {
-		return false, fmt.Sprintf("sex chromosomes not callable: a one-copy sex-chromosome change at the fetal fraction's lower bound (%.1f%%) would be detected with probability %.0f%% (< %.0f%%)",
-			100*lo, 100*p, 100*cfg.SCADetection)
+	if p := SCADetectionProb(ff, xsd, cfg); !(p >= cfg.SCADetection) {
+		return false, fmt.Sprintf("sex chromosomes not callable: a one-copy sex-chromosome change would be detected with probability %.0f%% (< %.0f%%) at this fetal fraction (%.1f%%, 95%% interval from %.1f%%) and depth",
+			100*p, 100*cfg.SCADetection, 100*ff.Value, 100*ff.Low())
 	}
 	return true, ""
+}
+
+// SCADetectionProb is the probability that a one-copy change of chrX in
+// this sample would be called high risk: SCAPower averaged over the
+// fetal-fraction prior ff (the same quadrature as the calls), i.e. given
+// what is known of the fetal fraction — the counterpart of a trisomy's
+// p_detect.
+func SCADetectionProb(ff FFPrior, xsd float64, cfg Config) float64 {
+	if math.IsNaN(ff.Value) {
+		return 0
+	}
+	fs, ws := ff.grid()
+	var p float64
+	for i, f := range fs {
+		p += ws[i] * SCAPower(f, xsd, cfg)
+	}
+	return p
 }
 
 // SCAPower is the probability that a one-copy change of chrX at fetal

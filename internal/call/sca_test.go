@@ -126,20 +126,47 @@ func TestSCAPower(t *testing.T) {
 	}
 }
 
-// TestSCACallable: the decision is SCAPower at the fetal fraction's lower
-// 95% bound against SCADetection, and an unknown fetal fraction is never
-// callable.
+// TestSCACallable: the decision is SCADetectionProb against SCADetection;
+// SCADetectionProb is SCAPower averaged over the fetal-fraction prior,
+// checked against an independent trapezoid integral over N(f̂, SE²)
+// truncated to (0, 0.5] (10,000 steps: error far below 0.001), equals
+// SCAPower at a precisely known fraction, and falls as the fraction
+// becomes less certain. An unknown fetal fraction is never callable.
 func TestSCACallable(t *testing.T) {
 	cfg := DefaultConfig()
+	trap := func(ff FFPrior, sd float64) float64 {
+		lo, hi := math.Max(1e-4, ff.Value-8*ff.SE), math.Min(MaxFF, ff.Value+8*ff.SE)
+		const n = 10_000
+		var num, den float64
+		for i := 0; i <= n; i++ {
+			f := lo + (hi-lo)*float64(i)/n
+			w := math.Exp(-0.5 * math.Pow((f-ff.Value)/ff.SE, 2))
+			if i == 0 || i == n {
+				w /= 2
+			}
+			num += w * SCAPower(f, sd, cfg)
+			den += w
+		}
+		return num / den
+	}
 	for _, tc := range []struct {
 		ff  FFPrior
 		xsd float64
-	}{{FFPrior{0.10, 0.01}, 0.005}, {FFPrior{0.10, 0.01}, 0.012}, {FFPrior{0.05, 0.02}, 0.004}, {FFPrior{0.2, 0.05}, 0.01}} {
-		ok, reason := SCACallable(tc.ff, tc.xsd, cfg)
-		want := SCAPower(tc.ff.Low(), tc.xsd, cfg) >= cfg.SCADetection
-		if ok != want || ok == (reason != "") {
-			t.Errorf("%+v sd %.3f: callable %v (%q), want %v", tc.ff, tc.xsd, ok, reason, want)
+	}{{FFPrior{0.10, 0.01}, 0.005}, {FFPrior{0.10, 0.03}, 0.005}, {FFPrior{0.10, 0.01}, 0.012}, {FFPrior{0.05, 0.02}, 0.004}, {FFPrior{0.2, 0.05}, 0.01}} {
+		p := SCADetectionProb(tc.ff, tc.xsd, cfg)
+		if want := trap(tc.ff, tc.xsd); math.Abs(p-want) > 0.002 {
+			t.Errorf("%+v sd %.3f: detection probability %.4f, integral %.4f", tc.ff, tc.xsd, p, want)
 		}
+		ok, reason := SCACallable(tc.ff, tc.xsd, cfg)
+		if ok != (p >= cfg.SCADetection) || ok == (reason != "") {
+			t.Errorf("%+v sd %.3f: callable %v (%q) at detection probability %.3f", tc.ff, tc.xsd, ok, reason, p)
+		}
+	}
+	if p, q := SCADetectionProb(FFPrior{0.06, 1e-4}, 0.005, cfg), SCAPower(0.06, 0.005, cfg); math.Abs(p-q) > 1e-3 {
+		t.Errorf("precise fetal fraction: detection %.4f, SCAPower %.4f", p, q)
+	}
+	if a, b := SCADetectionProb(FFPrior{0.08, 0.005}, 0.006, cfg), SCADetectionProb(FFPrior{0.08, 0.03}, 0.006, cfg); !(b < a) {
+		t.Errorf("detection %.4f with SE 0.5 points, %.4f with SE 3: should fall", a, b)
 	}
 	if ok, _ := SCACallable(FFPrior{Value: math.NaN()}, 0.001, cfg); ok {
 		t.Error("callable without a fetal fraction")

@@ -19,9 +19,11 @@ const GenericSCANoCall = "sex chromosome result inconclusive"
 // Apply returns the view of r that profile p allows for request req: a
 // redacted deep copy (r is never modified). When fetal sex is disclosed, the
 // disclosure is recorded in p.Audit before the view is returned; a failing
-// audit log withholds the view. Apply fails closed: a result whose combined
-// fetal fraction used sex-chromosome information under a sex-blind policy,
-// or a view in which a sex-revealing string survives, is an error.
+// audit log withholds the view. Apply fails closed: under a sex-blind
+// policy, a raw result that was not analysed sex-blind
+// (result.Result.SexBlindAnalysis) or a view made with fetal sex available
+// is an error for every fetus alike, and so is a view in which a
+// sex-revealing string survives.
 //
 // Apply may be applied to a view again (e.g. nipt report re-applies its
 // profile to the analysis' result.json); it never restores removed data.
@@ -40,12 +42,21 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 		// itself would reveal the sex.
 		return nil, fmt.Errorf("sample %s: the analysis view was made with fetal sex available (profile %q), but profile %q may not disclose fetal sex for this request: rerun nipt analyze with this profile and request", r.Sample, prev.Profile, p.Name)
 	}
+	if blind && prev == nil && !r.SexBlindAnalysis {
+		// Likewise for a raw engine result: whether it analysed sex-blind
+		// is recorded by the engine, the same for every fetus, so the
+		// refusal cannot depend on the sex (a sex-chromosome fetal
+		// fraction exists for male fetuses only).
+		return nil, fmt.Errorf("sample %s: the result was not analysed sex-blind, but profile %q may not disclose fetal sex for this request: rerun the analysis sex-blind (analyze.Options.SexBlind from disclosure.Profile.SexBlind)", r.Sample, p.Name)
+	}
 	if blind {
 		for _, m := range r.FetalFraction.Methods {
 			if m.Used && sexMethod(m.Method) {
-				// The message does not name the method: a chrY estimate
-				// exists for male fetuses only.
-				return nil, fmt.Errorf("sample %s: the combined fetal fraction used a sex-chromosome estimate, but profile %q may not disclose fetal sex for this request: rerun the analysis sex-blind (disclosure.Profile.SexBlind)", r.Sample, p.Name)
+				// Unreachable for engine results (a sex-blind analysis
+				// never uses such a method): a result inconsistent with
+				// its own record fails closed rather than shipping a
+				// sex-dependent fetal fraction.
+				return nil, fmt.Errorf("sample %s: the result claims a sex-blind analysis but its fetal fraction used a sex-chromosome estimate: it is inconsistent and withheld (rerun the analysis)", r.Sample)
 			}
 		}
 	}

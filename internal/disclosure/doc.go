@@ -10,9 +10,11 @@
 // differs between a male and a female fetus: no sex field, no chrX/chrY
 // chromosome rows, bins, segments or CNVs (a male fetus lowers the chrX
 // dosage by f/2, Chiu et al. 2011 BMJ 342:c7401), no chrX/chrY z-scores and no
-// sex-chromosome fetal-fraction methods. Apply fails closed: a result whose
-// combined fetal fraction used chrY/chrX information, or a view in which a
-// sex-revealing string survives, is an error, never an output.
+// sex-chromosome fetal-fraction methods. Apply fails closed: under a
+// sex-blind policy, a result the engine did not analyse sex-blind
+// (result.Result.SexBlindAnalysis) is an error for every fetus alike — a
+// refusal of only those whose fetal fraction used chrY would itself reveal
+// a male fetus — and so is a view in which a sex-revealing string survives.
 //
 // Legal basis of the policies: mainland China forbids non-medical fetal sex
 // determination (Population and Family Planning Law, art. 35; NHC NIPT
@@ -24,4 +26,8 @@
 // Every disclosure of fetal sex is written to an append-only JSON-lines
 // audit log (who, when, which sample, which indication) before the view is
 // returned.
+//
+// The profile also carries the laboratory's report layout ([report]: the
+// TrueType fonts of the PDF reports, checked and loaded by LoadProfile with
+// package report/pdffont).
 package disclosure

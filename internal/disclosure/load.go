@@ -31,6 +31,10 @@ type rawProfile struct {
 		AllowedIndications []string `toml:"allowed_indications"`
 		AuditLog           string   `toml:"audit_log"`
 	} `toml:"disclosure"`
+	Report struct {
+		Font     string `toml:"font"`
+		FontBold string `toml:"font_bold"`
+	} `toml:"report"`
 	QC          map[string]rawQC   `toml:"qc"`
 	Performance map[string]rawPerf `toml:"performance"`
 }
@@ -51,10 +55,11 @@ type rawPerf struct {
 
 // allowedKeys lists the keys of each table, for the unknown-key error.
 var allowedKeys = map[string]string{
-	"":              "profile, [lab], [screening], [disclosure], [qc.METRIC], [performance.CONDITION]",
+	"":              "profile, [lab], [screening], [disclosure], [report], [qc.METRIC], [performance.CONDITION]",
 	"lab":           "name, accreditation, address, contact",
 	"screening":     "conditions",
 	"disclosure":    "fetal_sex, sex_chromosome_aneuploidy, allowed_indications, audit_log",
+	"report":        "font, font_bold",
 	"qc.*":          "warn, fail",
 	"performance.*": "detection_rate, specificity, prevalence, ppv, npv, basis",
 }
@@ -80,6 +85,9 @@ func LoadProfile(path string) (*Profile, error) {
 			return nil, fmt.Errorf("lab profile %s: disclosure.audit_log: directory %s does not exist: create it or change the path", path, filepath.Dir(p.AuditLogPath))
 		}
 		p.Audit = NewFileAuditLog(p.AuditLogPath)
+	}
+	if err := p.Report.load(path); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -178,6 +186,17 @@ func ParseProfile(r io.Reader, file, name string) (*Profile, error) {
 	p.AuditLogPath = raw.Disclosure.AuditLog
 	if p.FetalSex != FetalSexNever && p.AuditLogPath == "" {
 		bad("disclosure.audit_log is required when disclosure.fetal_sex = %q: every disclosure of fetal sex must be logged", p.FetalSex)
+	}
+
+	// Report layout.
+	p.Report = ReportSettings{FontPath: raw.Report.Font, FontBoldPath: raw.Report.FontBold}
+	for _, k := range []struct{ key, val string }{{"font", raw.Report.Font}, {"font_bold", raw.Report.FontBold}} {
+		if md.IsDefined("report", k.key) && strings.TrimSpace(k.val) == "" {
+			bad("report.%s is empty: give the path of a TrueType (.ttf) font, or remove the key to print with the built-in Latin fonts", k.key)
+		}
+	}
+	if raw.Report.FontBold != "" && raw.Report.Font == "" {
+		bad("report.font_bold is set but report.font is not: set report.font (the regular face) too")
 	}
 
 	// QC overrides.

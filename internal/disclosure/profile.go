@@ -85,6 +85,8 @@ type Profile struct {
 	AllowedIndications []string
 	// QC overrides, sorted by metric name.
 	QC []QCOverride
+	// Report is the layout of the reports ([report]: the PDF fonts).
+	Report ReportSettings
 	// Performance per screened condition, in Conditions order.
 	Performance []Performance
 	// AuditLogPath is where disclosures are logged (resolved against the

@@ -1,9 +1,12 @@
 package disclosure
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nipt/nipt/internal/result"
 )
 
 // TestApplyBlindOnDisclosedViewRefusedForBothSexes: a view made with fetal
@@ -32,6 +35,50 @@ func TestApplyBlindOnDisclosedViewRefusedForBothSexes(t *testing.T) {
 	}
 	if msgs["male"] != msgs["female"] || !strings.Contains(msgs["male"], "rerun nipt analyze") {
 		t.Errorf("refusals differ or give no fix:\nmale:   %s\nfemale: %s", msgs["male"], msgs["female"])
+	}
+}
+
+// TestApplyBlindOnSexAwareResultRefusedForBothSexes: a raw result that was
+// not analysed sex-blind is refused under every sex-blind policy for a male
+// and a female fetus alike, with the identical message; the sex-blind
+// analyses of both pass. A raw result that lost the engine's record (read
+// back from JSON, where it is not written) is refused the same way. Before
+// the record existed, Apply refused only results whose fetal fraction used
+// chrY, i.e. only male fetuses, so the refusal itself told the sex.
+func TestApplyBlindOnSexAwareResultRefusedForBothSexes(t *testing.T) {
+	never, _ := testProfile(FetalSexNever, SCAReportPresence)
+	indication, _ := testProfile(FetalSexMedicalIndication, SCAOff)
+	request, _ := testProfile(FetalSexOnRequest, SCAReportType)
+	for _, p := range []*Profile{never, indication, request} {
+		for _, cond := range []string{"euploid", "T21", "lowff"} {
+			msgs := map[string]string{}
+			for _, sex := range []string{"male", "female"} {
+				aware := Fixture(FixtureSpec{Sample: "S4", Sex: sex, Condition: cond, Seed: 9, SexAware: true})
+				v, err := Apply(aware, p, Request{Requester: "dr.e"})
+				if err == nil || v != nil {
+					t.Fatalf("%s/%s/%s: sex-aware result accepted under a sex-blind request", p.FetalSex, cond, sex)
+				}
+				msgs[sex] = err.Error()
+				data, jerr := json.Marshal(Fixture(FixtureSpec{Sample: "S4", Sex: sex, Condition: cond, Seed: 9}))
+				var read result.Result
+				if jerr == nil {
+					jerr = json.Unmarshal(data, &read)
+				}
+				if jerr != nil {
+					t.Fatal(jerr)
+				}
+				if _, err := Apply(&read, p, Request{}); err == nil || err.Error() != msgs[sex] {
+					t.Errorf("%s/%s/%s: raw result read from JSON: error %v, want %q", p.FetalSex, cond, sex, err, msgs[sex])
+				}
+				blind := Fixture(FixtureSpec{Sample: "S4", Sex: sex, Condition: cond, Seed: 9})
+				if _, err := Apply(blind, p, Request{Requester: "dr.e"}); err != nil {
+					t.Errorf("%s/%s/%s: sex-blind result refused: %v", p.FetalSex, cond, sex, err)
+				}
+			}
+			if msgs["male"] != msgs["female"] || !strings.Contains(msgs["male"], "rerun the analysis sex-blind") || forbidden.MatchString(msgs["male"]) {
+				t.Errorf("%s/%s: refusals differ, give no fix or name a sex:\nmale:   %s\nfemale: %s", p.FetalSex, cond, msgs["male"], msgs["female"])
+			}
+		}
 	}
 }
 

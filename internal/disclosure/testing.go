@@ -27,8 +27,9 @@ type FixtureSpec struct {
 	Reads     int64   // 0 means 8 million
 	BinSize   int     // 0 means 1 Mb
 	Seed      uint64
-	// SexAware: the combined fetal fraction used the chrY estimate (what
-	// the engine does when the policy allows disclosure).
+	// SexAware: the analysis was not sex-blind (what the engine does when
+	// the policy allows disclosure): SexBlindAnalysis is false and, for a
+	// male fetus, the combined fetal fraction used the chrY estimate.
 	SexAware bool
 }
 
@@ -70,6 +71,7 @@ func Fixture(s FixtureSpec) *result.Result {
 		Reference:     result.Reference{ID: "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f0", Samples: 60, Build: b.Name, BinSize: s.BinSize},
 		FetalSex:      s.Sex,
 	}
+	r.SexBlindAnalysis = !s.SexAware
 	thr := func(w, f float64) (*float64, *float64) { return &w, &f }
 	w, f := thr(6e6, 4e6)
 	r.QC.Metrics = append(r.QC.Metrics, result.Metric{Name: "reads", Value: float64(s.Reads), Warn: w, Fail: f, Status: result.QCPass})

@@ -10,7 +10,10 @@
 //     74:829; applied to NIPT by Fan & Quake 2010, PLoS ONE 5:e10439 and
 //     Alkan et al. 2009), after dividing each bin's reads by its effective
 //     length (called bases × mean mappability). The result is each bin's
-//     coverage relative to a typical autosomal bin of the same GC.
+//     coverage relative to a typical autosomal bin of the same GC. Half a
+//     read is added to every chr1–22/chrX count so that its logarithm is
+//     unbiased at any depth (Anscombe 1948, Biometrika 35:246; ZeroReads);
+//     chrY keeps the plain count, which enters only through sums.
 //  3. Cohort noise reduction by principal components (PCA): the reference
 //     cohort's whitened log-ratio profiles are decomposed through the
 //     sample × sample Gram matrix (cheap when samples ≪ bins), and the

@@ -13,8 +13,10 @@
 //     human-readable output only as counts.
 //  3. Per-bin reference medians (chrX: female-fetus samples; chrY: male),
 //     data-driven masks (extreme coverage, missing values, high variance),
-//     PCA with the number of components chosen by cross-validation
-//     (package normalize), leave-one-chromosome-out residuals.
+//     samples levelled on the clipped mean of their log ratios (level: the
+//     median of left-skewed log counts would shift with depth), PCA with
+//     the number of components chosen by cross-validation (package
+//     normalize), leave-one-chromosome-out residuals.
 //  4. Chromosome null distributions from out-of-fold residuals — what a new
 //     sample experiences — for three methods: PCA-normalised dosage,
 //     within-sample reference bins (WisecondorX, Raman et al. 2019, NAR
@@ -25,7 +27,9 @@
 //  5. A chrX model on the female-fetus samples, male-specific chrY bins and
 //     the chrY fetal-fraction scale calibrated against the chrX deficit of
 //     the male-fetus samples, and the autosomal fetal-fraction models
-//     (package fetalfraction), all cross-validated.
+//     (package fetalfraction; the fragment-size model on the autosomal
+//     fragment-size profiles when every sample has one, which do not depend
+//     on the fetal sex), all cross-validated.
 //  6. Segment noise inflation κ(n) measured on the out-of-fold residuals.
 //
 // The reference stores the processed profile of every input sample, so

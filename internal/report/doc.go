@@ -19,7 +19,11 @@
 // lists as cited in fhir.go) and the MultiQC custom-content format
 // (https://docs.seqera.io/multiqc/custom_content).
 //
-// Plots use gonum/plot; PDFs codeberg.org/go-pdf/fpdf. Outputs are
+// Plots use gonum/plot; PDFs codeberg.org/go-pdf/fpdf, with the core font
+// Helvetica (code page 1252) and, for other scripts, the lab profile's
+// TrueType font (subset embedded; per-character fallback to Helvetica;
+// line breaking between CJK characters after GB/T 15834 and JIS X 4051);
+// text neither font can print is an error, never a "?". Outputs are
 // deterministic: no time stamps (the PDF creation date is fixed or the
 // report date the caller gives), identifiers derived from the sample ID.
 package report

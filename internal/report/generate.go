@@ -118,6 +118,9 @@ func WriteBatches(ctx context.Context, opts Options, batches []*Batch) (*Files, 
 	if opts.OutDir == "" {
 		return nil, fmt.Errorf("no output directory given (-o)")
 	}
+	if err := checkProfileText(p); err != nil {
+		return nil, err
+	}
 	// Views first, serially: Apply records disclosures in the audit log.
 	seen := map[string]string{}
 	var bvs []BatchViews

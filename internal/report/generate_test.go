@@ -14,7 +14,10 @@ import (
 	"github.com/nipt/nipt/internal/result"
 )
 
-func writeRuns(t *testing.T, runs map[string][]string) []string {
+// writeRuns writes one analysis directory per run, as nipt analyze does:
+// sex-blind views under the default profile, or, with aware, results
+// analysed with fetal sex available (for reports that disclose it).
+func writeRuns(t *testing.T, runs map[string][]string, aware bool) []string {
 	t.Helper()
 	root := t.TempDir()
 	var dirs []string
@@ -27,10 +30,14 @@ func writeRuns(t *testing.T, runs map[string][]string) []string {
 		var rs []*result.Result
 		for i, c := range runs[run] {
 			rs = append(rs, disclosure.Fixture(disclosure.FixtureSpec{Sample: fmt.Sprintf("%s-S%d", run, i+1), Sex: []string{"male", "female"}[i%2],
-				Condition: c, Seed: uint64(len(run)*10 + i), BinSize: 5_000_000, Reads: int64(6e6 + 1e6*float64(i))}))
+				Condition: c, Seed: uint64(len(run)*10 + i), BinSize: 5_000_000, Reads: int64(6e6 + 1e6*float64(i)), SexAware: aware}))
 		}
 		dir := filepath.Join(root, run)
-		if err := WriteAnalysisDir(dir, rs...); err != nil {
+		err := WriteAnalysisViews(dir, disclosure.DefaultProfile(), disclosure.Request{}, rs...)
+		if aware {
+			err = WriteAnalysisDir(dir, rs...)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		dirs = append(dirs, dir)
@@ -41,7 +48,7 @@ func writeRuns(t *testing.T, runs map[string][]string) []string {
 func TestGenerate(t *testing.T) {
 	t.Parallel()
 	// Given in reverse order: the batch report orders runs by id.
-	dirs := writeRuns(t, map[string][]string{"run2": {"T21", "euploid"}, "run1": {"lowff"}})
+	dirs := writeRuns(t, map[string][]string{"run2": {"T21", "euploid"}, "run1": {"lowff"}}, false)
 	dirs[0], dirs[1] = dirs[1], dirs[0]
 	out := [2]string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
 	var files [2][]string
@@ -103,7 +110,7 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestGenerateErrors(t *testing.T) {
-	dirs := writeRuns(t, map[string][]string{"run1": {"euploid"}})
+	dirs := writeRuns(t, map[string][]string{"run1": {"euploid"}}, false)
 	out := filepath.Join(t.TempDir(), "r")
 	if _, err := Generate(context.Background(), Options{OutDir: out}, dirs[0], dirs[0]); err == nil || !strings.Contains(err.Error(), "appears in both") {
 		t.Errorf("duplicate sample: %v", err)
@@ -121,14 +128,15 @@ func TestGenerateErrors(t *testing.T) {
 	}
 	// Disclosure without a requester fails before anything is written.
 	p := euProfile(t)
-	if _, err := Generate(context.Background(), Options{OutDir: filepath.Join(t.TempDir(), "x"), Profile: p, Request: disclosure.Request{SexRequested: true}}, dirs...); err == nil || !strings.Contains(err.Error(), "requester") {
+	aware := writeRuns(t, map[string][]string{"run1": {"euploid"}}, true)
+	if _, err := Generate(context.Background(), Options{OutDir: filepath.Join(t.TempDir(), "x"), Profile: p, Request: disclosure.Request{SexRequested: true}}, aware...); err == nil || !strings.Contains(err.Error(), "requester") {
 		t.Errorf("disclosure without requester: %v", err)
 	}
 }
 
 func TestGenerateAuditsDisclosure(t *testing.T) {
 	t.Parallel()
-	dirs := writeRuns(t, map[string][]string{"run1": {"euploid", "T21"}})
+	dirs := writeRuns(t, map[string][]string{"run1": {"euploid", "T21"}}, true)
 	p := euProfile(t)
 	log := p.Audit.(*disclosure.MemoryAuditLog)
 	out := filepath.Join(t.TempDir(), "r")
@@ -148,7 +156,7 @@ func TestGenerateAuditsDisclosure(t *testing.T) {
 // id, samples in summary order), and the same set Generate returns.
 func TestGenerateFiles(t *testing.T) {
 	t.Parallel()
-	dirs := writeRuns(t, map[string][]string{"run2": {"euploid", "T21"}, "run1": {"euploid"}})
+	dirs := writeRuns(t, map[string][]string{"run2": {"euploid", "T21"}, "run1": {"euploid"}}, false)
 	out := filepath.Join(t.TempDir(), "r")
 	f, err := GenerateFiles(context.Background(), Options{OutDir: out}, dirs[1], dirs[0])
 	if err != nil {

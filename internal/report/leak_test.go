@@ -187,7 +187,7 @@ func TestSexBlindReportDirsIdentical(t *testing.T) {
 			rs = append(rs, disclosure.Fixture(disclosure.FixtureSpec{Sample: fmt.Sprintf("S%d", i+1), Sex: sex, Condition: c, Seed: uint64(20 + i), BinSize: 5_000_000}))
 		}
 		in := filepath.Join(t.TempDir(), "run1")
-		if err := WriteAnalysisDir(in, rs...); err != nil {
+		if err := WriteAnalysisViews(in, disclosure.DefaultProfile(), disclosure.Request{}, rs...); err != nil {
 			t.Fatal(err)
 		}
 		dirs[sex] = filepath.Join(t.TempDir(), "reports")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/report/pdffont"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -53,6 +54,9 @@ type Model struct {
 	PerfNote       string
 	Recommendation string
 	Limitations    []string
+	// Font and FontBold print the PDF's text (lab profile [report] font
+	// and font_bold); nil Font: the PDF core fonts, Latin text only.
+	Font, FontBold *pdffont.Font
 }
 
 // conditionNames are the printed names of the screened conditions.
@@ -78,6 +82,10 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 		ReportDate: reportDate,
 		Title:      "Non-invasive prenatal screening (cell-free DNA)",
 		QCStatus:   string(view.QC.Status),
+	}
+	var err error
+	if m.Font, m.FontBold, err = reportFonts(p); err != nil {
+		return nil, err
 	}
 	m.Method = methodText(view)
 	ff := view.FetalFraction

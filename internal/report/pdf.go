@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/nipt/nipt/internal/report/pdffont"
 )
 
 // pdfEpoch is the PDF creation date when the caller gives no report date:
@@ -20,24 +22,64 @@ const (
 	pdfMargin = 15.0
 	pdfWidth  = 210.0 - 2*pdfMargin
 	pdfLine   = 4.6 // line height for 9.5 pt text
+	pdfBottom = 297.0 - pdfMargin
 )
-
-// pdfASCII spells out the symbols the PDF core fonts (code page 1252)
-// lack, which the translator would print as dots; free text from the
-// engine (no-call and QC reasons) may contain them.
-var pdfASCII = strings.NewReplacer("≥", ">=", "≤", "<=", "−", "-", "≈", "~", "→", "->", "κ", "kappa", "σ", "SD")
 
 type pdfDoc struct {
 	*fpdf.Fpdf
-	tr func(string) string
+	lab, labBold *pdffont.Font // [report] fonts; nil: core fonts only
+	style        string        // current style, "" or "B"
+	size         float64       // current size, pt
+	// Characters no font could print, in order of appearance, and the
+	// first text holding one.
+	missing      map[rune]bool
+	missingOrder []rune
+	missingText  string
+	context      string // the text being laid out, for missingErr
+}
+
+// newPDFDoc starts a document with the fonts of m: the lab's TrueType
+// fonts, embedded as subsets, beside the core fonts.
+func newPDFDoc(m *Model) (*pdfDoc, error) {
+	d := &pdfDoc{Fpdf: fpdf.New("P", "mm", "A4", ""), lab: m.Font, labBold: m.FontBold}
+	if d.lab != nil {
+		if err := embedFont(d.Fpdf, "", d.lab); err != nil {
+			return nil, err
+		}
+	}
+	if d.labBold != nil {
+		if err := embedFont(d.Fpdf, "B", d.labBold); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// embedFont registers a lab font; the PDF library panics on some damaged
+// fonts that passed pdffont's checks, which becomes an error here.
+func embedFont(f *fpdf.Fpdf, style string, ft *pdffont.Font) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("[report] font %s cannot be embedded (%v): choose another TrueType font", ft.Path, r)
+		}
+	}()
+	f.AddUTF8FontFromBytes(labFamily, style, ft.Data)
+	return f.Error()
 }
 
 // SamplePDF lays out the report of one sample as a PDF. The plots are the
 // PNGs of SamplePlots.
-func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
-	f := fpdf.New("P", "mm", "A4", "")
-	cp1252 := f.UnicodeTranslatorFromDescriptor("")
-	d := &pdfDoc{Fpdf: f, tr: func(s string) string { return cp1252(pdfASCII.Replace(s)) }}
+func SamplePDF(m *Model, plots SamplePlots) (out []byte, err error) {
+	d, err := newPDFDoc(m)
+	if err != nil {
+		return nil, fmt.Errorf("pdf report of sample %s: %w", m.Sample, err)
+	}
+	defer func() {
+		if r := recover(); r != nil { // inside the PDF library's font subsetting
+			out, err = nil, fmt.Errorf("pdf report of sample %s: the PDF library failed (%v): check the [report] font", m.Sample, r)
+		}
+	}()
+	f := d.Fpdf
 	date := pdfEpoch
 	if t, err := time.Parse("2006-01-02", m.ReportDate); err == nil {
 		date = t
@@ -52,23 +94,32 @@ func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 	f.SetAutoPageBreak(true, pdfMargin)
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
-		f.SetY(-10)
-		f.SetFont("Helvetica", "", 7.5)
+		style, size := d.style, d.size
+		d.setFont("", 7.5)
 		f.SetTextColor(110, 110, 110)
-		f.CellFormat(0, 4, d.tr(fmt.Sprintf("Sample %s  ·  %s  ·  page %d of {nb}", m.Sample, m.Lab.Name, f.PageNo())), "", 0, "C", false, 0, "")
+		// The page count stays in the core font: fpdf fills its alias in
+		// after layout, which a font subset cannot follow.
+		l := d.wrap(fmt.Sprintf("Sample %s  ·  %s", m.Sample, m.Lab.Name), 1e9, false)[0]
+		l.add(d.spaces(2, false))
+		for _, p := range d.wrap(fmt.Sprintf("·  page %d of {nb}", f.PageNo()), 1e9, true)[0].pieces {
+			l.add(p)
+		}
+		d.draw(l, pdfMargin, 297-10, pdfWidth, 4, "C")
+		f.SetTextColor(0, 0, 0)
+		d.setFont(style, size)
 	})
 	f.AddPage()
 
-	f.SetFont("Helvetica", "B", 13)
+	d.setFont("B", 13)
 	d.text(m.Lab.Name, 6)
-	f.SetFont("Helvetica", "", 8)
+	d.setFont("", 8)
 	for _, s := range []string{m.Lab.Address, m.Lab.Contact, m.Lab.Accreditation} {
 		if s != "" {
 			d.text(s, 3.8)
 		}
 	}
 	f.Ln(2)
-	f.SetFont("Helvetica", "B", 14)
+	d.setFont("B", 14)
 	d.text(m.Title, 8)
 	date2 := m.ReportDate
 	if date2 == "" {
@@ -85,8 +136,8 @@ func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 	f.Ln(2)
 	r, g, b := overallColour(m.Overall)
 	f.SetFillColor(r, g, b)
-	f.SetFont("Helvetica", "B", 10)
-	f.MultiCell(pdfWidth, 6, d.tr(m.OverallText), "1", "L", true)
+	d.setFont("B", 10)
+	d.box(pdfWidth, 6, m.OverallText)
 
 	d.heading("Results")
 	rows := [][]string{{"Condition", "Result", "Details", "Laboratory performance"}}
@@ -96,12 +147,12 @@ func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 		classes = append(classes, l.Class)
 	}
 	d.table([]float64{40, 26, 70, pdfWidth - 136}, rows, classes, true)
-	f.SetFont("Helvetica", "", 7.5)
-	f.MultiCell(pdfWidth, 3.6, d.tr(m.PerfNote), "", "L", false)
+	d.setFont("", 7.5)
+	d.block(pdfWidth, 3.6, m.PerfNote)
 
 	d.heading("Recommendation")
-	f.SetFont("Helvetica", "", 9.5)
-	f.MultiCell(pdfWidth, pdfLine, d.tr(m.Recommendation), "", "L", false)
+	d.setFont("", 9.5)
+	d.block(pdfWidth, pdfLine, m.Recommendation)
 
 	d.heading("Plots")
 	d.image("genome", plots.Genome)
@@ -125,10 +176,13 @@ func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 		{"Reviewed by", "", "Date", ""},
 		{"Signed by (laboratory director)", "", "Date", ""},
 	}, nil, false, 10)
-	f.SetFont("Helvetica", "", 7.5)
+	d.setFont("", 7.5)
 	f.Ln(1)
 	d.text("Profile "+m.Profile+". This report identifies the sample by a pseudonymous laboratory ID only.", 3.6)
 
+	if err := d.missingErr(); err != nil {
+		return nil, fmt.Errorf("pdf report of sample %s: %w", m.Sample, err)
+	}
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf report of sample %s: %w", m.Sample, err)
@@ -137,7 +191,21 @@ func SamplePDF(m *Model, plots SamplePlots) ([]byte, error) {
 }
 
 func (d *pdfDoc) text(s string, h float64) {
-	d.MultiCell(pdfWidth, h, d.tr(s), "", "L", false)
+	d.block(pdfWidth, h, s)
+}
+
+// box prints s wrapped in a filled, framed box (as MultiCell with border
+// "1" and fill).
+func (d *pdfDoc) box(w, h float64, s string) {
+	x, y := d.GetXY()
+	n := d.lineCount(s, w)
+	if y+float64(n)*h > pdfBottom {
+		d.AddPage()
+		y = d.GetY()
+	}
+	d.Rect(x, y, w, float64(n)*h, "DF")
+	d.SetXY(x, y)
+	d.block(w, h, s)
 }
 
 func (d *pdfDoc) heading(s string) {
@@ -145,17 +213,20 @@ func (d *pdfDoc) heading(s string) {
 		d.AddPage()
 	}
 	d.Ln(3)
-	d.SetFont("Helvetica", "B", 11)
+	d.setFont("B", 11)
 	d.SetTextColor(0x4a, 0x6f, 0xa5)
-	d.CellFormat(pdfWidth, 6, d.tr(s), "B", 1, "L", false, 0, "")
+	x, y := d.GetXY()
+	d.draw(d.wrap(s, 1e9, false)[0], x, y, pdfWidth, 6, "L")
+	d.Line(x, y+6, x+pdfWidth, y+6)
 	d.SetTextColor(0, 0, 0)
+	d.SetXY(pdfMargin, y+6)
 	d.Ln(1)
 }
 
 func (d *pdfDoc) bullets(items []string) {
-	d.SetFont("Helvetica", "", 9)
+	d.setFont("", 9)
 	for _, s := range items {
-		d.MultiCell(pdfWidth, 4.2, d.tr("•  "+s), "", "L", false)
+		d.block(pdfWidth, 4.2, "•  "+s)
 	}
 }
 
@@ -169,10 +240,10 @@ func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, head
 		if bold || (!header && len(widths) == 2) {
 			style = "B"
 		}
-		d.SetFont("Helvetica", style, 8.5)
+		d.setFont(style, 8.5)
 		h := 0.0
 		for j, cell := range row {
-			n := len(d.SplitLines([]byte(d.tr(cell)), widths[j]))
+			n := d.lineCount(cell, widths[j])
 			h = max(h, float64(max(n, 1))*4.2+1.5)
 		}
 		if len(minH) > 0 {
@@ -188,7 +259,7 @@ func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, head
 			if !header && len(widths) == 2 && j > 0 {
 				font = ""
 			}
-			d.SetFont("Helvetica", font, 8.5)
+			d.setFont(font, 8.5)
 			if bold {
 				d.SetFillColor(0xee, 0xf2, 0xf8)
 				d.Rect(x, y, widths[j], h, "F")
@@ -196,10 +267,10 @@ func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, head
 			if j == 1 && classes != nil && classes[i] != "" {
 				r, g, b := classColour(classes[i])
 				d.SetTextColor(r, g, b)
-				d.SetFont("Helvetica", "B", 8.5)
+				d.setFont("B", 8.5)
 			}
 			d.SetXY(x, y+0.75)
-			d.MultiCell(widths[j], 4.2, d.tr(cell), "", "L", false)
+			d.block(widths[j], 4.2, cell)
 			d.SetTextColor(0, 0, 0)
 			d.SetDrawColor(0xcc, 0xcc, 0xcc)
 			d.Rect(x, y, widths[j], h, "D")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -41,6 +42,21 @@ func WriteAnalysisDir(dir string, results ...*result.Result) error {
 		sum.WriteString(r.Sample + "\n")
 	}
 	return atomicfile.WriteFile(filepath.Join(dir, analyze.SummaryFile), []byte(sum.String()))
+}
+
+// WriteAnalysisViews writes the views of results under profile p and
+// request req, as nipt analyze --profile does; WriteAnalysisDir writes the
+// results as given.
+func WriteAnalysisViews(dir string, p *disclosure.Profile, req disclosure.Request, results ...*result.Result) error {
+	views := make([]*result.Result, len(results))
+	for i, r := range results {
+		v, err := disclosure.Apply(r, p, req)
+		if err != nil {
+			return err
+		}
+		views[i] = v
+	}
+	return WriteAnalysisDir(dir, views...)
 }
 
 // binsTSV renders bins in the bins.tsv layout.

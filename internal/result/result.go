@@ -51,6 +51,12 @@ type Result struct {
 	Bins []Bin `json:"-"`
 	// Disclosure records which policy produced this view of the result.
 	Disclosure *Disclosure `json:"disclosure,omitempty"`
+	// SexBlindAnalysis: the engine computed the fetal fraction, every call,
+	// no-call decision and QC verdict without sex-chromosome information
+	// (set by the engine; not written). disclosure.Apply refuses a result
+	// without it under a policy that may not disclose fetal sex, for every
+	// fetus alike.
+	SexBlindAnalysis bool `json:"-"`
 }
 
 // Tool identifies the software.
