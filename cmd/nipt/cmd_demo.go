@@ -22,10 +22,10 @@ func newDemoCommand() *cobra.Command {
 eight test samples (euploid, T21, T18, T13, a sex-chromosome aneuploidy, a
 fetal 5p deletion, a maternal duplication on chr21, a low fetal fraction),
 counts the two samples simulated as BAM with nipt count, builds the
-reference, analyses the test samples under the default lab profile (fetal
-sex never disclosed), writes the clinical reports and scores the calls
-against the simulation truth. It needs no download and no external file and
-takes a few minutes at most on 2 cores.
+reference, analyses the test samples under the default disclosure policy
+(fetal sex never disclosed) screening every condition, writes the clinical
+reports and scores the calls against the simulation truth. It needs no
+download and no external file and takes under a minute on 2 cores.
 
 A directory written by an earlier nipt demo is replaced; any other non-empty
 directory is refused.`,

@@ -120,9 +120,11 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	}
 	slog.Info("demo: built reference", "samples", len(refCounts), "seconds", secs(t))
 
-	// 4. Analyse under the default lab profile: fetal sex is never disclosed.
+	// 4. Analyse under the default disclosure policy (fetal sex never
+	// disclosed, SCAs reported without their type), screening every
+	// condition including rare trisomies and CNVs.
 	t = time.Now()
-	prof := disclosure.DefaultProfile()
+	prof := disclosure.DemoProfile()
 	req := disclosure.Request{Requester: "nipt-demo"}
 	if _, err := analyze.Run(ctx, ref, testCounts, p.Analysis, analyze.RunOptions{
 		Config: call.DefaultConfig(), Profile: prof, Request: req, Threads: o.Threads,

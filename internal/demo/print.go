@@ -52,8 +52,8 @@ Where to look:
   machine-readable results       %s/<sample>/result.json, %s
   reference summary              %s
   accuracy against the truth     %s/evaluation.json
-The default lab profile applies the strictest disclosure policy to the
-clinical outputs, analysis and reports (docs/disclosure.md;
+The demo profile screens every condition under the strictest fetal-sex
+disclosure policy, which every clinical output follows (docs/disclosure.md;
 examples/lab-profile-*.toml show the other policies). The simulation truth
 (cohort/truth.tsv) and the accuracy evaluation, like any validation study,
 hold the simulated sex of each fetus.

@@ -114,6 +114,21 @@ func DefaultProfile() *Profile {
 	return p
 }
 
+// DemoProfile is DefaultProfile (fetal sex never disclosed, SCA presence
+// only) screening every condition, rare autosomal trisomies and CNVs
+// included: the profile of nipt demo, which shows every kind of finding.
+func DemoProfile() *Profile {
+	p := DefaultProfile()
+	p.Name = "demo"
+	p.Lab.Name = "nipt demo (simulated data, not for clinical use)"
+	p.Conditions = slices.Clone(AllConditions)
+	p.Performance = nil
+	for _, c := range p.Conditions {
+		p.Performance = append(p.Performance, literaturePerformance(c))
+	}
+	return p
+}
+
 // Screens reports whether the lab screens and reports condition c (one of
 // AllConditions, or "T<n>" for a rare autosomal trisomy, which falls under RAT).
 func (p *Profile) Screens(c string) bool {
