@@ -52,6 +52,14 @@ func TestDemo(t *testing.T) {
 			t.Errorf("%s %s = %q, want %q", w.sample, w.col, got, w.call)
 		}
 	}
+	// CNVs: the 12 Mb fetal 5p deletion at FF 15% (z ≈ −9) and the maternal
+	// chr21 duplication (a ±50% maternal effect) are far above detection.
+	if c := by["demo-06"]["cnvs"]; !strings.HasPrefix(c, "chr5:") || !strings.Contains(c, ":loss:fetal") {
+		t.Errorf("demo-06 cnvs = %q, want the chr5 fetal loss", c)
+	}
+	if c := by["demo-08"]["cnvs"]; !strings.HasPrefix(c, "chr21:") || !strings.Contains(c, ":gain:maternal") {
+		t.Errorf("demo-08 cnvs = %q, want the chr21 maternal gain", c)
+	}
 	if p.BatchReport == "" || len(p.SampleReports) < 8 {
 		t.Errorf("reports missing: batch %q, %d sample reports", p.BatchReport, len(p.SampleReports))
 	}
