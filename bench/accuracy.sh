@@ -7,6 +7,9 @@
 #   KEEP=1 WORK=/tmp/acc bench/accuracy.sh   # keep (and on a re-run reuse) the cohort
 #   SEED=2 bench/accuracy.sh                 # another draw of the preset's free values
 #
+# ANNOTATION (a .bins file, e.g. made by nipt annotate from the real hg38
+# GC/mappability tables) simulates on that genome instead of the built-in
+# synthetic one.
 # Environment: PRESET (default validation), SEED (default 1), THREADS
 # (default 2), WORK (scratch directory, default a new temporary one), KEEP=1
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
@@ -74,13 +77,15 @@ timed() {
 }
 
 COHORT="$WORK/cohort"
-STAMP="$PRESET seed=$SEED"
+STAMP="$PRESET seed=$SEED annotation=${ANNOTATION:-builtin}"
+simargs=()
+[[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
 if [[ -s "$COHORT/truth.tsv" && "$(cat "$COHORT/.bench-stamp" 2>/dev/null)" == "$STAMP" ]]; then
 	echo "reusing the cohort in $COHORT" >&2
 else
 	rm -rf "$COHORT"
 	echo "simulating the $PRESET cohort (seed $SEED) ..." >&2
-	timed simulate "$NIPT" simulate cohort -q -t "$THREADS" --preset "$PRESET" --format counts --seed "$SEED" -o "$COHORT"
+	timed simulate "$NIPT" simulate cohort -q -t "$THREADS" --preset "$PRESET" --format counts --seed "$SEED" "${simargs[@]}" -o "$COHORT"
 	echo "$STAMP" >"$COHORT/.bench-stamp"
 fi
 
