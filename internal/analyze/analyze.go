@@ -273,10 +273,10 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if c != 12 && c != 17 && c != 20 {
 			tcfg.ZThreshold = cfg.RATThreshold()
 		}
-		t := call.CallTrisomy(prim, ffp, tcfg)
+		t := call.CallTrisomy(prim, ffp, cfg.Prevalence.For(c), tcfg)
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
-			LogLR: round(clampLR(t.LogLR), 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
+			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
 			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), Method: st.Primary,
 		}
 		if qcFail {

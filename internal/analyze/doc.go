@@ -28,8 +28,11 @@
 //     trisomy 21 call. Scan windows become CNV calls, not segments.
 //  6. Chromosome z-scores by three methods against cross-validated nulls
 //     rescaled to the sample's depth and noise; trisomy calls by z, with
-//     "low risk" only when the likelihood ratio favours euploidy 100:1 at a
-//     fetal fraction above the floor (call.CallTrisomy).
+//     "low risk" only when the risk after the test — the condition's
+//     prevalence (lab profile, else call.Prevalence at 10–14 weeks) updated
+//     by the likelihood ratio over the fetal fraction's posterior — is at
+//     most 1 in 10,000, the data favour euploidy at least 20:1 and the
+//     fetal-fraction estimate is at least min_ff (call.CallTrisomy).
 //  7. QC verdict; a failed sample gets no calls.
 //
 // Sex-blind mode (Options.SexBlind, set from the lab profile) keeps every

@@ -3,6 +3,7 @@ package analyze
 import (
 	"log/slog"
 	"math"
+	"strconv"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/genome"
@@ -160,4 +161,14 @@ func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromSt
 		}
 	}
 	return out
+}
+
+// sig rounds v to n significant digits (for probabilities that span many
+// orders of magnitude, such as residual risks); NaN and ±Inf become 0.
+func sig(v float64, n int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', n, 64), 64)
+	return r
 }

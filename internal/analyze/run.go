@@ -56,6 +56,38 @@ func ApplyProfileQC(cfg call.Config, p *disclosure.Profile) call.Config {
 	return cfg
 }
 
+// ApplyProfilePrevalence sets cfg's trisomy prevalences (T21, T18, T13,
+// and RAT for every other autosome) from the lab profile's performance
+// figures wherever the lab gave a prevalence. The built-in profiles'
+// published figures (disclosure.DefaultProfile, DemoProfile) are left
+// out: they are prevalences at birth, and a risk after the test must start
+// from the risk at the time of testing, which is higher (call.Prevalence:
+// the documented 10–14-week defaults stay).
+func ApplyProfilePrevalence(cfg call.Config, p *disclosure.Profile) call.Config {
+	builtin := map[disclosure.Performance]bool{}
+	for _, b := range []*disclosure.Profile{disclosure.DefaultProfile(), disclosure.DemoProfile()} {
+		for _, perf := range b.Performance {
+			builtin[perf] = true
+		}
+	}
+	for _, perf := range p.Performance {
+		if !(perf.Prevalence > 0) || builtin[perf] {
+			continue
+		}
+		switch perf.Condition {
+		case disclosure.T21:
+			cfg.Prevalence.T21 = perf.Prevalence
+		case disclosure.T18:
+			cfg.Prevalence.T18 = perf.Prevalence
+		case disclosure.T13:
+			cfg.Prevalence.T13 = perf.Prevalence
+		case disclosure.RAT:
+			cfg.Prevalence.RAT = perf.Prevalence
+		}
+	}
+	return cfg
+}
+
 // Run analyses the counts files against ref and writes every output under
 // outdir from the disclosure views only: OUTDIR/SAMPLE/{result.json,
 // bins.tsv, bins.bedgraph, segments.bed, cnv.vcf} and OUTDIR/summary.tsv.
@@ -66,7 +98,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if prof == nil {
 		prof = disclosure.DefaultProfile()
 	}
-	cfg := ApplyProfileQC(ro.Config, prof)
+	cfg := ApplyProfilePrevalence(ApplyProfileQC(ro.Config, prof), prof)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -45,15 +45,28 @@ type Config struct {
 	// the 19 chromosomes together the false-positive rate ZThreshold gives
 	// one (RATThreshold).
 	RATZThreshold float64 `toml:"rat_z_threshold"`
-	// LowRiskLog10LR: a trisomy is low risk only when log10 of the
-	// likelihood ratio of a full trisomy (at the sample's fetal fraction,
-	// integrated over its uncertainty) versus euploidy is at most this
-	// value. −2 (100:1 for euploidy) bounds the share of trisomies called
-	// low risk by 1% when the models are calibrated (Royall 2000: the
-	// probability of evidence LR ≥ k against the truth is at most 1/k).
+	// LowRiskResidual: a trisomy is low risk only when its probability
+	// after the test (ResidualRisk of the condition's prevalence and the
+	// likelihood ratio) is at most this value.
+	LowRiskResidual float64 `toml:"low_risk_residual"`
+	// LowRiskLog10LR: and only when log10 of the likelihood ratio of a
+	// full trisomy (at the sample's fetal fraction, integrated over its
+	// posterior) versus euploidy is at most this value, whatever the
+	// prevalence: a low-risk result must rest on evidence from the sample,
+	// not on a rare condition's prior alone.
 	LowRiskLog10LR float64 `toml:"low_risk_log10_lr"`
-	// MinFF: no low-risk call below this fetal-fraction estimate (nor
-	// below the estimate's own detection limit, 3.29 SE).
+	// Prevalence of each trisomy at the time of testing; the lab profile's
+	// performance prevalences override it.
+	Prevalence Prevalence `toml:"prevalence"`
+	// FFPriorMedian and FFPriorLogSD describe the fetal-fraction
+	// distribution of the tested population (log-normal, PopulationFF);
+	// the trisomy calls and the SCA callability integrate over the
+	// posterior of the fetal fraction given its estimate and this
+	// distribution. FFPriorLogSD = 0 turns it off (flat prior).
+	FFPriorMedian float64 `toml:"ff_prior_median"`
+	FFPriorLogSD  float64 `toml:"ff_prior_log_sd"`
+	// MinFF: no low-risk call when the fetal-fraction estimate is below
+	// this (a QC rule on the estimate itself).
 	MinFF float64 `toml:"min_ff"`
 	// DetectionPower: when > 0, a "low risk" call also requires that a
 	// trisomy at the sample's fetal fraction would reach ZThreshold with at
@@ -92,20 +105,59 @@ func f(v float64) *float64 { return &v }
 // DefaultConfig returns the documented defaults (docs/qc.md).
 func DefaultConfig() Config {
 	return Config{
-		Reads:          Threshold{Warn: f(2_000_000), Fail: f(500_000)},
-		DuplicateRate:  Threshold{Warn: f(0.2), Fail: f(0.5)},
-		GCBias:         Threshold{Warn: f(0.585), Fail: f(1.585)},
-		MAPD:           Threshold{Warn: f(1.5), Fail: f(2.5)},
-		FetalFraction:  Threshold{Warn: f(0.04), Fail: f(0.02)},
-		ChromDosage:    Threshold{Fail: f(0.322)}, // log2(1.25)
-		ZThreshold:     3,
-		LowRiskLog10LR: -2,
+		Reads:         Threshold{Warn: f(2_000_000), Fail: f(500_000)},
+		DuplicateRate: Threshold{Warn: f(0.2), Fail: f(0.5)},
+		GCBias:        Threshold{Warn: f(0.585), Fail: f(1.585)},
+		MAPD:          Threshold{Warn: f(1.5), Fail: f(2.5)},
+		FetalFraction: Threshold{Warn: f(0.04), Fail: f(0.02)},
+		ChromDosage:   Threshold{Fail: f(0.322)}, // log2(1.25)
+		ZThreshold:    3,
+		// 1 in 10,000: the lowest risk cfDNA screening reports state
+		// ("< 1/10,000" on reports of FORTE, which likewise combines the
+		// prior risk with the fetal fraction: Sparks et al. 2012, Am J
+		// Obstet Gynecol 206:319), an NPV ≥ 99.99% for
+		// every low-risk result on its own, within an order of magnitude
+		// of the average residual risk of published cfDNA screening (T21:
+		// detection 99.7%, false positives 0.04%, Gil et al. 2017, at the
+		// 1/252 below: 1 in 84,000), and 10–20 times below the
+		// procedure-related miscarriage risk of an invasive test (0.11%
+		// amniocentesis, 0.22% CVS: Akolekar et al. 2015, Ultrasound
+		// Obstet Gynecol 45:16), so that no low-risk result would justify
+		// one. docs/qc.md.
+		LowRiskResidual: 1e-4,
+		// Bayes factor ≥ 20 for euploidy, the "strong evidence" bound of
+		// Kass & Raftery 1995 (JASA 90:773; 2 ln B ≥ 6). It binds when
+		// the prevalence is below ~1/500 (T18, T13, or a lab's lower
+		// figure): there the residual-risk rule alone would accept
+		// likelihood ratios of 0.07 (T18) or 0.19 (T13), and any ratio
+		// below 1 at a prevalence under 1/10,000 — "low risk" resting on
+		// the prior rather than on the sample.
+		LowRiskLog10LR: -1.3,
+		// At 11+0–13+6 weeks in 108,982 singleton pregnancies in routine
+		// care (Santorum et al. 2017, Ultrasound Obstet Gynecol 49:714):
+		// 432 T21, 166 T18, 56 T13 (0.00396, 0.00152, 0.000514: 1 in 252,
+		// 657, 1,946). Rare autosomal trisomies: about 0.3% of genome-wide
+		// cfDNA screens find one (Pertile et al. 2017, Sci Transl Med
+		// 9:eaan1240), used for every rare autosome on its own, an upper
+		// bound for each.
+		Prevalence: Prevalence{T21: 0.00396, T18: 0.00152, T13: 0.000514, RAT: 0.003},
+		// Median 10%: Ashoor et al. 2013 (Ultrasound Obstet Gynecol 41:26;
+		// 1,949 singletons at 11–13 weeks, IQR 7.8–13.0%). log-SD 0.5 is
+		// wider than that IQR implies (0.38): fetal fraction falls with
+		// maternal weight (11.7% at 60 kg, 3.9% at 160 kg; 0.7% below 4%
+		// at 60 kg, 7.1% at 100 kg) and is lower in trisomy 18 and 13
+		// pregnancies, so a lab's population has a heavier low tail; 0.5
+		// puts 3.4% of pregnancies below 4% ("a few percent"), and more
+		// mass at low fetal fractions only makes low-risk calls harder.
+		FFPriorMedian: 0.10,
+		FFPriorLogSD:  0.5,
 		// 4%: the fetal-fraction floor of the clinical validation studies
 		// (e.g. Norton et al. 2015, N Engl J Med 372:1589, excluded
 		// samples below it) and of most laboratories (ACMG 2016), so
 		// screening performance below it is not established; the
 		// fetal-fraction models are also trained on references that
-		// rarely lie below it.
+		// rarely lie below it. It also bounds the low-risk calls of
+		// trisomies at 2–3% (TestLowFFTrisomyRarelyLowRisk).
 		MinFF:        0.04,
 		SCAPosterior: 0.99,
 		// 0.95: the usual design power of a screening test and about the
@@ -166,6 +218,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("detection_power must lie in [0, 1), got %g", c.DetectionPower)
 	case !(c.LowRiskLog10LR < 0):
 		return fmt.Errorf("low_risk_log10_lr must be negative (evidence for euploidy), got %g", c.LowRiskLog10LR)
+	case !(c.LowRiskResidual > 0 && c.LowRiskResidual < 0.5):
+		return fmt.Errorf("low_risk_residual must lie in (0, 0.5), got %g", c.LowRiskResidual)
+	case !(c.FFPriorLogSD >= 0 && c.FFPriorLogSD <= 3):
+		return fmt.Errorf("ff_prior_log_sd must lie in [0, 3] (0 turns the population prior off), got %g", c.FFPriorLogSD)
+	case c.FFPriorLogSD > 0 && !(c.FFPriorMedian > 0 && c.FFPriorMedian < MaxFF):
+		return fmt.Errorf("ff_prior_median must lie in (0, %g), got %g", MaxFF, c.FFPriorMedian)
 	case !(c.MinFF >= 0 && c.MinFF < MaxFF):
 		return fmt.Errorf("min_ff must lie in [0, %g), got %g", MaxFF, c.MinFF)
 	case !(c.SCAPosterior > 0.5 && c.SCAPosterior < 1):
@@ -183,6 +241,9 @@ func (c Config) Validate() error {
 	case !(c.CNVScanFalseCalls >= 0 && c.CNVScanFalseCalls < 1):
 		return fmt.Errorf("cnv_scan_false_calls must lie in [0, 1), got %g", c.CNVScanFalseCalls)
 	}
+	if err := c.Prevalence.validate(); err != nil {
+		return err
+	}
 	for _, nt := range []struct {
 		name string
 		t    Threshold
@@ -196,6 +257,15 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// PopulationFF returns the configured fetal-fraction distribution of the
+// tested population (zero, i.e. none, when FFPriorLogSD is 0).
+func (c Config) PopulationFF() PopulationFF {
+	if !(c.FFPriorLogSD > 0) {
+		return PopulationFF{}
+	}
+	return PopulationFF{Median: c.FFPriorMedian, LogSD: c.FFPriorLogSD}
 }
 
 // rareAutosomes is the number of autosomes screened for rare trisomies.

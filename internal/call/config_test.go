@@ -27,10 +27,22 @@ func TestParseConfig(t *testing.T) {
 		"[mapd]\nwarn = 3\nfail = 2\n",       // warn beyond fail (higher is worse)
 		"cnv_min_size = -1\n",                // negative
 		"z_threshold = \"three\"\n",          // wrong type
+		"low_risk_residual = 0\n",            // no low-risk call possible
+		"[prevalence]\nT21 = 0.6\n",          // not a prevalence
+		"[prevalence]\nT22 = 0.01\n",         // unknown condition
+		"ff_prior_log_sd = -0.5\n",           // negative spread
+		"ff_prior_median = 0.7\n",            // beyond any fetal fraction
 	} {
 		if _, err := ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
+	}
+	c, err = ParseConfig([]byte("low_risk_residual = 0.0005\nff_prior_log_sd = 0\n[prevalence]\nT21 = 0.02\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LowRiskResidual != 0.0005 || c.Prevalence.T21 != 0.02 || c.Prevalence.T18 != DefaultConfig().Prevalence.T18 || c.PopulationFF().Valid() {
+		t.Errorf("parsed %+v", c)
 	}
 	if _, err := ParseConfig([]byte("z_treshold = 3\n")); err == nil || !strings.Contains(err.Error(), "z_treshold") {
 		t.Errorf("unknown key error does not name the key: %v", err)

@@ -4,18 +4,25 @@
 //     reference (Chiu et al. 2008, PNAS 105:20458) with the call threshold
 //     z ≥ 3, plus the log10 likelihood ratio of a full trisomy — which
 //     raises the chromosome's dosage by f/2 at fetal fraction f — against
-//     euploidy, integrated over the fetal-fraction uncertainty. Low risk
-//     only when that likelihood ratio favours euploidy by at least
-//     1/10^LowRiskLog10LR (100:1; Royall 2000, JASA 95:760: a trisomy
-//     produces such misleading evidence with probability ≤ 1%) and the
-//     fetal fraction is above its floor (MinFF and the estimate's detection
-//     limit, Currie 1968); otherwise no call. A possible-mosaic flag marks
-//     a high-risk effect clearly below what the fetal fraction predicts.
+//     euploidy, integrated over the posterior of the fetal fraction: the
+//     estimate's likelihood times the population distribution of fetal
+//     fractions (PopulationFF, log-normal; Ashoor et al. 2013, Ultrasound
+//     Obstet Gynecol 41:26). The likelihood ratio turns the condition's
+//     prevalence at 10–14 weeks (Santorum et al. 2017, Ultrasound Obstet
+//     Gynecol 49:714) into the risk after the test (ResidualRisk, Bayes'
+//     rule; the FORTE approach of Sparks et al. 2012, Am J Obstet Gynecol
+//     206:319, likewise combines prior risk and fetal fraction). Low risk
+//     when that risk is at most LowRiskResidual (1 in 10,000) and the data
+//     favour euploidy at least 20:1 (Kass & Raftery 1995, JASA 90:773), with
+//     a fetal-fraction estimate of at least MinFF; otherwise no call. A
+//     possible-mosaic flag marks a high-risk effect clearly below what the
+//     fetal fraction predicts.
 //   - Sex chromosomes (CallSex): the posterior of 46,XX, 46,XY, 45,X,
 //     47,XXX, 47,XXY and 47,XYY given the chrX and chrY dosages and a
 //     sex-agnostic fetal-fraction prior. Whether the result is callable is
 //     decided first from sex-blind quantities only (SCACallable: a one-copy
-//     chrX change must be detectable with probability ≥ SCADetection), so
+//     chrX change must be detectable with probability ≥ SCADetection,
+//     averaged over the posterior of the sex-agnostic fetal fraction), so
 //     that the no-call rate cannot reveal the fetal sex; callable samples
 //     are high or low risk.
 //   - Copy-number changes (Segments, ClassifyOrigin): circular binary

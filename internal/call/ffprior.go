@@ -6,9 +6,13 @@ import (
 	"github.com/nipt/nipt/internal/stats"
 )
 
-// FFPrior is the uncertainty about a sample's fetal fraction: a normal
-// distribution N(Value, SE²) truncated to (0, MaxFF]. A NaN value means
-// unknown: a uniform distribution over (0, MaxFF] is used instead.
+// FFPrior is what is known of a sample's fetal fraction from its
+// estimate: Value with standard error SE, i.e. a normal distribution
+// N(Value, SE²) truncated to (0, MaxFF] — the estimate's likelihood under a
+// flat prior. The trisomy calls and the SCA callability multiply in the
+// population distribution of the fetal fraction (PopulationFF) and
+// integrate over that posterior. A NaN value means unknown: a uniform
+// distribution over (0, MaxFF] is used instead.
 type FFPrior struct {
 	Value, SE float64
 }
@@ -23,7 +27,14 @@ const MaxFF = 0.5
 const ffGridN = 400
 
 // grid returns quadrature nodes and normalised weights for the prior.
-func (p FFPrior) grid() (f, w []float64) {
+func (p FFPrior) grid() (f, w []float64) { return p.gridWith(PopulationFF{}) }
+
+// gridWith returns quadrature nodes and normalised weights of the
+// posterior given the population distribution pop (the prior itself when
+// pop is zero). The nodes span the estimate ± 6 SE: outside it the
+// likelihood is below e^-18 of its peak, and the population density is
+// bounded there, so no posterior mass is lost that matters.
+func (p FFPrior) gridWith(pop PopulationFF) (f, w []float64) {
 	lo, hi := 1e-4, MaxFF
 	known := !math.IsNaN(p.Value) && p.SE > 0
 	if known {
@@ -42,7 +53,7 @@ func (p FFPrior) grid() (f, w []float64) {
 		w[i] = 1
 		if known {
 			z := (f[i] - p.Value) / p.SE
-			w[i] = math.Exp(-z * z / 2)
+			w[i] = math.Exp(-z*z/2) * pop.density(f[i])
 		}
 		tot += w[i]
 	}
@@ -58,7 +69,8 @@ func (p FFPrior) grid() (f, w []float64) {
 	return f, w
 }
 
-// Low returns the lower bound of the central 95% interval of the prior.
+// Low returns the lower bound of the estimate's central 95% interval,
+// Value − 1.96 SE (without the population distribution).
 func (p FFPrior) Low() float64 {
 	return math.Max(p.Value-stats.NormalQuantile(0.975)*p.SE, 0)
 }

@@ -165,13 +165,21 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 }
 
 // SCACallable reports whether a sample's sex-chromosome result can be
-// called — SCADetectionProb at least cfg.SCADetection — and, if not, why.
-// It uses no sex-chromosome data: only the sex-agnostic fetal-fraction
-// prior ff and the chrX SD xsd, which depends on the sample's autosomal
-// depth and noise.
+// called — a sex-agnostic fetal-fraction estimate of at least cfg.MinFF
+// (the trisomies' floor, for the same reasons) and SCADetectionProb at
+// least cfg.SCADetection — and, if not, why. It uses no sex-chromosome
+// data: only the sex-agnostic fetal-fraction estimate ff and the chrX SD
+// xsd, which depends on the sample's autosomal depth and noise. The floor
+// matters because the detection probability is averaged over the
+// posterior, which the population distribution pulls above a low
+// estimate: without it an SCA at a true 2% whose estimate reads 5% would
+// be callable and mostly missed.
 func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
 	if math.IsNaN(ff.Value) || !(ff.SE > 0) {
 		return false, "sex chromosomes not callable: the fetal fraction could not be estimated"
+	}
+	if ff.Value < cfg.MinFF {
+		return false, fmt.Sprintf("sex chromosomes not callable: the sex-blind fetal-fraction estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
 	}
 	if p := SCADetectionProb(ff, xsd, cfg); !(p >= cfg.SCADetection) {
 		return false, fmt.Sprintf("sex chromosomes not callable: a one-copy sex-chromosome change would be detected with probability %.0f%% (< %.0f%%) at this fetal fraction (%.1f%%, 95%% interval from %.1f%%) and depth",
@@ -182,14 +190,16 @@ func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
 
 // SCADetectionProb is the probability that a one-copy change of chrX in
 // this sample would be called high risk: SCAPower averaged over the
-// fetal-fraction prior ff (the same quadrature as the calls), i.e. given
-// what is known of the fetal fraction — the counterpart of a trisomy's
-// p_detect.
+// posterior of the fetal fraction given its sex-agnostic estimate ff and
+// the population distribution of cfg (Config.PopulationFF; the same
+// quadrature as the calls), i.e. given what is known of the fetal fraction
+// — the counterpart of a trisomy's p_detect. Both inputs are sex-blind, so
+// the result is the same for a male and a female fetus.
 func SCADetectionProb(ff FFPrior, xsd float64, cfg Config) float64 {
 	if math.IsNaN(ff.Value) {
 		return 0
 	}
-	fs, ws := ff.grid()
+	fs, ws := ff.gridWith(cfg.PopulationFF())
 	var p float64
 	for i, f := range fs {
 		p += ws[i] * SCAPower(f, xsd, cfg)

@@ -127,11 +127,12 @@ func TestSCAPower(t *testing.T) {
 }
 
 // TestSCACallable: the decision is SCADetectionProb against SCADetection;
-// SCADetectionProb is SCAPower averaged over the fetal-fraction prior,
-// checked against an independent trapezoid integral over N(f̂, SE²)
-// truncated to (0, 0.5] (10,000 steps: error far below 0.001), equals
-// SCAPower at a precisely known fraction, and falls as the fraction
-// becomes less certain. An unknown fetal fraction is never callable.
+// SCADetectionProb is SCAPower averaged over the posterior of the fetal
+// fraction, checked against an independent trapezoid integral over
+// N(f̂, SE²) × the log-normal population density (median 10%, log-SD 0.5)
+// on (0, 0.5] (10,000 steps: error far below 0.001), equals SCAPower at a
+// precisely known fraction, and falls as the fraction becomes less
+// certain. An unknown fetal fraction is never callable.
 func TestSCACallable(t *testing.T) {
 	cfg := DefaultConfig()
 	trap := func(ff FFPrior, sd float64) float64 {
@@ -140,7 +141,8 @@ func TestSCACallable(t *testing.T) {
 		var num, den float64
 		for i := 0; i <= n; i++ {
 			f := lo + (hi-lo)*float64(i)/n
-			w := math.Exp(-0.5 * math.Pow((f-ff.Value)/ff.SE, 2))
+			lz := math.Log(f/cfg.FFPriorMedian) / cfg.FFPriorLogSD
+			w := math.Exp(-0.5*math.Pow((f-ff.Value)/ff.SE, 2)-0.5*lz*lz) / f
 			if i == 0 || i == n {
 				w /= 2
 			}
@@ -170,5 +172,11 @@ func TestSCACallable(t *testing.T) {
 	}
 	if ok, _ := SCACallable(FFPrior{Value: math.NaN()}, 0.001, cfg); ok {
 		t.Error("callable without a fetal fraction")
+	}
+	// An estimate below min_ff is not callable even when the posterior,
+	// pulled towards the population median, promises detection.
+	low := FFPrior{cfg.MinFF - 0.005, 0.03}
+	if ok, reason := SCACallable(low, 0.002, cfg); ok || !strings.Contains(reason, "min_ff") {
+		t.Errorf("estimate %.1f%% below min_ff: callable %v (%q), detection probability %.3f", 100*low.Value, ok, reason, SCADetectionProb(low, 0.002, cfg))
 	}
 }

@@ -3,6 +3,7 @@ package call
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/nipt/nipt/internal/result"
 	"github.com/nipt/nipt/internal/stats"
@@ -28,42 +29,49 @@ type Trisomy struct {
 	Call result.Call
 	Z    float64
 	// LogLR is log10 of the likelihood ratio of a full trisomy versus
-	// euploidy, integrated over the fetal-fraction uncertainty.
+	// euploidy, integrated over the posterior of the fetal fraction.
 	LogLR float64
+	// Risk is the probability of the trisomy after the test: the
+	// prevalence updated by the likelihood ratio (ResidualRisk).
+	Risk float64
 	// FFImplied is the fetal fraction a full trisomy would need to produce
 	// the observed dosage.
 	FFImplied float64
 	// PDetect is the probability that a full trisomy at this sample's fetal
-	// fraction (integrated over its uncertainty) would reach the call
+	// fraction (integrated over its posterior) would reach the call
 	// threshold.
 	PDetect      float64
 	Mosaic       bool
 	NoCallReason string
 }
 
-// CallTrisomy screens one autosome. The rules (docs/method.md §9) weigh
-// what was observed, not only what could have been:
+// CallTrisomy screens one autosome whose trisomy has prevalence prev
+// (Config.Prevalence.For). The fetal fraction enters through its posterior
+// given the estimate ff and the population distribution of cfg
+// (Config.PopulationFF). The rules (docs/method.md §9) weigh what was
+// observed, not only what could have been:
 //   - z ≥ Config.ZThreshold: high risk; flagged as a possible mosaic (or
 //     partial or confined placental event) when the dosage is clearly below
-//     what a full trisomy at the fetal fraction's lower 95% bound predicts
-//     (by more than 1.96 SD).
+//     what a full trisomy at the estimate's lower 95% bound predicts (by
+//     more than 1.96 SD).
 //   - otherwise no call when the fetal fraction is unknown or its estimate
-//     lies below the floor (FFFloor: Config.MinFF or the estimate's own
-//     detection limit, whichever is higher);
-//   - otherwise low risk when the data are at least 1/10^-LowRiskLog10LR
-//     times as likely under euploidy as under a full trisomy at this
-//     sample's fetal fraction (log10 LR ≤ Config.LowRiskLog10LR, −2 by
-//     default), and, if Config.DetectionPower > 0, a trisomy would also
-//     have reached the threshold with at least that probability;
-//   - otherwise no call: the data cannot tell a trisomy from euploidy.
-func CallTrisomy(d Dosage, ff FFPrior, cfg Config) Trisomy {
+//     lies below Config.MinFF;
+//   - otherwise low risk when the probability of the trisomy after the test
+//     (Risk) is at most Config.LowRiskResidual and the data favour
+//     euploidy at least 10^-LowRiskLog10LR to one, and, if
+//     Config.DetectionPower > 0, a trisomy would also have reached the
+//     threshold with at least that probability;
+//   - otherwise no call: the data cannot tell a trisomy from euploidy well
+//     enough.
+func CallTrisomy(d Dosage, ff FFPrior, prev float64, cfg Config) Trisomy {
 	t := Trisomy{Z: d.Z()}
 	rho := d.Retention
 	if !(rho > 0) {
 		rho = 1
 	}
 	t.FFImplied = 2 * (math.Exp2(d.Value/rho) - 1)
-	fs, ws := ff.grid()
+	known := !math.IsNaN(ff.Value)
+	fs, ws := ff.gridWith(cfg.PopulationFF())
 	l1 := make([]float64, len(fs))
 	var pd float64
 	for i, f := range fs {
@@ -74,8 +82,7 @@ func CallTrisomy(d Dosage, ff FFPrior, cfg Config) Trisomy {
 	t.PDetect = pd
 	l0 := logNormal(d.Value, 0, d.SD)
 	t.LogLR = (logSumExp(l1) - l0) / math.Ln10
-	known := !math.IsNaN(ff.Value)
-	floor := FFFloor(ff, cfg)
+	t.Risk = ResidualRisk(prev, t.LogLR)
 	switch {
 	case t.Z >= cfg.ZThreshold:
 		t.Call = result.HighRisk
@@ -86,12 +93,15 @@ func CallTrisomy(d Dosage, ff FFPrior, cfg Config) Trisomy {
 	case !known:
 		t.Call = result.NoCall
 		t.NoCallReason = "fetal fraction could not be estimated"
-	case ff.Value < floor:
+	case ff.Value < cfg.MinFF:
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below the floor %.1f%% (the larger of min_ff and the estimate's detection limit 3.29 SE)", 100*ff.Value, 100*floor)
+		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
 	case t.LogLR > cfg.LowRiskLog10LR:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("inconclusive: the data are not %.0f times more likely without a trisomy than with one at this fetal fraction (log10 LR %.2f > %.2f)", math.Pow(10, -cfg.LowRiskLog10LR), t.LogLR, cfg.LowRiskLog10LR)
+	case !(t.Risk <= cfg.LowRiskResidual):
+		t.Call = result.NoCall
+		t.NoCallReason = fmt.Sprintf("inconclusive: risk after the test %s is above %s (prevalence %s, log10 LR %.2f)", OneIn(t.Risk), OneIn(cfg.LowRiskResidual), OneIn(prev), t.LogLR)
 	case cfg.DetectionPower > 0 && t.PDetect < cfg.DetectionPower:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("fetal fraction or depth too low: a trisomy would be detected with probability %.0f%% (< %.0f%%)", 100*t.PDetect, 100*cfg.DetectionPower)
@@ -101,20 +111,23 @@ func CallTrisomy(d Dosage, ff FFPrior, cfg Config) Trisomy {
 	return t
 }
 
-// detectionLimitSE is Currie's detection limit in units of the estimate's
-// SE, 2·z₀.₉₅ = 3.29: the smallest true fetal fraction whose estimate
-// exceeds the critical level 1.645 SE (5% false detection of a zero
-// fraction) with 95% probability (Currie 1968, Anal Chem 40:586). Below it
-// an estimate cannot be told from no fetal DNA at all.
-const detectionLimitSE = 2 * 1.6448536269514722
-
-// FFFloor returns the fetal fraction below which no low-risk call is
-// made: the larger of Config.MinFF and the detection limit of this
-// sample's fetal-fraction estimate (3.29 SE).
-func FFFloor(ff FFPrior, cfg Config) float64 {
-	fl := cfg.MinFF
-	if ff.SE > 0 {
-		fl = math.Max(fl, detectionLimitSE*ff.SE)
+// OneIn formats a probability as "1 in N" (N rounded to two significant
+// digits above 100), the way screening risks are reported.
+func OneIn(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "unknown"
+	case p <= 0:
+		return "0"
+	case p >= 1:
+		return "1 in 1"
 	}
-	return fl
+	n := 1 / p
+	if n >= 100 {
+		e := math.Pow(10, math.Floor(math.Log10(n))-1)
+		n = math.Round(n/e) * e
+	} else {
+		n = math.Round(n)
+	}
+	return "1 in " + strconv.FormatFloat(n, 'f', -1, 64)
 }

@@ -127,6 +127,11 @@ type Finding struct {
 	// LogLR is log10 of the likelihood ratio of trisomy versus euploidy given
 	// the estimated fetal fraction and the reference noise.
 	LogLR float64 `json:"log10_lr"`
+	// ResidualRisk is the probability of the trisomy after the test: the
+	// condition's prevalence updated by the likelihood ratio (Bayes' rule);
+	// a low_risk call requires it to be at most the configured
+	// low_risk_residual.
+	ResidualRisk float64 `json:"residual_risk"`
 	// FFImplied is the fetal fraction a full trisomy would need to explain the
 	// observed dosage (2 × (ratio − 1)).
 	FFImplied   float64 `json:"ff_implied"`
