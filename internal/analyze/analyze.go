@@ -8,6 +8,7 @@ import (
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/result"
@@ -129,8 +130,8 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	// Sex-agnostic fetal fraction.
 	auto := autosomalFF(ref, s)
-	av, ase, _ := combine(ref, auto)
-	blindPrior := prior(av, ase)
+	blindEst, blindOK := combine(ref, auto)
+	blindPrior := prior(blindEst, blindOK)
 	pre := ref.ChromStats(s, nil)
 
 	// Sex chromosomes with the sex-agnostic prior.
@@ -148,22 +149,15 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	r.FetalSex = sex.FetalSex
 
 	// Combined fetal fraction.
-	all := append([]estimate(nil), auto...)
-	used := map[string]bool{}
-	for _, e := range auto {
-		used[e.method] = true
-	}
-	fv, fse := av, ase
+	all := append([]fetalfraction.Measurement(nil), auto...)
+	est, estOK := blindEst, blindOK
 	if !opt.SexBlind {
-		sx := sexFF(ref, s, pre, sex, xsd)
-		all = append(all, sx...)
-		for _, e := range sx {
-			used[e.method] = true
-		}
-		fv, fse, _ = combine(ref, all)
+		all = append(all, sexFF(ref, s, pre, sex, xsd)...)
+		est, estOK = combine(ref, all)
 	}
-	r.FetalFraction = ffResult(all, used, fv, fse)
-	ffp := prior(fv, fse)
+	r.FetalFraction = ffResult(all, est, estOK)
+	ffp := prior(est, estOK)
+	fv := ffp.Value
 
 	// Segments. chrX is segmented against the level the most probable
 	// sex-chromosome complement gives at this fetal fraction (a 46,XY

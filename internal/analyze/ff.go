@@ -19,17 +19,11 @@ const (
 	FFFragments = "fragment_size"
 )
 
-// estimate is one method's estimate with its standard error.
-type estimate struct {
-	method string
-	value  float64
-	se     float64
-}
-
-// autosomalFF returns the sex-agnostic estimates (bin profile, fragment
-// size) of sample s.
-func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
-	var out []estimate
+// autosomalFF returns the sex-agnostic measurements (bin profile,
+// fragment size) of sample s, each with its reference calibration
+// (fetalfraction.Measurement: raw prediction, f̂ = a + b·f + ε).
+func autosomalFF(ref *refset.Reference, s *refset.Sample) []fetalfraction.Measurement {
+	var out []fetalfraction.Measurement
 	if m := ref.FF.Profile; m != nil {
 		x := s.Raw
 		if m.Source == "pca" {
@@ -41,7 +35,7 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 		}
 		ft := refset.ProfileFeatures(x, chrom, ref.PCA.Weight, m.Window)
 		if len(ft) == len(m.Ridge.Beta) {
-			out = append(out, estimate{FFProfile, m.Ridge.Predict(ft), cvSE(m.Ridge.CV)})
+			out = append(out, fetalfraction.Measurement{Method: FFProfile, Raw: m.Ridge.Predict(ft), Cal: m.Ridge.Cal})
 		}
 	}
 	p := s.Profile
@@ -52,98 +46,94 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []estimate {
 	}
 	switch m := ref.FF.Size; {
 	case m != nil && p.Paired && !math.IsNaN(m.Predict(p.ShortFraction, prof)):
-		v := m.Predict(p.ShortFraction, prof)
 		// The autosomal size profile does not depend on the fetal sex.
 		// The all-chromosome one (older counts files or references)
 		// covers chrX and chrY, whose fetal share depends on it: a bias
-		// of up to SexBias·f, added to the SE so that neither sex is
+		// of up to SexBias·f, added to the SD so that neither sex is
 		// overconfident. An atypical profile (high leverage) widens the
-		// SE as its prediction variance grows.
-		b := sexBias * math.Max(v, 0)
-		se := cvSE(m.Ridge.CV) * m.SEFactor(p.ShortFraction, prof)
-		out = append(out, estimate{FFFragments, v, math.Hypot(se, b)})
+		// residual SD as its prediction variance grows.
+		out = append(out, fetalfraction.Measurement{Method: FFFragments, Raw: m.Predict(p.ShortFraction, prof), Cal: m.Ridge.Cal,
+			Factor: m.SEFactor(p.ShortFraction, prof), RelSD: sexBias})
 	case ref.FF.Fragment != nil && p.Paired && !math.IsNaN(p.ShortFraction):
-		out = append(out, estimate{FFFragments, ref.FF.Fragment.Predict(p.ShortFraction), cvSE(ref.FF.Fragment.CV)})
+		out = append(out, fetalfraction.Measurement{Method: FFFragments, Raw: ref.FF.Fragment.Predict(p.ShortFraction), Cal: ref.FF.Fragment.Cal})
 	}
 	return out
 }
 
-// cvSE is the standard error of a model's prediction: its cross-validated
-// RMSE raised to the upper one-standard-error bound, RMSE·(1 + 1/√(2n)),
-// because the RMSE itself is estimated from only n reference samples and an
-// underestimated fetal-fraction error would make "low risk" calls
-// overconfident.
-func cvSE(cv fetalfraction.CV) float64 {
-	return cv.RMSE * (1 + 1/math.Sqrt(2*float64(max(cv.N, 1))))
-}
-
-// combine merges estimates by GLS; the bin-profile and fragment-size errors
-// are correlated with the reference's cross-validated correlation, the
-// sex-chromosome estimates are independent of them.
-func combine(ref *refset.Reference, ests []estimate) (v, se float64, w []float64) {
-	n := len(ests)
-	if n == 0 {
-		return math.NaN(), math.NaN(), nil
-	}
-	vals := make([]float64, n)
-	cov := make([][]float64, n)
-	for i, e := range ests {
-		vals[i] = e.value
-		cov[i] = make([]float64, n)
-		cov[i][i] = e.se * e.se
-	}
-	for i, a := range ests {
-		for j, b := range ests {
-			if i != j && (a.method == FFProfile && b.method == FFFragments || a.method == FFFragments && b.method == FFProfile) {
-				cov[i][j] = ref.FF.Corr * a.se * b.se
-			}
+// combine merges the measurements' likelihoods (fetalfraction.
+// CombineMeasurements): the bin-profile and fragment-size errors are
+// correlated with the reference's calibrated cross-validated correlation,
+// the sex-chromosome measurements are independent of them.
+func combine(ref *refset.Reference, ms []fetalfraction.Measurement) (fetalfraction.Estimate, bool) {
+	return fetalfraction.CombineMeasurements(ms, func(i, j int) float64 {
+		a, b := ms[i].Method, ms[j].Method
+		if a == FFProfile && b == FFFragments || a == FFFragments && b == FFProfile {
+			return ref.FF.Corr
 		}
-	}
-	return fetalfraction.Combine(vals, cov)
+		return 0
+	})
 }
 
-// sexFF returns the chrY estimate (and, for a 46,XY complement, the chrX
-// estimate) of a sample whose most probable complement has nY ≥ 1 chrY.
-func sexFF(ref *refset.Reference, s *refset.Sample, cs []refset.ChromStat, sex call.SexResult, xsd float64) []estimate {
-	var out []estimate
+// sexFF returns the chrY measurement (and, for a 46,XY complement, the
+// chrX one) of a sample whose most probable complement has nY ≥ 1 chrY.
+// Both are direct measurements (identity calibration).
+func sexFF(ref *refset.Reference, s *refset.Sample, cs []refset.ChromStat, sex call.SexResult, xsd float64) []fetalfraction.Measurement {
+	var out []fetalfraction.Measurement
 	if sex.Best.NY < 1 || len(ref.YBins) == 0 {
 		return nil
 	}
-	f, se := ref.FF.Y.FF(s.YDosage, s.YVar, sex.Best.NY)
-	if !math.IsNaN(f) && se > 0 {
-		out = append(out, estimate{FFChrY, f, se})
+	m := ref.FF.Y.Measure(s.YDosage, s.YVar, sex.Best.NY)
+	if !math.IsNaN(m.Raw) && m.Cal.Valid() {
+		m.Method = FFChrY
+		out = append(out, m)
 	}
 	if sex.Best.Name == "46,XY" {
 		if v, ok := cs[genome.ChrX].Value[refset.MethodPCA]; ok {
 			r := math.Exp2(v)
-			out = append(out, estimate{FFChrX, 2 * (1 - r), 2 * math.Ln2 * r * xsd})
+			if se := 2 * math.Ln2 * r * xsd; se > 0 {
+				out = append(out, fetalfraction.Measurement{Method: FFChrX, Raw: 2 * (1 - r), Cal: fetalfraction.Identity(se)})
+			}
 		}
 	}
 	return out
 }
 
-// ffResult builds the result's fetal-fraction section from all estimates
-// and the indices of those used in the combination.
-func ffResult(all []estimate, used map[string]bool, v, se float64) result.FetalFraction {
+// ffResult builds the result's fetal-fraction section from all
+// measurements and their combination est (ok false: none usable). Every
+// value is de-biased ((f̂ − a)/b) and every interval is the 95% confidence
+// interval of the calibrated measurement model (fetalfraction.Invert), so
+// its coverage holds at every true fraction, low ones included. Methods
+// whose calibration is not valid cannot be de-biased and are not listed;
+// Used marks the ones combined.
+func ffResult(all []fetalfraction.Measurement, est fetalfraction.Estimate, ok bool) result.FetalFraction {
 	out := result.FetalFraction{Methods: []result.FFEstimate{}}
-	if !math.IsNaN(v) {
-		lo, hi := fetalfraction.Interval(v, se)
-		out.Value, out.Low, out.High = math.Max(v, 0), lo, hi
+	if ok {
+		lo, hi := est.Interval()
+		out.Value, out.Low, out.High = clampFF(est.Value), lo, hi
 	}
-	for _, e := range all {
-		lo, hi := fetalfraction.Interval(e.value, e.se)
+	for i, m := range all {
+		if !m.Cal.Valid() || math.IsNaN(m.Raw) {
+			continue
+		}
+		lo, hi := m.Interval()
+		used := ok && i < len(est.Weights) && est.Weights[i] != 0
 		out.Methods = append(out.Methods, result.FFEstimate{
-			Method: e.method, Value: round(math.Max(e.value, 0), 5), Low: round(lo, 5), High: round(hi, 5), Used: used[e.method],
+			Method: m.Method, Value: round(clampFF(m.Value()), 5), Low: round(lo, 5), High: round(hi, 5), Used: used,
 		})
 	}
 	out.Value, out.Low, out.High = round(out.Value, 5), round(out.Low, 5), round(out.High, 5)
 	return out
 }
 
-// prior turns a combined estimate into the calls' fetal-fraction prior.
-func prior(v, se float64) call.FFPrior {
-	if math.IsNaN(v) || !(se > 0) {
+// clampFF clips a de-biased estimate to [0, 1] for display.
+func clampFF(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
+
+// prior turns a combined estimate into the calls' fetal-fraction
+// likelihood: the de-biased value with its SD as a function of the true
+// fraction (call.FFPrior.Noise).
+func prior(est fetalfraction.Estimate, ok bool) call.FFPrior {
+	if !ok || math.IsNaN(est.Value) {
 		return call.FFPrior{Value: math.NaN()}
 	}
-	return call.FFPrior{Value: v, SE: se}
+	return call.FFPrior{Value: est.Value, SE: est.SD(math.Max(est.Value, 0)), Noise: est}
 }

@@ -61,7 +61,7 @@ func TestSegmentsFindStep(t *testing.T) {
 
 func TestClassifyOrigin(t *testing.T) {
 	cfg := DefaultConfig()
-	ff := FFPrior{0.10, 0.01}
+	ff := FFPrior{Value: 0.10, SE: 0.01}
 	for _, tc := range []struct {
 		name  string
 		ratio float64

@@ -3,43 +3,73 @@ package call
 import (
 	"math"
 
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/stats"
 )
 
 // FFPrior is what is known of a sample's fetal fraction from its
-// estimate: Value with standard error SE, i.e. a normal distribution
-// N(Value, SE²) truncated to (0, MaxFF] — the estimate's likelihood under a
-// flat prior. The trisomy calls and the SCA callability multiply in the
+// estimate: an unbiased estimate Value whose SD at the true fraction f is
+// Noise.SD(f) — the calibrated measurement model of the fetal-fraction
+// methods (fetalfraction.Estimate: a regression estimate shrunk towards its
+// training mean is de-biased, and its SD grows accordingly) — or SE at
+// every f when Noise is nil. Its likelihood N(Value; f, SD(f)²) truncated
+// to (0, MaxFF] is the distribution of the fetal fraction under a flat
+// prior. The trisomy calls and the SCA callability multiply in the
 // population distribution of the fetal fraction (PopulationFF) and
 // integrate over that posterior. A NaN value means unknown: a uniform
-// distribution over (0, MaxFF] is used instead.
+// distribution over (0, MaxFF] is used instead. SE is the SD at Value when
+// Noise is set (for display and the fetal-CNV scan's quadrature).
 type FFPrior struct {
 	Value, SE float64
+	Noise     FFNoise
+}
+
+// FFNoise gives the SD of a fetal-fraction estimate as a function of the
+// true fetal fraction (fetalfraction.Estimate and Measurement implement it).
+type FFNoise interface {
+	SD(f float64) float64
+}
+
+// sd is the SD of the estimate at true fraction f.
+func (p FFPrior) sd(f float64) float64 {
+	if p.Noise != nil {
+		return p.Noise.SD(f)
+	}
+	return p.SE
+}
+
+// known reports whether the estimate is usable (a value and an SD).
+func (p FFPrior) known() bool {
+	return !math.IsNaN(p.Value) && (p.Noise != nil || p.SE > 0)
 }
 
 // MaxFF bounds fetal fractions (placental cfDNA above 50% of the total is
 // not observed in singleton pregnancies).
-const MaxFF = 0.5
+const MaxFF = fetalfraction.MaxFraction
 
 // ffGridN is the number of quadrature nodes; the integrands are smooth in
 // f, so the midpoint rule over 400 nodes is accurate to far below the
 // precision reported.
 const ffGridN = 400
 
+// ffSpan is the half-width of the quadrature range in SDs: outside it the
+// likelihood is below e^-18 of its peak, and the population density is
+// bounded there, so no posterior mass is lost that matters.
+const ffSpan = 6
+
 // grid returns quadrature nodes and normalised weights for the prior.
 func (p FFPrior) grid() (f, w []float64) { return p.gridWith(PopulationFF{}) }
 
 // gridWith returns quadrature nodes and normalised weights of the
 // posterior given the population distribution pop (the prior itself when
-// pop is zero). The nodes span the estimate ± 6 SE: outside it the
-// likelihood is below e^-18 of its peak, and the population density is
-// bounded there, so no posterior mass is lost that matters.
+// pop is zero). The nodes span the fractions within ffSpan SDs of the
+// estimate ({f : |Value − f| ≤ 6·SD(f)}).
 func (p FFPrior) gridWith(pop PopulationFF) (f, w []float64) {
 	lo, hi := 1e-4, MaxFF
-	known := !math.IsNaN(p.Value) && p.SE > 0
+	known := p.known()
 	if known {
-		lo = math.Max(lo, p.Value-6*p.SE)
-		hi = math.Min(hi, p.Value+6*p.SE)
+		a, b := fetalfraction.Invert(p.Value, p.sd, ffSpan)
+		lo, hi = math.Max(lo, a), math.Min(hi, b)
 		if hi <= lo { // estimate far outside (0, MaxFF]: clamp to the edge
 			lo, hi = math.Max(math.Min(p.Value, MaxFF)-1e-3, 1e-4), math.Min(math.Max(p.Value, 1e-4)+1e-3, MaxFF)
 		}
@@ -47,32 +77,38 @@ func (p FFPrior) gridWith(pop PopulationFF) (f, w []float64) {
 	f = make([]float64, ffGridN)
 	w = make([]float64, ffGridN)
 	step := (hi - lo) / ffGridN
-	var tot float64
+	lw := make([]float64, ffGridN)
 	for i := range f {
 		f[i] = lo + (float64(i)+0.5)*step
-		w[i] = 1
 		if known {
-			z := (f[i] - p.Value) / p.SE
-			w[i] = math.Exp(-z*z/2) * pop.density(f[i])
+			s := p.sd(f[i])
+			z := (f[i] - p.Value) / s
+			lw[i] = -z*z/2 - math.Log(s) + math.Log(pop.density(f[i]))
 		}
-		tot += w[i]
 	}
-	if !(tot > 0) {
-		for i := range w {
-			w[i] = 1
-		}
-		tot = ffGridN
-	}
+	// Normalise on the log scale: a density ratio of e^-700 must not
+	// underflow every weight.
+	norm := logSumExp(lw)
 	for i := range w {
-		w[i] /= tot
+		w[i] = math.Exp(lw[i] - norm)
+	}
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		for i := range w {
+			w[i] = 1.0 / ffGridN
+		}
 	}
 	return f, w
 }
 
-// Low returns the lower bound of the estimate's central 95% interval,
-// Value − 1.96 SE (without the population distribution).
+// Low returns the lower bound of the estimate's 95% confidence interval
+// (without the population distribution): Value − 1.96 SE for a constant
+// SE, else the test-inversion bound of fetalfraction.Invert.
 func (p FFPrior) Low() float64 {
-	return math.Max(p.Value-stats.NormalQuantile(0.975)*p.SE, 0)
+	if p.Noise == nil {
+		return math.Max(p.Value-stats.NormalQuantile(0.975)*p.SE, 0)
+	}
+	lo, _ := fetalfraction.Invert(p.Value, p.sd, stats.NormalQuantile(0.975))
+	return lo
 }
 
 // logSumExp returns log Σ exp(a_i).

@@ -59,7 +59,7 @@ func TestPrevalenceFor(t *testing.T) {
 // points here) and the mean by far less.
 func TestPopulationPosterior(t *testing.T) {
 	pop := PopulationFF{Median: 0.10, LogSD: 0.5}
-	wide := FFPrior{0.10, 10}
+	wide := FFPrior{Value: 0.10, SE: 10}
 	if m := wide.PosteriorMean(pop); math.Abs(m-0.1*math.Exp(0.125)) > 0.001 {
 		t.Errorf("posterior mean with an uninformative estimate %.4f, want %.4f", m, 0.1*math.Exp(0.125))
 	}
@@ -70,14 +70,14 @@ func TestPopulationPosterior(t *testing.T) {
 	if q := pop.Quantile(0.5); math.Abs(q-0.10) > 1e-12 {
 		t.Errorf("median %.4f", q)
 	}
-	if m := (FFPrior{0.05, 0.0005}).PosteriorMean(pop); math.Abs(m-0.05) > 0.0002 {
+	if m := (FFPrior{Value: 0.05, SE: 0.0005}).PosteriorMean(pop); math.Abs(m-0.05) > 0.0002 {
 		t.Errorf("posterior mean with a precise estimate %.5f, want ≈ 0.05", m)
 	}
 	// An estimate of 5% ± 3 points is pulled towards the population median
 	// and loses the mass below 2% that the estimate alone gives (11.8% of
 	// the truncated normal: (Φ(−1) − Φ(−5/3))/(1 − Φ(−5/3)); the
 	// population has 0.06% there).
-	est := FFPrior{0.05, 0.03}
+	est := FFPrior{Value: 0.05, SE: 0.03}
 	if a, b := est.PosteriorCDF(PopulationFF{}, 0.02), est.PosteriorCDF(pop, 0.02); !(b < a/10 && a > 0.1) {
 		t.Errorf("P(f ≤ 2%%): %.3f from the estimate alone, %.4f with the population: want a tenfold drop", a, b)
 	}

@@ -175,7 +175,7 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 // estimate: without it an SCA at a true 2% whose estimate reads 5% would
 // be callable and mostly missed.
 func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
-	if math.IsNaN(ff.Value) || !(ff.SE > 0) {
+	if !ff.known() {
 		return false, "sex chromosomes not callable: the fetal fraction could not be estimated"
 	}
 	if ff.Value < cfg.MinFF {

@@ -23,7 +23,7 @@ func sexInput(nx, ny int, f float64) SexInput {
 
 func TestCallSex(t *testing.T) {
 	cfg := DefaultConfig()
-	ff := FFPrior{0.12, 0.01}
+	ff := FFPrior{Value: 0.12, SE: 0.01}
 	for _, k := range Karyotypes {
 		t.Run(k.Name, func(t *testing.T) {
 			got := CallSex(sexInput(k.NX, k.NY, 0.12), ff, cfg)
@@ -51,7 +51,7 @@ func TestCallSexAmbiguousAndMaternal(t *testing.T) {
 	// noise SDs: not callable (whatever the data).
 	in := sexInput(1, 0, 0.015)
 	in.X = math.Log2(1 - 0.015/4) // halfway
-	got := CallSex(in, FFPrior{0.015, 0.005}, cfg)
+	got := CallSex(in, FFPrior{Value: 0.015, SE: 0.005}, cfg)
 	if got.Call != result.NoCall || !strings.Contains(got.NoCallReason, "not callable") {
 		t.Errorf("halfway X dosage at FF 1.5%%: call %s (%q), want a not-callable no call", got.Call, got.NoCallReason)
 	}
@@ -61,19 +61,19 @@ func TestCallSexAmbiguousAndMaternal(t *testing.T) {
 	in = sexInput(2, 0, 0.12)
 	in.XSD = math.Log2(1+0.12/2) / 6
 	in.X = math.Log2(1+0.12/2) / 2
-	if got := CallSex(in, FFPrior{0.12, 0.002}, cfg); got.Call != result.LowRisk {
+	if got := CallSex(in, FFPrior{Value: 0.12, SE: 0.002}, cfg); got.Call != result.LowRisk {
 		t.Errorf("halfway X dosage at FF 12%%: call %s (%q), want low risk; posterior %v", got.Call, got.NoCallReason, got.Posterior)
 	}
 	// X dosage 0.8 (maternal 45,X mosaicism): no fetal complement gives it.
 	in = sexInput(2, 0, 0.1)
 	in.X = math.Log2(0.8)
-	got = CallSex(in, FFPrior{0.1, 0.01}, cfg)
+	got = CallSex(in, FFPrior{Value: 0.1, SE: 0.01}, cfg)
 	if got.Call != result.NoCall || got.NoCallReason == "" {
 		t.Errorf("maternal-looking X dosage: call %s (%q), want a no call naming the mother", got.Call, got.NoCallReason)
 	}
 	// No chrX model.
 	in.HasX = false
-	if got := CallSex(in, FFPrior{0.1, 0.01}, cfg); got.Call != result.NoCall {
+	if got := CallSex(in, FFPrior{Value: 0.1, SE: 0.01}, cfg); got.Call != result.NoCall {
 		t.Errorf("without a chrX model: call %s", got.Call)
 	}
 }
@@ -100,7 +100,7 @@ func TestSCAPower(t *testing.T) {
 				in := sexInput(nx, 0, f)
 				in.XSD = sd
 				in.X += sd * r.NormFloat64()
-				res := CallSex(in, FFPrior{f, 1e-4}, cfg)
+				res := CallSex(in, FFPrior{Value: f, SE: 1e-4}, cfg)
 				if res.Posterior[0]+res.Posterior[1] <= 1-cfg.SCAPosterior {
 					if nx == 3 {
 						hit++
@@ -154,7 +154,7 @@ func TestSCACallable(t *testing.T) {
 	for _, tc := range []struct {
 		ff  FFPrior
 		xsd float64
-	}{{FFPrior{0.10, 0.01}, 0.005}, {FFPrior{0.10, 0.03}, 0.005}, {FFPrior{0.10, 0.01}, 0.012}, {FFPrior{0.05, 0.02}, 0.004}, {FFPrior{0.2, 0.05}, 0.01}} {
+	}{{FFPrior{Value: 0.10, SE: 0.01}, 0.005}, {FFPrior{Value: 0.10, SE: 0.03}, 0.005}, {FFPrior{Value: 0.10, SE: 0.01}, 0.012}, {FFPrior{Value: 0.05, SE: 0.02}, 0.004}, {FFPrior{Value: 0.2, SE: 0.05}, 0.01}} {
 		p := SCADetectionProb(tc.ff, tc.xsd, cfg)
 		if want := trap(tc.ff, tc.xsd); math.Abs(p-want) > 0.002 {
 			t.Errorf("%+v sd %.3f: detection probability %.4f, integral %.4f", tc.ff, tc.xsd, p, want)
@@ -164,10 +164,10 @@ func TestSCACallable(t *testing.T) {
 			t.Errorf("%+v sd %.3f: callable %v (%q) at detection probability %.3f", tc.ff, tc.xsd, ok, reason, p)
 		}
 	}
-	if p, q := SCADetectionProb(FFPrior{0.06, 1e-4}, 0.005, cfg), SCAPower(0.06, 0.005, cfg); math.Abs(p-q) > 1e-3 {
+	if p, q := SCADetectionProb(FFPrior{Value: 0.06, SE: 1e-4}, 0.005, cfg), SCAPower(0.06, 0.005, cfg); math.Abs(p-q) > 1e-3 {
 		t.Errorf("precise fetal fraction: detection %.4f, SCAPower %.4f", p, q)
 	}
-	if a, b := SCADetectionProb(FFPrior{0.08, 0.005}, 0.006, cfg), SCADetectionProb(FFPrior{0.08, 0.03}, 0.006, cfg); !(b < a) {
+	if a, b := SCADetectionProb(FFPrior{Value: 0.08, SE: 0.005}, 0.006, cfg), SCADetectionProb(FFPrior{Value: 0.08, SE: 0.03}, 0.006, cfg); !(b < a) {
 		t.Errorf("detection %.4f with SE 0.5 points, %.4f with SE 3: should fall", a, b)
 	}
 	if ok, _ := SCACallable(FFPrior{Value: math.NaN()}, 0.001, cfg); ok {
@@ -175,7 +175,7 @@ func TestSCACallable(t *testing.T) {
 	}
 	// An estimate below min_ff is not callable even when the posterior,
 	// pulled towards the population median, promises detection.
-	low := FFPrior{cfg.MinFF - 0.005, 0.03}
+	low := FFPrior{Value: cfg.MinFF - 0.005, SE: 0.03}
 	if ok, reason := SCACallable(low, 0.002, cfg); ok || !strings.Contains(reason, "min_ff") {
 		t.Errorf("estimate %.1f%% below min_ff: callable %v (%q), detection probability %.3f", 100*low.Value, ok, reason, SCADetectionProb(low, 0.002, cfg))
 	}

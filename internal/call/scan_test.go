@@ -48,7 +48,7 @@ func TestFetalScanFalseRate(t *testing.T) {
 	const n = 300
 	for range n {
 		x, s := scanGenome(r, l, chroms, 0.1, 0, 0, 0)
-		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{0.1, 0.005}, MinBins: 30}
+		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{Value: 0.1, SE: 0.005}, MinBins: 30}
 		if len(FetalScan(in, cfg)) > 0 {
 			hits++
 		}
@@ -74,7 +74,7 @@ func TestFetalScanPower(t *testing.T) {
 	const n = 60
 	for range n {
 		x, s := scanGenome(r, l, chroms, 0.1, shift, 200, 250)
-		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{0.1, 0.005}, MinBins: 30}
+		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{Value: 0.1, SE: 0.005}, MinBins: 30}
 		for _, sg := range FetalScan(in, cfg) {
 			if sg.Chrom == 18 && overlaps(sg, l.Offset[18]+200, l.Offset[18]+250) {
 				scan++
@@ -114,7 +114,7 @@ func BenchmarkFetalScan(b *testing.B) {
 		chroms[c] = c
 	}
 	x, s := scanGenome(rand.New(rand.NewPCG(1, 1)), l, chroms, 0.1, 0, 0, 0)
-	in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{0.1, 0.005}, MinBins: 30}
+	in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{Value: 0.1, SE: 0.005}, MinBins: 30}
 	cfg := DefaultConfig()
 	for b.Loop() {
 		FetalScan(in, cfg)

@@ -70,7 +70,7 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, cfg Config) Trisomy {
 		rho = 1
 	}
 	t.FFImplied = 2 * (math.Exp2(d.Value/rho) - 1)
-	known := !math.IsNaN(ff.Value)
+	known := ff.known()
 	fs, ws := ff.gridWith(cfg.PopulationFF())
 	l1 := make([]float64, len(fs))
 	var pd float64

@@ -31,31 +31,31 @@ func TestCallTrisomy(t *testing.T) {
 		mosaic    bool
 		lrPositve bool
 	}{
-		{"T21 at FF 10%", TrisomyShift(0.10), sd, FFPrior{0.10, 0.01}, t21, result.HighRisk, "", false, true},
-		{"euploid at FF 10%", 0, sd, FFPrior{0.10, 0.01}, t21, result.LowRisk, "", false, false},
-		{"euploid, estimate below min_ff", 0, sd, FFPrior{0.02, 0.005}, t21, result.NoCall, "below min_ff", false, false},
+		{"T21 at FF 10%", TrisomyShift(0.10), sd, FFPrior{Value: 0.10, SE: 0.01}, t21, result.HighRisk, "", false, true},
+		{"euploid at FF 10%", 0, sd, FFPrior{Value: 0.10, SE: 0.01}, t21, result.LowRisk, "", false, false},
+		{"euploid, estimate below min_ff", 0, sd, FFPrior{Value: 0.02, SE: 0.005}, t21, result.NoCall, "below min_ff", false, false},
 		// FF 6% estimated with SE 2.5 points, the sex-blind precision:
 		// with the population distribution, fetal fractions below 2% —
 		// where a trisomy would look euploid — have posterior ≈ 0.1%, so
 		// a dosage at 0 is strong evidence (the earlier floor of 3.29 SE,
 		// 8.2%, no-called it).
-		{"euploid, FF 6% ± 2.5 points", 0, sd, FFPrior{0.06, 0.025}, t21, result.LowRisk, "", false, false},
+		{"euploid, FF 6% ± 2.5 points", 0, sd, FFPrior{Value: 0.06, SE: 0.025}, t21, result.LowRisk, "", false, false},
 		// FF 6% ± 0.5 points: a trisomy would give z ≈ 8.4; observing 0
 		// is overwhelming evidence for euploidy.
-		{"euploid at FF 6%", 0, sd, FFPrior{0.06, 0.005}, t21, result.LowRisk, "", false, false},
+		{"euploid at FF 6%", 0, sd, FFPrior{Value: 0.06, SE: 0.005}, t21, result.LowRisk, "", false, false},
 		// Dosage halfway to the trisomy expectation at FF 4% (z 1.4): LR
 		// ≈ 1. Even a prevalence of 1 in 100,000 — residual risk below
 		// 1 in 10,000 — gives no low-risk call without evidence.
-		{"no evidence, rare condition", TrisomyShift(0.04) / 2, sd, FFPrior{0.04, 0.003}, 1e-5, result.NoCall, "times more likely", false, false},
+		{"no evidence, rare condition", TrisomyShift(0.04) / 2, sd, FFPrior{Value: 0.04, SE: 0.003}, 1e-5, result.NoCall, "times more likely", false, false},
 		// log10 LR −2 at FF 6% (σ 0.0078, z 1.9): risk after the test 1 in
 		// 25,000 at the T21 prevalence 1/252 — low risk — but 1 in 2,000
 		// in a population at 1 in 20 (e.g. after a high-risk combined
 		// test): no call.
-		{"LR 1/100, prevalence 1/252", dLR(-2, 0.06, 0.0078), 0.0078, FFPrior{0.06, 0.003}, t21, result.LowRisk, "", false, false},
-		{"LR 1/100, prevalence 1/20", dLR(-2, 0.06, 0.0078), 0.0078, FFPrior{0.06, 0.003}, 0.05, result.NoCall, "risk after the test", false, false},
+		{"LR 1/100, prevalence 1/252", dLR(-2, 0.06, 0.0078), 0.0078, FFPrior{Value: 0.06, SE: 0.003}, t21, result.LowRisk, "", false, false},
+		{"LR 1/100, prevalence 1/20", dLR(-2, 0.06, 0.0078), 0.0078, FFPrior{Value: 0.06, SE: 0.003}, 0.05, result.NoCall, "risk after the test", false, false},
 		{"unknown FF", 0, sd, FFPrior{Value: math.NaN()}, t21, result.NoCall, "could not be estimated", false, false},
 		// A trisomy effect of FF 6% in a sample whose FF is 16%: mosaic.
-		{"mosaic", TrisomyShift(0.06), sd, FFPrior{0.16, 0.01}, t21, result.HighRisk, "", true, false},
+		{"mosaic", TrisomyShift(0.06), sd, FFPrior{Value: 0.16, SE: 0.01}, t21, result.HighRisk, "", true, false},
 		// Unknown FF does not prevent a high-risk call.
 		{"T21 unknown FF", TrisomyShift(0.10), sd, FFPrior{Value: math.NaN()}, t21, result.HighRisk, "", false, true},
 	} {
@@ -103,7 +103,7 @@ func TestEuploidLowRiskAtModerateFF(t *testing.T) {
 		for range 400 {
 			d := sd * r.NormFloat64()
 			est := tc.f + tc.se*r.NormFloat64()
-			if CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, FFPrior{est, tc.se}, cfg.Prevalence.T21, cfg).Call == result.LowRisk {
+			if CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, FFPrior{Value: est, SE: tc.se}, cfg.Prevalence.T21, cfg).Call == result.LowRisk {
 				low++
 			}
 		}
@@ -119,7 +119,7 @@ func TestPDetect(t *testing.T) {
 	cfg := DefaultConfig()
 	prev := 0.0
 	for _, f := range []float64{0.02, 0.04, 0.06, 0.1} {
-		got := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{f, 1e-5}, cfg.Prevalence.T21, cfg).PDetect
+		got := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: f, SE: 1e-5}, cfg.Prevalence.T21, cfg).PDetect
 		if got < prev {
 			t.Errorf("PDetect not monotone at FF %g", f)
 		}
@@ -136,8 +136,8 @@ func TestPDetect(t *testing.T) {
 // and the risk after the test with it.
 func TestLogLRDirection(t *testing.T) {
 	cfg := DefaultConfig()
-	lo := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{0.04, 0.005}, cfg.Prevalence.T21, cfg)
-	hi := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{0.15, 0.005}, cfg.Prevalence.T21, cfg)
+	lo := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.04, SE: 0.005}, cfg.Prevalence.T21, cfg)
+	hi := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.15, SE: 0.005}, cfg.Prevalence.T21, cfg)
 	if !(hi.LogLR < lo.LogLR && lo.LogLR < 0) {
 		t.Errorf("euploid log10 LR at FF 4%% = %.2f, at 15%% = %.2f: want both negative and the latter smaller", lo.LogLR, hi.LogLR)
 	}
@@ -161,7 +161,7 @@ func TestRATThreshold(t *testing.T) {
 // quadrature (22 per sample).
 func BenchmarkCallTrisomy(b *testing.B) {
 	cfg := DefaultConfig()
-	ff := FFPrior{0.06, 0.03}
+	ff := FFPrior{Value: 0.06, SE: 0.03}
 	for b.Loop() {
 		CallTrisomy(Dosage{Value: 0.005, SD: 0.0078, Retention: 1}, ff, cfg.Prevalence.T21, cfg)
 	}

@@ -15,6 +15,10 @@ type Linear struct {
 	// CV holds exact leave-one-out predictions.
 	CV        CV        `json:"cv"`
 	Residuals []float64 `json:"-"`
+	// Cal is the measurement model of the leave-one-out predictions
+	// against the target (FitCalibration; zero when it could not be
+	// fitted).
+	Cal Calibration `json:"calibration"`
 }
 
 // FitLinear fits y on x by ordinary least squares with exact leave-one-out
@@ -51,6 +55,9 @@ func FitLinear(x, y []float64) (*Linear, error) {
 		l.Residuals[i] = pred[i] - y[i]
 	}
 	l.CV = NewCV(pred, y)
+	if cal, err := FitCalibration(pred, y); err == nil {
+		l.Cal = cal
+	}
 	return l, nil
 }
 

@@ -57,6 +57,19 @@ type Ridge struct {
 	// Residuals are the nested-CV prediction errors (prediction − target)
 	// in training order.
 	Residuals []float64 `json:"-"`
+	// LOO holds the exact leave-one-out predictions of the chosen feature
+	// set and penalty (not nested: the choice saw every sample).
+	LOO []float64 `json:"-"`
+	// Cal is the measurement model of the final model's predictions: the
+	// calibration (FitCalibration) of its leave-one-out predictions LOO
+	// against the target (the zero value, which is not Valid, when it
+	// could not be fitted). Not the nested predictions: those re-choose the
+	// feature set and penalty for every held-out sample, and that choice's
+	// variability, which the one final model does not have, made their
+	// residual SD 15% larger on the validation reference (2.8 against 2.4
+	// points) while the final model's error on the validation test samples
+	// was 2.1 points.
+	Cal Calibration `json:"calibration"`
 }
 
 // Predict returns the prediction for feature vector x (of the chosen set).
@@ -156,8 +169,18 @@ func newKernelFit(gc *mat.Dense, m int, y []float64) (*kernelFit, error) {
 // looMSE is the exact leave-one-out mean squared error at penalty lam
 // (hat matrix H = Q D(D+λ)⁻¹ Qᵀ + 11ᵀ/m for the unpenalised intercept).
 func (kf *kernelFit) looMSE(lam float64) float64 {
-	m := len(kf.yc)
 	var sse float64
+	for _, e := range kf.looErrors(lam) {
+		sse += e * e
+	}
+	return sse / float64(len(kf.yc))
+}
+
+// looErrors returns the exact leave-one-out errors (target − prediction)
+// at penalty lam.
+func (kf *kernelFit) looErrors(lam float64) []float64 {
+	m := len(kf.yc)
+	out := make([]float64, m)
 	for i := 0; i < m; i++ {
 		var fit, h float64
 		for j, dj := range kf.d {
@@ -167,10 +190,9 @@ func (kf *kernelFit) looMSE(lam float64) float64 {
 			h += qij * qij * sh
 		}
 		h += 1 / float64(m)
-		e := (kf.yc[i] - fit) / math.Max(1-h, 1e-9)
-		sse += e * e
+		out[i] = (kf.yc[i] - fit) / math.Max(1-h, 1e-9)
 	}
-	return sse / float64(m)
+	return out
 }
 
 // alpha returns the dual coefficients (Gc + λI)⁻¹ yc.
@@ -300,9 +322,16 @@ func FitRidge(sets []*mat.Dense, y []float64) (*Ridge, error) {
 		icpt -= b * mean[j]
 	}
 	r := &Ridge{Set: c.set, Lambda: c.lam, Beta: beta, Intercept: icpt, CV: NewCV(pred, y)}
+	r.LOO = make([]float64, n)
+	for i, e := range kf.looErrors(c.lam) {
+		r.LOO[i] = y[i] - e
+	}
 	r.Residuals = make([]float64, n)
 	for i := range pred {
 		r.Residuals[i] = pred[i] - y[i]
+	}
+	if cal, err := FitCalibration(r.LOO, y); err == nil {
+		r.Cal = cal
 	}
 	return r, nil
 }

@@ -143,3 +143,21 @@ func (m *YModel) FF(y, yVar float64, nY int) (f, se float64) {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// Measure returns the chrY estimate of a sample (chrY dosage y, Poisson
+// variance yVar, nY fetal chrY copies) as a measurement: a direct,
+// unbiased measurement (identity calibration) whose SD holds the counting,
+// background and extra chrY terms of FF, the scale's relative error
+// entering as RelSD so that it grows with the true fraction rather than
+// with the estimate.
+func (m *YModel) Measure(y, yVar float64, nY int) Measurement {
+	f, _ := m.FF(y, yVar, nY)
+	n := float64(max(nY, 1))
+	k := m.Scale / n
+	s0 := math.Sqrt(k*k*(yVar+m.BackgroundSD*m.BackgroundSD) + sq(m.ExtraSD/n))
+	var rel float64
+	if m.Scale > 0 {
+		rel = m.ScaleSE / m.Scale
+	}
+	return Measurement{Raw: f, Cal: Identity(s0), RelSD: rel}
+}

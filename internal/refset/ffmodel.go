@@ -101,12 +101,17 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 			defs = append(defs, setDef{src, w})
 		}
 	}
+	// profRes holds the bin-profile model's calibrated residuals (leave-one-out
+	// prediction − A − B·target, fetalfraction.Calibration.Residual).
 	var profRes []float64
 	if rd, err := fetalfraction.FitRidge(sets, target); err != nil {
 		warn = append(warn, "bin-profile fetal-fraction model not fitted: "+err.Error())
 	} else {
 		ffm.Profile = &ProfileFF{Source: defs[rd.Set].src, Window: defs[rd.Set].w, Ridge: *rd}
-		profRes = rd.Residuals
+		profRes = calResiduals(rd.Cal, looErrors(rd.LOO, target), target)
+		if !rd.Cal.Informative() {
+			warn = append(warn, "bin-profile fetal-fraction model: its cross-validated estimates do not rise with the chrY fetal fraction by two standard errors (calibration slope "+fmt.Sprintf("%.2f", rd.Cal.B)+"); it is not used")
+		}
 	}
 	var sx, sy []float64
 	var idx []int
@@ -117,11 +122,11 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 			idx = append(idx, a)
 		}
 	}
-	// corr sets the GLS correlation of the bin-profile and fragment-size
-	// errors from the nested-CV residuals of the rows idx (positions in
-	// rows).
+	// corr sets the correlation of the bin-profile and fragment-size
+	// measurement errors from their calibrated residuals over the rows idx
+	// (positions in rows; res in the order of idx).
 	corr := func(idx []int, res []float64) {
-		if profRes == nil {
+		if profRes == nil || len(res) != len(idx) {
 			return
 		}
 		a, b := make([]float64, len(idx)), make([]float64, len(idx))
@@ -135,7 +140,7 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 	if len(sx) >= fetalfraction.MinCalibrationMales {
 		if lm, err := fetalfraction.FitLinear(sx, sy); err == nil {
 			ffm.Fragment = lm
-			corr(idx, lm.Residuals)
+			corr(idx, calResiduals(lm.Cal, lm.Residuals, sy))
 		} else {
 			warn = append(warn, "fragment-size fetal-fraction model not fitted: "+err.Error())
 		}
@@ -144,9 +149,39 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 		warn = append(warn, "fragment-size-profile fetal-fraction model not fitted: "+err.Error())
 	} else if sm != nil {
 		ffm.Size = sm
-		corr(sidx, sm.Ridge.Residuals)
+		ys := make([]float64, len(sidx))
+		for k, a := range sidx {
+			ys[k] = target[a]
+		}
+		corr(sidx, calResiduals(sm.Ridge.Cal, looErrors(sm.Ridge.LOO, ys), ys))
 	}
 	return ffm, warn
+}
+
+// calResiduals returns the calibrated residuals pred − A − B·y of
+// cross-validated predictions given as errors res = pred − y (nil without
+// a valid calibration).
+func calResiduals(c fetalfraction.Calibration, res, y []float64) []float64 {
+	if !c.Valid() || len(res) != len(y) {
+		return nil
+	}
+	out := make([]float64, len(y))
+	for i := range y {
+		out[i] = c.Residual(y[i]+res[i], y[i])
+	}
+	return out
+}
+
+// looErrors returns the leave-one-out errors pred − y.
+func looErrors(pred, y []float64) []float64 {
+	if len(pred) != len(y) {
+		return nil
+	}
+	out := make([]float64, len(y))
+	for i := range y {
+		out[i] = pred[i] - y[i]
+	}
+	return out
 }
 
 // fitSize fits the fragment-size model on the male-fetus references rows

@@ -167,6 +167,9 @@ func Read(rd io.Reader) (*Reference, error) {
 	if _, err := fmt.Sscanf(first, "#%s\t%d\n", &name, &ver); err != nil || name != FormatName {
 		return nil, fmt.Errorf("%w: first line %q (make one with nipt reference build)", ErrNotReference, strings.TrimSpace(first))
 	}
+	if ver == 2 {
+		return nil, fmt.Errorf("reference format version 2 has no calibrated fetal-fraction measurement model, which this nipt needs (it reads version %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	}
 	if ver != FormatVersion {
 		return nil, fmt.Errorf("reference format version %d is not supported by this nipt (reads version %d): rebuild the reference with this version", ver, FormatVersion)
 	}

@@ -101,6 +101,19 @@ func TestFitFixture(t *testing.T) {
 	if sz := ref.FF.Size; sz == nil || sz.Source == "short_fraction" || sz.Ridge.CV.R < 0.9 || sz.Ridge.CV.RMSE >= ref.FF.Fragment.CV.RMSE || len(sz.Coef) != len(sz.features(0, make([]float64, fetalfraction.NumSizeClasses))) {
 		t.Errorf("size-profile model %+v", sz)
 	}
+	// Each model carries its measurement model, fitted on the same male
+	// references: a strong predictor (r > 0.9) rises with the fetal
+	// fraction by a demonstrated slope no steeper than the truth (a
+	// regularised fit is shrunk, never inflated, up to its SE).
+	if sz := ref.FF.Size; sz != nil {
+		c := sz.Ridge.Cal
+		if !c.Informative() || c.N != sz.Ridge.CV.N || c.B > 1+2*math.Sqrt(c.VarB) {
+			t.Errorf("size-profile calibration %+v", c)
+		}
+	}
+	if fr := ref.FF.Fragment; fr != nil && !fr.Cal.Valid() {
+		t.Errorf("fragment-line calibration %+v", fr.Cal)
+	}
 	for i := 1; i < len(ref.KappaValues); i++ {
 		if ref.KappaValues[i] < ref.KappaValues[i-1] {
 			t.Error("kappa not monotone")
@@ -257,6 +270,7 @@ func TestReadErrors(t *testing.T) {
 		{"counts file", []byte("#nipt-counts\t1\n"), "not a nipt reference"},
 		{"future version", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t9"), 1), "version 9"},
 		{"version 1", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t1"), 1), "rebuild"},
+		{"version 2", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t2"), 1), "no calibrated fetal-fraction"},
 		{"truncated", good[:len(good)/2], "corrupt"},
 		{"flipped byte", flip(good, len(good)-100), ""},
 		{"bad checksum", bytes.Replace(good, []byte("#sha256:"+f.Ref.ID[:4]), []byte("#sha256:0000"), 1), "checksum"},

@@ -8,7 +8,14 @@ package refset
 // (level), and sample profiles gain the autosomal fragment-size profile.
 // Version-1 profiles would bias samples of another depth, so version-1
 // files are refused (rebuild the reference).
+//
+// Version 3: every autosomal fetal-fraction model carries its calibrated
+// measurement model (fetalfraction.Calibration: f̂ = a + b·f + ε from its
+// cross-validated predictions), which the analysis needs for the
+// fetal-fraction likelihood; version-2 files have none and are refused
+// with a message to rebuild (their sample profiles are unchanged, so
+// rebuilding from the same counts files gives the same normalisation).
 const (
 	FormatName    = "nipt-reference"
-	FormatVersion = 2
+	FormatVersion = 3
 )

@@ -202,9 +202,11 @@ type FFModels struct {
 	// Size supersedes Fragment when present (references built from counts
 	// with a fragment-size histogram).
 	Size *SizeFF `json:"fragment_profile,omitempty"`
-	// Corr is the correlation of the cross-validation errors of the
+	// Corr is the correlation of the calibrated cross-validation errors
+	// (prediction − A − B·target, fetalfraction.Calibration) of the
 	// bin-profile and fragment-size estimates (Size when present, else
-	// Fragment; 0 when either is missing).
+	// Fragment; 0 when either is missing). Each model's measurement model
+	// is its Ridge.Cal (Fragment.Cal).
 	Corr float64 `json:"corr"`
 	// XSD is the SD of the chrX log2 dosage among female references, for
 	// the chrX estimate of male fetuses.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 	"github.com/nipt/nipt/internal/stats"
@@ -162,15 +163,18 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if p := s.FF.Profile; p != nil {
 		fmt.Fprintf(&b, "  bin_profile (%s log ratios, windows of %d bins): nested-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n",
 			p.Source, p.Window, p.Ridge.CV.R, p.Ridge.CV.MAE, p.Ridge.CV.RMSE, p.Ridge.CV.N)
+		fmt.Fprintf(&b, "    %s\n", calibrationText(p.Ridge.Cal))
 	} else {
 		fmt.Fprintf(&b, "  bin_profile: not available\n")
 	}
 	if f := s.FF.Size; f != nil {
 		cv := f.Ridge.CV
 		fmt.Fprintf(&b, "  fragment_size (%s): nested-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.Source, cv.R, cv.MAE, cv.RMSE, cv.N)
+		fmt.Fprintf(&b, "    %s\n", calibrationText(f.Ridge.Cal))
 	}
 	if f := s.FF.Fragment; f != nil {
 		fmt.Fprintf(&b, "  fragment_size (short-fragment share, line): LOO-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n", f.CV.R, f.CV.MAE, f.CV.RMSE, f.CV.N)
+		fmt.Fprintf(&b, "    %s\n", calibrationText(f.Cal))
 	} else {
 		fmt.Fprintf(&b, "  fragment_size: not available (needs paired-end reference samples)\n")
 	}
@@ -182,6 +186,23 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// calibrationText describes a fetal-fraction model's measurement model
+// (docs/method.md §5): how its leave-one-out estimates rise with the chrY
+// fetal fraction, and the SD of the de-biased estimate at 10%, the median
+// fetal fraction.
+func calibrationText(c fetalfraction.Calibration) string {
+	if !c.Valid() {
+		return "calibration: not fitted (the model is not used)"
+	}
+	m := fetalfraction.Measurement{Raw: c.A + c.B*0.10, Cal: c}
+	use := ""
+	if !c.Informative() {
+		use = "; slope not above 2 SE: not used"
+	}
+	return fmt.Sprintf("calibration: estimate = %.4f + %.3f × FF (slope SE %.3f), residual SD %.4f; de-biased SD %.4f at FF 10%% (n = %d)%s",
+		c.A, c.B, math.Sqrt(c.VarB), c.ResidualSD(0.10), m.SD(0.10), c.N, use)
 }
 
 func sdCell(m map[string]float64, k string) string {
