@@ -11,7 +11,10 @@
 // Prenat Diagn 35:725): pseudonymous sample ID, test and method, fetal
 // fraction, one result line per screened condition, detection rate,
 // specificity, PPV and NPV, QC, limitations and the recommendation to confirm
-// a positive screen by diagnostic testing (CVS or amniocentesis).
+// a positive screen by diagnostic testing (CVS or amniocentesis). Each
+// trisomy call states its residual risk (the prevalence updated by the
+// likelihood ratio, Bayes' rule) as "1 in N", or as a percentage from 1%
+// (risk.go); FHIR carries it as a probability.
 //
 // Machine formats follow HL7 FHIR R4 with the Genomics Reporting
 // Implementation Guide (http://hl7.org/fhir/uv/genomics-reporting: profiles

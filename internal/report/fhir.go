@@ -20,7 +20,8 @@ const (
 	v2Service   = "http://terminology.hl7.org/CodeSystem/v2-0074"
 	ucum        = "http://unitsofmeasure.org"
 	// NiptCodeSystem holds the codes nipt needs that LOINC lacks (fetal
-	// fraction, z-score, likelihood ratio, QC); documented in docs/reports.md.
+	// fraction, z-score, likelihood ratio, residual risk, QC); documented
+	// in docs/reports.md.
 	NiptCodeSystem = "https://github.com/nipt/nipt/fhir/CodeSystem/nipt"
 	sampleIDSystem = "urn:nipt:sample-id"
 	igBase         = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/"
@@ -39,6 +40,15 @@ var (
 	codeStartEnd = fhirCoding{System: loinc, Code: "81254-5", Display: "Genomic allele start-end"}
 	codeCoordSys = fhirCoding{System: loinc, Code: "92822-6", Display: "Genomic coordinate system"}
 	codeISCN     = fhirCoding{System: loinc, Code: "81291-7", Display: "Variant ISCN"}
+
+	// Fetal trisomy risk [Likelihood] based on plasma cfDNA by dosage of
+	// chromosome-specific cfDNA (scale Qn): the residual risk of T21 and
+	// T13. No such term is used for T18 (its number was not verified) or
+	// the rare trisomies: they carry the nipt code only.
+	codeRiskLOINC = map[string]fhirCoding{
+		"T21": {System: loinc, Code: "73970-6", Display: "Fetal Trisomy 21 risk [Likelihood] based on Plasma cell-free DNA by Dosage of chromosome-specific cfDNA"},
+		"T13": {System: loinc, Code: "73969-8", Display: "Fetal Trisomy 13 risk [Likelihood] based on Plasma cell-free DNA by Dosage of chromosome-specific cfDNA"},
+	}
 
 	// Answer lists: LL541-4 (overall), LL1971-2 (variant presence), LL378-1
 	// (genomic source class), LL1040-6 (assembly), LL5323-2 (coordinates).

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nipt/nipt/internal/disclosure"
@@ -67,6 +68,9 @@ func variantObservations(v *result.Result, m *Model) []keyedObs {
 	note := map[string]string{}
 	for _, l := range m.Lines {
 		note[l.Condition] = l.Result + ": " + l.Detail
+		if l.Risk != "" {
+			note[l.Condition] = l.Result + ": " + l.Risk + ". " + l.Detail
+		}
 	}
 	prenatal := fhirComponent{Code: *cc(codeSource), ValueCodeableConcept: cc(ansPrenatal)}
 	trisomy := func(f result.Finding, text, n string) fhirObservation {
@@ -77,6 +81,9 @@ func variantObservations(v *result.Result, m *Model) []keyedObs {
 		}
 		comps = append(comps, statComps(f.Z, f.LogLR)...)
 		comps = append(comps, fhirComponent{Code: local("detection-probability", "Probability that a full trisomy at this fetal fraction reaches the call threshold"), ValueQuantity: pctQ(f.PDetect)})
+		if c, ok := riskComponent(f, v.QC.Status != result.QCFail); ok {
+			comps = append(comps, c)
+		}
 		o := variant(text, f.Call, n, comps...)
 		if f.Method != "" {
 			o.Method = &fhirCC{Coding: []fhirCoding{{System: NiptCodeSystem, Code: "z-" + f.Method, Display: zMethodNote(f.Method) + "chromosome z-score"}}}
@@ -152,6 +159,29 @@ func variantObservations(v *result.Result, m *Model) []keyedObs {
 		}
 	}
 	return out
+}
+
+// riskComponent is the residual risk of a called trisomy (high or low
+// risk; usable: QC did not fail) as a probability: valueQuantity with
+// the UCUM unit "1" (a fraction, 0–1, three significant digits as in
+// result.json), coded nipt residual-risk and, for T21 and T13, with the
+// LOINC fetal trisomy risk term. A no call, or a finding without a usable
+// risk (riskText), has none, as in the printed report.
+func riskComponent(f result.Finding, usable bool) (fhirComponent, bool) {
+	if _, ok := riskText(f.ResidualRisk); !ok || !usable || f.Call == result.NoCall {
+		return fhirComponent{}, false
+	}
+	code := local("residual-risk", "Residual risk: probability of the trisomy after the test (prior risk updated by the likelihood ratio)")
+	if lc, ok := codeRiskLOINC[f.Condition]; ok {
+		code.Coding = append([]fhirCoding{lc}, code.Coding...)
+	}
+	return fhirComponent{Code: code, ValueQuantity: &fhirQuantity{Value: sig3(f.ResidualRisk), Unit: "1", System: ucum, Code: "1"}}, true
+}
+
+// sig3 rounds x to three significant digits.
+func sig3(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 3, 64), 64)
+	return v
 }
 
 func hasLine(m *Model, c string) bool {

@@ -104,7 +104,7 @@ func TestSexBlindOutputsIdentical(t *testing.T) {
 			p := leakProfile(tc.fs, tc.sca)
 			out := map[string]map[string]string{}
 			for _, sex := range []string{"male", "female"} {
-				r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: sex, Condition: tc.cond, Seed: 11, BinSize: 5_000_000})
+				r := withResidualRisk(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: sex, Condition: tc.cond, Seed: 11, BinSize: 5_000_000}))
 				v, err := disclosure.Apply(r, p, tc.req)
 				if err != nil {
 					t.Fatal(err)
@@ -114,6 +114,10 @@ func TestSexBlindOutputsIdentical(t *testing.T) {
 					t.Fatal(err)
 				}
 				o := textOutputs(t, v, m)
+				// The residual risks are part of what is compared.
+				if !strings.Contains(o["fhir"], `"code": "residual-risk"`) || m.RiskNote == "" {
+					t.Error("no residual risk in the outputs")
+				}
 				// Whole documents (plots included) cost ~0.3 s each: every
 				// never case, and the SCA cases of the other blind policies
 				// unless -short (their views are already compared above).
@@ -184,7 +188,7 @@ func TestSexBlindReportDirsIdentical(t *testing.T) {
 	for _, sex := range []string{"male", "female"} {
 		var rs []*result.Result
 		for i, c := range []string{"euploid", "T21", "SCA", "lowff"} {
-			rs = append(rs, disclosure.Fixture(disclosure.FixtureSpec{Sample: fmt.Sprintf("S%d", i+1), Sex: sex, Condition: c, Seed: uint64(20 + i), BinSize: 5_000_000}))
+			rs = append(rs, withResidualRisk(disclosure.Fixture(disclosure.FixtureSpec{Sample: fmt.Sprintf("S%d", i+1), Sex: sex, Condition: c, Seed: uint64(20 + i), BinSize: 5_000_000})))
 		}
 		in := filepath.Join(t.TempDir(), "run1")
 		if err := WriteAnalysisViews(in, disclosure.DefaultProfile(), disclosure.Request{}, rs...); err != nil {

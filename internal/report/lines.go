@@ -44,9 +44,11 @@ func noCall(l Line, reason string) Line {
 	return l
 }
 
-// trisomyLine states one trisomy finding; power adds the detection
-// probability of a no call (not after a failed QC, which voids the calls).
+// trisomyLine states one trisomy finding with its residual risk; power
+// adds the detection probability of a no call (not after a failed QC,
+// which voids the calls: no residual risk either).
 func trisomyLine(l Line, f result.Finding, power bool) Line {
+	l.Risk = findingRisk(f, power)
 	stats := fmt.Sprintf("%sz = %.2f, log10 likelihood ratio %.1f", zMethodNote(f.Method), f.Z, f.LogLR)
 	switch f.Call {
 	case result.HighRisk:
@@ -142,8 +144,9 @@ func scaLine(l Line, v *result.Result) Line {
 }
 
 func ratLine(l Line, v *result.Result) Line {
-	var high, nocall []string
-	n, low, minDetect := 0, 0, 1.0
+	var high, highRisk, nocall []string
+	n, low, minDetect, maxRisk := 0, 0, 1.0, 0.0
+	usable := v.QC.Status != result.QCFail
 	for _, f := range v.Aneuploidies {
 		switch f.Condition {
 		case disclosure.T21, disclosure.T18, disclosure.T13:
@@ -152,12 +155,22 @@ func ratLine(l Line, v *result.Result) Line {
 		n++
 		switch f.Call {
 		case result.HighRisk:
-			high = append(high, fmt.Sprintf("trisomy %s (z = %.2f)", strings.TrimPrefix(f.Condition, "T"), f.Z))
+			high = append(high, fmt.Sprintf("%s (z = %.2f)", trisomyName(f.Condition), f.Z))
+			if r, ok := riskText(f.ResidualRisk); ok && usable {
+				highRisk = append(highRisk, trisomyName(f.Condition)+" "+r)
+			}
 		case result.NoCall:
 			nocall = append(nocall, f.Condition)
 		default:
 			low++
 			minDetect = min(minDetect, f.PDetect)
+			// The largest residual risk bounds each one; a risk that is
+			// not usable (absent) leaves no bound at all.
+			if f.ResidualRisk > 0 && maxRisk >= 0 {
+				maxRisk = max(maxRisk, f.ResidualRisk)
+			} else {
+				maxRisk = -1
+			}
 		}
 	}
 	switch {
@@ -166,6 +179,9 @@ func ratLine(l Line, v *result.Result) Line {
 	case len(high) > 0:
 		l.Result, l.Class = "High risk", "high"
 		l.Detail = "Suspected " + strings.Join(high, ", ") + ". Rare trisomies are often confined to the placenta; confirm by amniocentesis."
+		if len(highRisk) > 0 {
+			l.Risk = "Probability after the test: " + strings.Join(highRisk, "; ")
+		}
 	case len(nocall) == n:
 		return noCall(l, "No call for any rare autosomal trisomy")
 	default:
@@ -175,6 +191,15 @@ func ratLine(l Line, v *result.Result) Line {
 		}
 		if len(nocall) > 0 {
 			l.Detail += "; no call for " + strings.Join(nocall, ", ")
+		}
+		if r, ok := riskText(maxRisk); ok && usable {
+			if !strings.HasPrefix(r, "<") {
+				r = "at most " + r
+			}
+			l.Risk = "Residual risk " + r + " for each chromosome"
+			if len(nocall) > 0 {
+				l.Risk += " called low risk"
+			}
 		}
 	}
 	return l

@@ -18,6 +18,11 @@ type Line struct {
 	Class       string // low, high, nocall, info (CSS class / PDF colour)
 	Detail      string // z-score, likelihood ratio, reason, regions
 	Performance string // DR, specificity, PPV, NPV of the lab
+
+	// Risk states the residual risk of autosomal trisomy calls, printed
+	// under Result: "Residual risk 1 in 48,000", "Probability of trisomy
+	// 21 after the test: 97% (1 in 1.03)"; empty for no calls, SCA, CNVs.
+	Risk string
 }
 
 // QCRow is one QC metric as printed.
@@ -57,6 +62,8 @@ type Model struct {
 	// Font and FontBold print the PDF's text (lab profile [report] font
 	// and font_bold); nil Font: the PDF core fonts, Latin text only.
 	Font, FontBold *pdffont.Font
+	// RiskNote explains the residual risk; empty when no line states one.
+	RiskNote string
 }
 
 // conditionNames are the printed names of the screened conditions.
@@ -114,6 +121,9 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 		m.Lines = append(m.Lines, l)
 	}
 	m.Overall, m.OverallText = overall(view, m.Lines)
+	if slices.ContainsFunc(m.Lines, func(l Line) bool { return l.Risk != "" }) {
+		m.RiskNote = riskNote
+	}
 	for _, q := range view.QC.Metrics {
 		m.QC = append(m.QC, qcRow(q))
 	}

@@ -143,11 +143,19 @@ func SamplePDF(m *Model, plots SamplePlots) (out []byte, err error) {
 	rows := [][]string{{"Condition", "Result", "Details", "Laboratory performance"}}
 	classes := []string{""}
 	for _, l := range m.Lines {
-		rows = append(rows, []string{l.Name, l.Result, l.Detail, l.Performance})
+		res := l.Result
+		if l.Risk != "" {
+			res += "\n" + l.Risk // the table prints it below, unemphasised
+		}
+		rows = append(rows, []string{l.Name, res, l.Detail, l.Performance})
 		classes = append(classes, l.Class)
 	}
-	d.table([]float64{40, 26, 70, pdfWidth - 136}, rows, classes, true)
+	d.table([]float64{38, 30, 68, pdfWidth - 136}, rows, classes, true)
 	d.setFont("", 7.5)
+	if m.RiskNote != "" {
+		d.block(pdfWidth, 3.6, m.RiskNote)
+		d.Ln(0.8)
+	}
 	d.block(pdfWidth, 3.6, m.PerfNote)
 
 	d.heading("Recommendation")
@@ -231,8 +239,9 @@ func (d *pdfDoc) bullets(items []string) {
 }
 
 // table draws rows with wrapped cells; the first row is a header when
-// header is set; classes colour the second column of each row; minH is an
-// optional minimum row height.
+// header is set; classes colour the second column of each row (its first
+// line of text; what follows a line break is printed in regular black);
+// minH is an optional minimum row height.
 func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, header bool, minH ...float64) {
 	for i, row := range rows {
 		bold := header && i == 0
@@ -244,7 +253,17 @@ func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, head
 		h := 0.0
 		for j, cell := range row {
 			n := d.lineCount(cell, widths[j])
+			if j == 1 && classes != nil && classes[i] != "" {
+				head, rest, _ := strings.Cut(cell, "\n")
+				d.setFont("B", 8.5)
+				n = d.lineCount(head, widths[j])
+				if rest != "" {
+					d.setFont("", 8.5)
+					n += d.lineCount(rest, widths[j])
+				}
+			}
 			h = max(h, float64(max(n, 1))*4.2+1.5)
+			d.setFont(style, 8.5)
 		}
 		if len(minH) > 0 {
 			h = max(h, minH[0])
@@ -264,13 +283,22 @@ func (d *pdfDoc) table(widths []float64, rows [][]string, classes []string, head
 				d.SetFillColor(0xee, 0xf2, 0xf8)
 				d.Rect(x, y, widths[j], h, "F")
 			}
+			d.SetXY(x, y+0.75)
 			if j == 1 && classes != nil && classes[i] != "" {
+				head, rest, _ := strings.Cut(cell, "\n")
 				r, g, b := classColour(classes[i])
 				d.SetTextColor(r, g, b)
 				d.setFont("B", 8.5)
+				d.block(widths[j], 4.2, head)
+				if rest != "" {
+					d.SetTextColor(0x22, 0x22, 0x22) // as td .risk in style.css
+					d.setFont("", 8.5)
+					d.SetX(x)
+					d.block(widths[j], 4.2, rest)
+				}
+			} else {
+				d.block(widths[j], 4.2, cell)
 			}
-			d.SetXY(x, y+0.75)
-			d.block(widths[j], 4.2, cell)
 			d.SetTextColor(0, 0, 0)
 			d.SetDrawColor(0xcc, 0xcc, 0xcc)
 			d.Rect(x, y, widths[j], h, "D")
