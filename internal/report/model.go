@@ -215,6 +215,11 @@ func performanceText(p disclosure.Performance) string {
 		}
 		return ""
 	}
+	if !(p.DetectionRate > 0 && p.Specificity > 0) {
+		// No figure in the lab profile (e.g. rare trisomies and CNVs in
+		// the built-in profiles): say so rather than print 0%.
+		return "Not established: the laboratory profile gives no validated detection rate or specificity for this condition"
+	}
 	return fmt.Sprintf("DR %s, specificity %s, PPV %s%s, NPV %s%s", pct2(p.DetectionRate), pct2(p.Specificity), pct2(p.PPV), mark(p.PPVDerived), pct2(p.NPV), mark(p.NPVDerived))
 }
 
