@@ -243,6 +243,8 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		MAPD:          refset.MAPD(l, s.X),
 		MAPDPoisson:   poissonMAPD(ref, s),
 		FetalFraction: fv,
+		// The fail threshold applies to the interval's upper bound (call.QCInput).
+		FetalFractionHigh: r.FetalFraction.High,
 	}, cfg)
 	qcFail := r.QC.Status == result.QCFail
 

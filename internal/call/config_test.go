@@ -64,6 +64,10 @@ func TestQC(t *testing.T) {
 		{func(q *QCInput) { q.MAPD = 0.3 }, result.QCFail}, // 3× Poisson
 		{func(q *QCInput) { q.FetalFraction = 0.03 }, result.QCWarn},
 		{func(q *QCInput) { q.FetalFraction = 0.01 }, result.QCFail},
+		// An imprecise estimate reading low is not shown to be too low:
+		// the fail threshold applies to the upper 95% bound.
+		{func(q *QCInput) { q.FetalFraction, q.FetalFractionHigh = 0.01, 0.07 }, result.QCWarn},
+		{func(q *QCInput) { q.FetalFraction, q.FetalFractionHigh = 0.01, 0.018 }, result.QCFail},
 		{func(q *QCInput) { q.GCBias = -2 }, result.QCFail},
 		{func(q *QCInput) { q.ChromDosage = 0.5 }, result.QCFail},
 	} {

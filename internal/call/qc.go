@@ -15,7 +15,15 @@ type QCInput struct {
 	MAPD          float64 // of the normalised log2 bin ratios
 	MAPDPoisson   float64 // MAPD that Poisson sampling alone gives
 	FetalFraction float64 // NaN when it could not be estimated
-	ChromDosage   float64 // largest |log2 dosage| of an autosome
+	// FetalFractionHigh is the upper bound of the fetal fraction's 95%
+	// interval. The fetal-fraction fail threshold applies to it: a sample
+	// fails only when its fetal fraction is shown to be too low, not when
+	// an imprecise (e.g. sex-blind) estimate happens to read low — that
+	// would turn a clear trisomy signal into a redraw; the warn threshold
+	// and the calls' min_ff apply to the estimate itself. NaN or zero: the
+	// estimate is used.
+	FetalFractionHigh float64
+	ChromDosage       float64 // largest |log2 dosage| of an autosome
 }
 
 // QC judges a sample: each metric passes, warns or fails against its
@@ -23,7 +31,9 @@ type QCInput struct {
 // metric that did not pass.
 func QC(in QCInput, cfg Config) result.QC {
 	q := result.QC{Status: result.QCPass, Reasons: []string{}, Metrics: []result.Metric{}}
-	add := func(name string, v float64, t Threshold, lowerWorse bool, scale float64, unit string) {
+	// add judges metric v; vFail is the value the fail threshold applies
+	// to (v itself except for the fetal fraction) and failWhat names it.
+	addWith := func(name string, v, vFail float64, failWhat string, t Threshold, lowerWorse bool, scale float64, unit string) {
 		m := result.Metric{Name: name, Value: finite(v), Status: result.QCPass}
 		if t.Warn != nil {
 			w := *t.Warn * scale
@@ -33,23 +43,23 @@ func QC(in QCInput, cfg Config) result.QC {
 			fl := *t.Fail * scale
 			m.Fail = &fl
 		}
-		bad := func(th *float64) bool {
-			if th == nil || math.IsNaN(v) {
+		bad := func(x float64, th *float64) bool {
+			if th == nil || math.IsNaN(x) {
 				return false
 			}
 			if lowerWorse {
-				return v < *th
+				return x < *th
 			}
-			return v > *th
+			return x > *th
 		}
 		switch {
 		case math.IsNaN(v):
 			// Not measurable (e.g. no fetal-fraction model for this sample):
 			// a warning; the calls carry their own no-call reasons.
 			m.Status = result.QCWarn
-		case bad(m.Fail):
+		case bad(vFail, m.Fail):
 			m.Status = result.QCFail
-		case bad(m.Warn):
+		case bad(v, m.Warn):
 			m.Status = result.QCWarn
 		}
 		if m.Status != result.QCPass {
@@ -61,9 +71,12 @@ func QC(in QCInput, cfg Config) result.QC {
 			if lowerWorse {
 				cmp = "below"
 			}
-			if math.IsNaN(v) {
+			switch {
+			case math.IsNaN(v):
 				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured", name, m.Status))
-			} else {
+			case m.Status == result.QCFail && failWhat != "":
+				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: %s %.6g%s %s threshold %.6g%s (estimate %.6g%s)", name, m.Status, failWhat, vFail, unit, cmp, *th, unit, v, unit))
+			default:
 				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: %.6g%s %s threshold %.6g%s", name, m.Status, v, unit, cmp, *th, unit))
 			}
 			if m.Status == result.QCFail || q.Status == result.QCPass {
@@ -72,11 +85,18 @@ func QC(in QCInput, cfg Config) result.QC {
 		}
 		q.Metrics = append(q.Metrics, m)
 	}
+	add := func(name string, v float64, t Threshold, lowerWorse bool, scale float64, unit string) {
+		addWith(name, v, v, "", t, lowerWorse, scale, unit)
+	}
 	add("reads", in.Reads, cfg.Reads, true, 1, "")
 	add("duplicate_rate", in.DuplicateRate, cfg.DuplicateRate, false, 1, "")
 	add("gc_bias", math.Abs(in.GCBias), cfg.GCBias, false, 1, "")
 	add("mapd", in.MAPD, cfg.MAPD, false, in.MAPDPoisson, "")
-	add("fetal_fraction", in.FetalFraction, cfg.FetalFraction, true, 1, "")
+	if hi := in.FetalFractionHigh; hi > 0 && !math.IsNaN(in.FetalFraction) {
+		addWith("fetal_fraction", in.FetalFraction, math.Max(hi, in.FetalFraction), "upper 95% bound", cfg.FetalFraction, true, 1, "")
+	} else {
+		add("fetal_fraction", in.FetalFraction, cfg.FetalFraction, true, 1, "")
+	}
 	add("chrom_dosage", in.ChromDosage, cfg.ChromDosage, false, 1, "")
 	return q
 }
