@@ -150,6 +150,21 @@ func TestEvaluateTestdataFF(t *testing.T) {
 	if c := f.ByFetalSex.Male.IntervalCoverage; c.K != 16 || c.N != 17 {
 		t.Errorf("male coverage %d/%d, want 16/17", c.K, c.N)
 	}
+	// By true-FF bin: every evaluated sample in exactly one bin, in bin
+	// order, and each bin's bias within the ±1-point range of the data.
+	n := 0
+	for i, b := range f.ByFF {
+		n += b.Stats.N
+		if i > 0 && !(b.Bin.Low >= f.ByFF[i-1].Bin.High) {
+			t.Errorf("bins out of order: %v after %v", b.Bin, f.ByFF[i-1].Bin)
+		}
+		if math.Abs(float64(b.Stats.Bias)) > 0.01+1e-9 {
+			t.Errorf("bin %s bias %v outside ±1 point", b.Bin.Label, b.Stats.Bias)
+		}
+	}
+	if n != f.All.N || len(f.ByFF) == 0 {
+		t.Errorf("by-FF bins hold %d samples in %d bins, want %d", n, len(f.ByFF), f.All.N)
+	}
 }
 
 func TestFFStatsByHand(t *testing.T) {
@@ -167,6 +182,10 @@ func TestFFStatsByHand(t *testing.T) {
 	}{
 		{"MAE", float64(s.MAE), 0.01}, {"bias", float64(s.Bias), 0.01}, {"SD", float64(s.BiasSD), 0.01},
 		{"r", float64(s.PearsonR), 55 / math.Sqrt(50*62)},
+		// Line through (5, 6), (10, 10), (15, 17): slope 55/50, and it
+		// passes through the means (10, 11): intercept 0.
+		{"slope", float64(s.Slope), 1.1}, {"intercept", float64(s.Intercept), 0},
+		{"width", float64(s.IntervalWidth), 0.08 / 3},
 	} {
 		if math.Abs(c.got-c.want) > 1e-12 {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)

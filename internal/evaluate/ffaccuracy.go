@@ -45,29 +45,45 @@ func evaluateFF(js []*joined, sum *Summary, opt Options) FFResult {
 	r.Evaluated = r.NotEvaluatedReason == ""
 	r.All = ffStats(all, opt)
 	r.ByFetalSex = FFBySex{Female: ffStats(female, opt), Male: ffStats(male, opt)}
+	bins := makeFFBins(opt.FFBins)
+	groups := make([][]*joined, len(bins))
+	for _, j := range all {
+		b := binOf(bins, j.t.FF)
+		groups[b] = append(groups[b], j)
+	}
+	r.ByFF = []FFBinStats{}
+	for b, g := range groups {
+		if len(g) > 0 {
+			r.ByFF = append(r.ByFF, FFBinStats{Bin: bins[b], Stats: ffStats(g, opt)})
+		}
+	}
 	return r
 }
 
 func ffStats(js []*joined, opt Options) FFStats {
 	nan := Float(math.NaN())
-	s := FFStats{N: len(js), PearsonR: nan, MAE: nan, Bias: nan, BiasSD: nan, LoALow: nan, LoAHigh: nan}
+	s := FFStats{N: len(js), PearsonR: nan, MAE: nan, Bias: nan, BiasSD: nan, LoALow: nan, LoAHigh: nan, Slope: nan, Intercept: nan, IntervalWidth: nan}
 	truth := make([]float64, len(js))
 	est := make([]float64, len(js))
 	diff := make([]float64, len(js))
 	covered, withInterval := 0, 0
-	var abs float64
+	var abs, width float64
 	for i, j := range js {
 		truth[i], est[i] = j.t.FF, j.c.FF
 		diff[i] = est[i] - truth[i]
 		abs += math.Abs(diff[i])
 		if !math.IsNaN(j.c.FFLow) && !math.IsNaN(j.c.FFHigh) {
 			withInterval++
+			width += j.c.FFHigh - j.c.FFLow
 			if j.c.FFLow <= j.t.FF && j.t.FF <= j.c.FFHigh {
 				covered++
 			}
 		}
 	}
 	s.IntervalCoverage = newProportion(covered, withInterval, opt.CI, opt.Confidence)
+	if withInterval > 0 {
+		s.IntervalWidth = Float(width / float64(withInterval))
+	}
 	if len(js) == 0 {
 		return s
 	}
@@ -81,6 +97,10 @@ func ffStats(js []*joined, opt Options) FFStats {
 	}
 	if len(js) >= 3 {
 		s.PearsonR = Float(stat.Correlation(truth, est, nil))
+		if stat.Variance(truth, nil) > 0 {
+			a, b := stat.LinearRegression(truth, est, nil, false)
+			s.Intercept, s.Slope = Float(a), Float(b)
+		}
 	}
 	return s
 }

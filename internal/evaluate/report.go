@@ -130,6 +130,16 @@ type FFResult struct {
 	// ByFetalSex is sex-dependent: a disclosure layer must remove it
 	// wherever fetal sex may not be shown.
 	ByFetalSex FFBySex `json:"by_fetal_sex"`
+	// ByFF holds the accuracy by true fetal-fraction bin (Options.FFBins;
+	// empty bins left out): bias and interval coverage must hold at low
+	// fractions too, not only on average.
+	ByFF []FFBinStats `json:"by_true_ff"`
+}
+
+// FFBinStats is the FF accuracy of the samples whose true FF falls in Bin.
+type FFBinStats struct {
+	Bin   FFBin   `json:"bin"`
+	Stats FFStats `json:"stats"`
 }
 
 // FFBySex holds FF accuracy for female and male fetuses apart.
@@ -149,6 +159,14 @@ type FFStats struct {
 	LoAHigh  Float `json:"loa_high"`
 	// IntervalCoverage: samples whose true FF lies in [ff_low, ff_high].
 	IntervalCoverage Proportion `json:"interval_coverage"`
+	// Slope and Intercept: least-squares line of the estimate on the true
+	// FF (calibration: slope 1 and intercept 0 for an unbiased estimate;
+	// a slope below 1 is an estimate shrunk towards its mean). NaN below
+	// three samples or without spread in the truth.
+	Slope     Float `json:"slope"`
+	Intercept Float `json:"intercept"`
+	// IntervalWidth: mean width of the reported interval.
+	IntervalWidth Float `json:"interval_width"`
 }
 
 // CNVResult is the CNV detection performance.

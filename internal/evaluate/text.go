@@ -170,16 +170,26 @@ func (r *Report) writeFF(ew *errWriter) {
 	}
 	ew.printf("\n")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "fetuses\tn\tPearson r\tMAE\tbias\tlimits of agreement\tinterval coverage\t")
+	fmt.Fprintln(tw, "fetuses\tn\tPearson r\tslope\tMAE\tbias\tlimits of agreement\tinterval coverage\t")
 	for _, g := range []struct {
 		name string
 		s    FFStats
 	}{{"all", f.All}, {"female", f.ByFetalSex.Female}, {"male", f.ByFetalSex.Male}} {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s to %s\t%s\t\n", g.name, g.s.N, num(g.s.PearsonR, 3),
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s to %s\t%s\t\n", g.name, g.s.N, num(g.s.PearsonR, 3), num(g.s.Slope, 3),
 			num(100*g.s.MAE, 2), ppText(g.s.Bias), ppText(g.s.LoALow), ppText(g.s.LoAHigh), propText(g.s.IntervalCoverage))
 	}
 	tw.Flush()
-	ew.printf("(MAE, bias and limits in FF percentage points; coverage: true FF inside the reported interval)\n")
+	ew.printf("(MAE, bias and limits in FF percentage points; slope: of the estimate on the truth, 1 when unbiased at every FF; coverage: true FF inside the reported interval)\n")
+	if len(f.ByFF) > 0 {
+		ew.printf("by true FF (all fetuses)\n")
+		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "true FF\tn\tbias\tSD\tmean interval width\tinterval coverage\t")
+		for _, b := range f.ByFF {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", b.Bin.Label, b.Stats.N, ppText(b.Stats.Bias), num(100*b.Stats.BiasSD, 2),
+				num(100*b.Stats.IntervalWidth, 2), propText(b.Stats.IntervalCoverage))
+		}
+		tw.Flush()
+	}
 }
 
 func (r *Report) writeCNV(ew *errWriter) {
