@@ -214,6 +214,21 @@ func TestShrunkFFEstimatorSafety(t *testing.T) {
 			}
 		}
 	}
+	// An estimate with almost no information — the bin-profile model of
+	// single-end data on the validation cohort: slope 0.156, residual SD
+	// 1.75 points, de-biased SD 11 points — leaves min_ff and the
+	// population distribution as the only guards: measured 18.9% at 2%,
+	// ≤ 9.5% at 3%, ≤ 3.9% at 4%. Bounded by 20% at 2–3.5% (such a
+	// trisomy is still four times more often not called low risk) and the
+	// usual 4% and 1% above.
+	weak := shrunk(0.156, 0.0175)
+	for _, tc := range []struct{ f, bound float64 }{{0.02, 0.20}, {0.03, 0.20}, {0.04, 0.04}, {0.06, 0.01}} {
+		for _, sd := range []float64{0.0078, 0.012} {
+			if p := lowRiskProbWith(tc.f, sd, permissivePrev, cfg, calibratedEstimate(tc.f, weak, false)); p > tc.bound {
+				t.Errorf("uninformative FF estimate, trisomy at FF %.1f%% (dosage SD %.4f): P(low risk) = %.2f%%, bound %.0f%%", 100*tc.f, sd, 100*p, 100*tc.bound)
+			}
+		}
+	}
 	// The check has teeth: without the measurement model the same
 	// estimator breaks the bounds.
 	for _, tc := range []struct{ f, sd, bound float64 }{{0.02, 0.0078, 0.15}, {0.04, 0.012, 0.04}} {
