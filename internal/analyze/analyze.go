@@ -179,7 +179,16 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// Fetal-CNV scan windows are calls, not segments: segments.bed stays
 	// the segmentation (a tiling of each chromosome).
 	nseg := len(segs)
-	segs = append(segs, fetalScan(ref, segIn, pre, segs, g, ffp, cfg)...)
+	// The scan skips chromosomes with a chromosome-scale change, judged
+	// on their dosage outside the significant CBS segments: a large
+	// sub-chromosomal CNV that moves its chromosome's dosage must not hide
+	// that chromosome from the scan.
+	scanStats := pre
+	if ex := cbsExclusion(l, segs, cfg); ex != nil {
+		scanStats = ref.ChromStats(s, ex)
+	}
+	windows, superseded := fetalScan(ref, segIn, scanStats, segs, g, ffp, cfg)
+	segs = append(segs, windows...)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.
 	// Chromosome dosages leave out every significant sub-chromosomal
@@ -192,12 +201,15 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		seg  call.Segment
 		org  call.Origin
 		scan bool // a fetal-CNV scan window
+		// superseded: a CBS segment refined by a scan window (fetalScan),
+		// which is called instead.
+		superseded bool
 	}
 	var cls []classified
 	var exBins [genome.NumChroms]int
 	for i, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
-		cls = append(cls, classified{sg, o, i >= nseg})
+		cls = append(cls, classified{sg, o, i >= nseg, superseded[i]})
 		if !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
 			for j := sg.First; j < sg.End; j++ {
 				exclude[j] = true
@@ -311,7 +323,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if c.org.Label == "maternal" {
 			minSize = cfg.CNVMinSizeMaternal
 		}
-		if qcFail || sg.Whole || sg.Stop-sg.Start < minSize || math.Abs(sg.Z) < cfg.ZThreshold {
+		if qcFail || c.superseded || sg.Whole || sg.Stop-sg.Start < minSize || math.Abs(sg.Z) < cfg.ZThreshold {
 			continue
 		}
 		typ := "gain"

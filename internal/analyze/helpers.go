@@ -129,11 +129,37 @@ func flagged(ref *refset.Reference, s *refset.Sample, in call.SegmentInput, g fl
 	return ex, nil
 }
 
+// cbsExclusion marks the bins of the significant (|z| ≥ the call
+// threshold) sub-chromosomal autosomal segments, or returns nil when there
+// are none.
+func cbsExclusion(l *genome.Layout, segs []call.Segment, cfg call.Config) []bool {
+	var ex []bool
+	for _, sg := range segs {
+		if sg.Chrom < genome.ChrX && !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
+			if ex == nil {
+				ex = make([]bool, l.NumBins())
+			}
+			for j := sg.First; j < sg.End; j++ {
+				ex[j] = true
+			}
+		}
+	}
+	return ex
+}
+
 // fetalScan runs the fetal-CNV scan (call.FetalScan) on the autosomes
 // without a chromosome-scale change (primary |z| below the call
-// threshold: on a trisomic chromosome every window matches a fetal gain)
-// and returns its windows that overlap no significant CBS segment.
-func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) []call.Segment {
+// threshold: on a trisomic chromosome every window matches a fetal gain).
+// A window that overlaps no significant CBS segment is kept. One that
+// overlaps significant segments is kept only when it refines them: every
+// such segment contains it, changes in the same direction, is not of
+// maternal origin, and has weaker evidence (|z| below the window's) — a
+// CBS segment that ran on into unchanged bins, which dilute its mean. The
+// window is then the better-supported description of the change and the
+// segments it refines are returned in superseded (indices into segs), so
+// that they are not called as well; otherwise the segment is the call and
+// the window is dropped.
+func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) (windows []call.Segment, superseded map[int]bool) {
 	si := call.ScanInput{SegmentInput: in, FF: ff, MinBins: max(2, cfg.CNVMinSize/ref.BinSize)}
 	si.Chroms = nil
 	for _, st := range pre {
@@ -147,20 +173,40 @@ func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromSt
 	var eta []float64
 	si.Kappa, eta = ownKappa(si.SegmentInput)
 	slog.Debug("fetal-CNV scan: own segment-noise excess", "eta", eta)
-	var out []call.Segment
+	superseded = map[int]bool{}
+	maternal := func(sg call.Segment) bool { return call.ClassifyOrigin(sg, ff, cfg).PMaternal >= 0.5 }
 	for _, w := range call.FetalScan(si, cfg) {
-		dup := false
-		for _, sg := range segs {
-			if sg.Chrom == w.Chrom && !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold && sg.First < w.End && w.First < sg.End {
-				dup = true
-				break
-			}
+		over, keep := refinesSegments(w, segs, cfg.ZThreshold, maternal)
+		if !keep {
+			continue
 		}
-		if !dup {
-			out = append(out, w)
+		for _, i := range over {
+			superseded[i] = true
+		}
+		windows = append(windows, w)
+	}
+	return windows, superseded
+}
+
+// refinesSegments decides whether scan window w is kept against the CBS
+// segments segs (see fetalScan): keep when it overlaps no significant
+// (|z| ≥ zThr), sub-chromosomal segment, or when every such segment
+// contains it, changes in its direction, has a smaller |z| and is not
+// maternal; over lists the overlapped significant segments.
+func refinesSegments(w call.Segment, segs []call.Segment, zThr float64, maternal func(call.Segment) bool) (over []int, keep bool) {
+	keep = true
+	for i, sg := range segs {
+		if sg.Chrom != w.Chrom || sg.Whole || math.Abs(sg.Z) < zThr || sg.First >= w.End || w.First >= sg.End {
+			continue
+		}
+		over = append(over, i)
+		contains := sg.First <= w.First && w.End <= sg.End
+		same := (sg.Delta() < 0) == (w.Delta() < 0)
+		if !contains || !same || math.Abs(sg.Z) >= math.Abs(w.Z) || maternal(sg) {
+			keep = false
 		}
 	}
-	return out
+	return over, keep
 }
 
 // sig rounds v to n significant digits (for probabilities that span many
