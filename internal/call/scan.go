@@ -38,26 +38,32 @@ type ScanInput struct {
 	MinBins int
 }
 
-// scanNodes are Gauss–Hermite nodes and weights (probabilists', 5 points)
-// for the integral over the fetal-fraction uncertainty: exact for
-// polynomials up to degree 9, far more than the smooth log LR needs.
-var scanNodes = [5][2]float64{
-	{-2.856970013872806, 0.011257411327721},
-	{-1.355626179974266, 0.222075922005613},
-	{0, 0.533333333333333},
-	{1.355626179974266, 0.222075922005613},
-	{2.856970013872806, 0.011257411327721},
-}
+// scanNodes is the number of fetal-fraction levels the scan's
+// alternative averages over: equal-mass nodes at the (k + ½)/scanNodes
+// quantiles of the fetal fraction's posterior. Seven keep the log LR within
+// a few hundredths of the full integral for the smooth posteriors here at
+// a seventh of the cost of the scan per level.
+const scanNodes = 7
 
-// scanLevels returns the fetal-fraction nodes (values ≥ 0.5%) and weights.
-func scanLevels(ff FFPrior) (f, w []float64) {
-	for _, n := range scanNodes {
-		v := ff.Value + n[0]*ff.SE
-		if v < 0.005 || v > MaxFF {
-			continue
+// scanLevels returns the fetal-fraction levels (values ≥ 0.5%) and weights
+// of the scan's alternative: quantile nodes of the posterior of the fetal
+// fraction — the estimate's likelihood times the population distribution
+// (pop), as the trisomy calls use it — so that an estimate far from the
+// truth (a sex-blind estimate reading 23% for a true 16%) does not set the
+// expected level of a fetal change on its own.
+func scanLevels(ff FFPrior, pop PopulationFF) (f, w []float64) {
+	grid, gw := ff.gridWith(pop)
+	var cum float64
+	k := 0
+	for i, x := range grid {
+		cum += gw[i]
+		for k < scanNodes && cum >= (float64(k)+0.5)/scanNodes {
+			if x >= 0.005 && x <= MaxFF {
+				f = append(f, x)
+				w = append(w, 1)
+			}
+			k++
 		}
-		f = append(f, v)
-		w = append(w, n[1])
 	}
 	var tot float64
 	for _, x := range w {
@@ -219,7 +225,7 @@ func FetalScan(in ScanInput, cfg Config) []Segment {
 	if math.IsNaN(in.FF.Value) || in.MinBins < 2 || !(cfg.CNVScanFalseCalls > 0) {
 		return nil
 	}
-	fs, w := scanLevels(in.FF)
+	fs, w := scanLevels(in.FF, cfg.PopulationFF())
 	if len(fs) == 0 {
 		return nil
 	}

@@ -204,4 +204,16 @@ func TestCombineMeasurements(t *testing.T) {
 	if _, ok := CombineMeasurements([]Measurement{bad}, nil); ok {
 		t.Error("estimate from no usable measurement")
 	}
+	// A fallback is left out next to a usable measurement, used alone
+	// otherwise.
+	fb := b
+	fb.Fallback = true
+	e, ok = CombineMeasurements([]Measurement{a, fb}, nil)
+	if !ok || e.Weights[1] != 0 || math.Abs(e.Value-0.08) > 1e-9 {
+		t.Errorf("fallback next to a usable measurement: %+v", e)
+	}
+	e, ok = CombineMeasurements([]Measurement{bad, fb}, nil)
+	if !ok || e.Weights[1] != 1 || math.Abs(e.Value-0.12) > 1e-9 {
+		t.Errorf("fallback alone: %+v", e)
+	}
 }

@@ -18,6 +18,9 @@ type Measurement struct {
 	// relative size that is not corrected (the fetal-sex dependence of an
 	// all-chromosome size profile) or the relative error of a scale (chrY).
 	RelSD float64
+	// Fallback measurements enter a combination only when no other
+	// measurement is usable (CombineMeasurements).
+	Fallback bool
 }
 
 // Value is the de-biased estimate (Raw − A)/B.
@@ -65,7 +68,8 @@ type Estimate struct {
 // Σ(f₀), f₀ the combination itself (one update from f₀ = 10%, the median
 // fetal fraction at 10–14 weeks, Ashoor et al. 2013; clipped to [1%,
 // 50%]): the best linear unbiased weights near the sample's own fraction.
-// ok is false when no measurement is usable.
+// Measurements marked Fallback are left out (weight 0) when any other is
+// usable. ok is false when no measurement is usable.
 func CombineMeasurements(ms []Measurement, corr func(i, j int) float64) (e Estimate, ok bool) {
 	e = Estimate{Value: math.NaN(), Parts: ms, Weights: make([]float64, len(ms)), Corr: make([][]float64, len(ms))}
 	var idx []int
@@ -80,6 +84,15 @@ func CombineMeasurements(ms []Measurement, corr func(i, j int) float64) (e Estim
 		if m.Usable() {
 			idx = append(idx, i)
 		}
+	}
+	primary := idx[:0:0]
+	for _, i := range idx {
+		if !ms[i].Fallback {
+			primary = append(primary, i)
+		}
+	}
+	if len(primary) > 0 {
+		idx = primary
 	}
 	if len(idx) == 0 {
 		return e, false
