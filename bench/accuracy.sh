@@ -9,7 +9,9 @@
 #
 # ANNOTATION (a .bins file, e.g. made by nipt annotate from the real hg38
 # GC/mappability tables) simulates on that genome instead of the built-in
-# synthetic one.
+# synthetic one. EXTRA_REFS=N adds N reference samples drawn like the
+# preset's (nipt simulate cohort --extra-references; the preset's own
+# samples do not change): the effect of the reference size.
 # Environment: PRESET (default validation), SEED (default 1), THREADS
 # (default 2), WORK (scratch directory, default a new temporary one), KEEP=1
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
@@ -80,6 +82,10 @@ COHORT="$WORK/cohort"
 STAMP="$PRESET seed=$SEED annotation=${ANNOTATION:-builtin}"
 simargs=()
 [[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
+if [[ -n "${EXTRA_REFS:-}" && "${EXTRA_REFS}" != 0 ]]; then
+	simargs+=(--extra-references "$EXTRA_REFS")
+	STAMP="$STAMP extra_references=$EXTRA_REFS"
+fi
 if [[ -s "$COHORT/truth.tsv" && "$(cat "$COHORT/.bench-stamp" 2>/dev/null)" == "$STAMP" ]]; then
 	echo "reusing the cohort in $COHORT" >&2
 else

@@ -202,15 +202,17 @@ func runSimulateSample(ctx context.Context, o *simulateSampleOptions, _ []string
 // simulateCohortOptions are the flags of nipt simulate cohort.
 type simulateCohortOptions struct {
 	simulateCommon
-	spec   string
-	preset string
-	out    string
+	spec      string
+	preset    string
+	extraRefs int
+	out       string
 }
 
 func (o *simulateCohortOptions) AddFlags(f *pflag.FlagSet) {
 	o.simulateCommon.AddFlags(f, simulate.FormatCounts)
 	f.StringVar(&o.spec, "spec", "", "cohort spec TSV (columns: sample role fetal_sex ff reads paired trisomy mosaic sca cnvs twins batch seed; see docs/simulation.md)")
 	f.StringVar(&o.preset, "preset", "", "built-in cohort instead of --spec: validation or demo")
+	f.IntVar(&o.extraRefs, "extra-references", 0, "with --preset: add N more reference samples (XREF001…) drawn like the preset's; the preset's own samples do not change")
 	f.StringVarP(&o.out, "output", "o", "", "output directory (created if missing)")
 }
 
@@ -250,6 +252,13 @@ func runSimulateCohort(ctx context.Context, o *simulateCohortOptions, _ []string
 	if err != nil {
 		return err
 	}
+	switch {
+	case o.extraRefs < 0:
+		return usageError{fmt.Errorf("--extra-references must be ≥ 0, got %d", o.extraRefs)}
+	case o.extraRefs > 0 && o.preset == "":
+		return usageError{fmt.Errorf("--extra-references needs --preset (a spec lists its samples itself)")}
+	}
+	samples = append(samples, simulate.ExtraReferences(o.seed, o.extraRefs)...)
 	ls, err := o.setup()
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -196,5 +197,44 @@ func TestPresets(t *testing.T) {
 	v2, _ := Preset("validation", 2)
 	if len(v2) != len(v) || v2[0].FF == v[0].FF && v2[1].FF == v[1].FF && v2[2].FF == v[2].FF {
 		t.Error("seed does not change the preset's free values")
+	}
+}
+
+// TestExtraReferences: extra references are euploid reference samples
+// drawn like the preset's, deterministic for a seed, with IDs that cannot
+// collide with the preset's, and a cohort with them resolves; the preset
+// itself does not depend on them.
+func TestExtraReferences(t *testing.T) {
+	x := ExtraReferences(1, 40)
+	if len(x) != 40 || len(ExtraReferences(1, 0)) != 0 || len(ExtraReferences(1, -3)) != 0 {
+		t.Fatalf("%d extra references for 40", len(x))
+	}
+	sexes := map[string]int{}
+	for i, s := range x {
+		if s.Role != RoleReference || s.Trisomy != 0 || s.SCA != "" || len(s.CNVs) != 0 || !s.Paired ||
+			s.Reads < 3_000_000 || s.Reads > 5_000_000 || s.FF < 0.04 || s.FF > 0.25 || !strings.HasPrefix(s.ID, "XREF") {
+			t.Errorf("extra reference %d: %+v", i, s)
+		}
+		sexes[s.FetalSex]++
+	}
+	// 40 fair coin flips: each sex at least 8 times fails with p < 1e-4.
+	if sexes[Male] < 8 || sexes[Female] < 8 {
+		t.Errorf("fetal sexes %v", sexes)
+	}
+	if !reflect.DeepEqual(x, ExtraReferences(1, 40)) || reflect.DeepEqual(x, ExtraReferences(2, 40)) {
+		t.Error("extra references not determined by the seed")
+	}
+	v, err := Preset("validation", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(append([]Sample(nil), v...), x...)
+	p := Default()
+	if err := ResolveCohort(all, &p, 1); err != nil {
+		t.Fatalf("preset with extra references: %v", err)
+	}
+	again, _ := Preset("validation", 1)
+	if !reflect.DeepEqual(again, v) {
+		t.Error("the preset changed")
 	}
 }

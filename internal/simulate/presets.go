@@ -26,6 +26,22 @@ func Preset(name string, seed uint64) ([]Sample, error) {
 	return nil, fmt.Errorf("unknown preset %q (known: %s)", name, strings.Join(Presets, ", "))
 }
 
+// ExtraReferences returns n more reference samples drawn like a preset's
+// references (paired-end, 3–5 M read pairs, fetal fraction as presetRand.ff,
+// either fetal sex with probability ½, four sequencing runs), with IDs
+// XREF001… and their own random stream, so that adding them leaves the
+// preset's own samples unchanged for the same seed: how a lab would study
+// the size of its reference (docs/validation.md).
+func ExtraReferences(seed uint64, n int) []Sample {
+	p := presetRand{newRand(seed, 0x9e5e8)}
+	out := make([]Sample, 0, max(n, 0))
+	for i := range max(n, 0) {
+		out = append(out, Sample{ID: fmt.Sprintf("XREF%03d", i+1), Role: RoleReference, FF: p.ff(),
+			FetalSex: p.sex(), Reads: p.reads(3_000_000, 5_000_000), Paired: true, Batch: fmt.Sprintf("run%d", i%4+1)})
+	}
+	return out
+}
+
 // presetRand draws preset values; stream 0x9e5e7 keeps them apart from the
 // per-sample streams.
 type presetRand struct{ r *rand.Rand }
