@@ -248,9 +248,18 @@ func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
 		o.Label = "maternal"
 	}
 	delta := math.Exp2(sg.Delta()) - 1
-	fv := ff.Value
+	// The fetal fraction behind the displayed copy number is its posterior
+	// mean (estimate × population distribution, as the trisomy calls use):
+	// a sex-blind estimate reading 0.1% would otherwise turn a spurious
+	// 2% dip into a fetal copy number of 40. Without an estimate the
+	// population distribution alone gives it.
+	pf, pw := ff.gridWith(cfg.PopulationFF())
+	var fv float64
+	for i, f := range pf {
+		fv += pw[i] * f
+	}
 	if math.IsNaN(fv) || fv <= 0 {
-		fv = 0.1 // no estimate: a typical fetal fraction, for the copy-number display only
+		fv = 0.1 // degenerate population settings: a typical fetal fraction
 	}
 	if o.PMaternal > o.PFetal {
 		o.CopyNumber = 2 + 2*delta/(1-fv)

@@ -87,6 +87,13 @@ func TestClassifyOrigin(t *testing.T) {
 			}
 		})
 	}
+	// An imprecise estimate reading almost zero (0.14%, SE 3 points) does
+	// not blow up the displayed fetal copy number of a 2% gain: with the
+	// posterior mean of the fetal fraction (≥ 2% here) it stays below 4,
+	// where dividing by the estimate gave 30.
+	if o := ClassifyOrigin(Segment{Mean: math.Log2(1.02), SE: 0.005}, FFPrior{Value: 0.0014, SE: 0.03}, cfg); o.CopyNumber < 2 || o.CopyNumber > 4 {
+		t.Errorf("copy number %.2f for a 2%% gain at an estimate of 0.14%%", o.CopyNumber)
+	}
 	// A level between the fetal and maternal ranges with a large SE is
 	// uncertain.
 	o := ClassifyOrigin(Segment{Mean: math.Log2(1.22), SE: 0.1}, ff, cfg)
