@@ -12,23 +12,23 @@ import (
 	"github.com/nipt/nipt/internal/sharedtest"
 )
 
-const wigExample = `track type=wiggle_0 name=gc
-# comment
-fixedStep chrom=chr1 start=1 step=100 span=100
-0.5
--1
-0.3
-fixedStep chrom=chr1 start=301 step=50 span=50
-0.2
-0.4
-variableStep chrom=2 span=30
-11 0.6
-91 0.9
-fixedStep chrom=chrM start=1 step=10
-0.7
-fixedStep chrom=chr3 start=901 step=100
-0.25
-`
+// wigExample is a hand-written track (written line by line).
+const wigExample = "track type=wiggle_0 name=gc\n" +
+	"# comment\n" +
+	"fixedStep chrom=chr1 start=1 step=100 span=100\n" +
+	"0.5\n" +
+	"-1\n" +
+	"0.3\n" +
+	"fixedStep chrom=chr1 start=301 step=50 span=50\n" +
+	"0.2\n" +
+	"0.4\n" +
+	"variableStep chrom=2 span=30\n" +
+	"11 0.6\n" +
+	"91 0.9\n" +
+	"fixedStep chrom=chrM start=1 step=10\n" +
+	"0.7\n" +
+	"fixedStep chrom=chr3 start=901 step=100\n" +
+	"0.25\n"
 
 const bedGraphExample = `track type=bedGraph
 chr3	0	150	0.2
