@@ -155,7 +155,62 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 		}
 		corr(sidx, calResiduals(sm.Ridge.Cal, looErrors(sm.Ridge.LOO, ys), ys))
 	}
+	if w := ffm.precisionWarning(len(rows)); w != "" {
+		warn = append(warn, w)
+	}
 	return ffm, warn
+}
+
+// Fetal fractions of the precision check: the common laboratory floor
+// (min_ff's default, 4%) and a fraction half again above it, which a
+// usable estimate should tell apart from the floor.
+const (
+	precisionFloor = 0.04
+	precisionAt    = 0.06
+)
+
+// SexBlindCalibration returns the calibration of the model that carries
+// the sex-blind estimate in the analysis: the fragment-size profile, else
+// the fragment-size line, else the bin profile (which the analysis uses
+// only without a fragment-size measurement); ok is false when none is
+// usable.
+func (m FFModels) SexBlindCalibration() (c fetalfraction.Calibration, method string, ok bool) {
+	switch {
+	case m.Size != nil && m.Size.Ridge.Cal.Informative():
+		return m.Size.Ridge.Cal, "fragment-size profile", true
+	case m.Fragment != nil && m.Fragment.Cal.Informative():
+		return m.Fragment.Cal, "short-fragment share", true
+	case m.Profile != nil && m.Profile.Ridge.Cal.Informative():
+		return m.Profile.Ridge.Cal, "bin profile", true
+	}
+	return fetalfraction.Calibration{}, "", false
+}
+
+// FloorShare is the probability that a sample at a true fetal fraction of
+// 6% gets a sex-blind estimate below 4% (and so no low-risk call at the
+// default min_ff) under calibration c: Φ((4% − 6%)/SD(6%)).
+func FloorShare(c fetalfraction.Calibration) float64 {
+	m := fetalfraction.Measurement{Raw: c.A + c.B*precisionAt, Cal: c}
+	return stats.NormalCDF((precisionFloor - precisionAt) / m.SD(precisionAt))
+}
+
+// precisionWarning warns when the sex-blind fetal-fraction estimate is too
+// imprecise to tell 6% from the 4% floor in three of four samples: then a
+// quarter or more of female-fetus pregnancies at 6% get no call under a
+// sex-blind policy. More male-fetus references narrow it (40 → 119 took
+// the fragment-size SD from 3.4 to 2.6 points on the validation cohort,
+// docs/validation.md).
+func (m FFModels) precisionWarning(males int) string {
+	c, method, ok := m.SexBlindCalibration()
+	if !ok {
+		return ""
+	}
+	if p := FloorShare(c); p > 0.25 {
+		sd := fetalfraction.Measurement{Raw: c.A + c.B*precisionAt, Cal: c}.SD(precisionAt)
+		return fmt.Sprintf("sex-blind fetal fraction (%s, %d male-fetus references) is imprecise: SD %.1f points at FF 6%%, so %.0f%% of samples at a true 6%% read below 4%% and get no low-risk call under a sex-blind policy at the default min_ff; more male-fetus references narrow it (nipt reference add; docs/validation.md)",
+			method, males, 100*sd, 100*p)
+	}
+	return ""
 }
 
 // calResiduals returns the calibrated residuals pred − A − B·y of
