@@ -35,15 +35,16 @@ func autosomalFF(ref *refset.Reference, s *refset.Sample) []fetalfraction.Measur
 		}
 		ft := refset.ProfileFeatures(x, chrom, ref.PCA.Weight, m.Window)
 		if len(ft) == len(m.Ridge.Beta) {
-			// A fallback: its leave-one-out calibration did not carry over
-			// to new samples (de-biased slope 0.75 on the validation test
+			// A fallback: its leave-one-out calibration was not confirmed
+			// on new samples (de-biased slope 0.75 on the validation test
 			// samples with 119 male references, where the combined
 			// interval then covered 84% at FF ≥ 12%; 0.79 on references
-			// held out of the reference; docs/validation.md), where the
-			// fragment-size model's did (1.03, 97.5%); and next to it the
-			// bin profile adds no precision on the 80-reference cohorts
-			// (female r 0.883 with it, 0.886 without; 0.875 and 0.892). It
-			// is combined only without a fragment-size measurement
+			// held out of the reference; within about 2 SE of the promise,
+			// no cause found; docs/validation.md), where the fragment-size
+			// model's was (1.03, 97.5%); and next to it the bin profile
+			// adds no precision on the 80-reference cohorts (female r
+			// 0.883 with it, 0.886 without; 0.875 and 0.892). It is
+			// combined only without a fragment-size measurement
 			// (single-end data).
 			out = append(out, fetalfraction.Measurement{Method: FFProfile, Raw: m.Ridge.Predict(ft), Cal: m.Ridge.Cal, Fallback: true})
 		}
