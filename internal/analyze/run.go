@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/parallel"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/result"
 )
@@ -126,40 +126,20 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
 	views := make([]*result.Result, len(paths))
-	errs := make([]error, len(paths))
-	threads := max(ro.Threads, 1)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < threads; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				views[i], errs[i] = analyzeOne(ref, paths[i], opt, prof, ro.Request)
-				if errs[i] == nil {
-					if err := WriteSample(dirs[i], views[i], ref.Layout.Build); err != nil {
-						errs[i] = err
-					}
-					views[i].Bins = nil // written; keep memory flat over large batches
-				}
-			}
-		}()
-	}
-	for i := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for _, err := range errs {
+	err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
+		v, err := analyzeOne(ref, paths[i], opt, prof, ro.Request)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		if err := WriteSample(dirs[i], v, ref.Layout.Build); err != nil {
+			return err
+		}
+		v.Bins = nil // written; keep memory flat over large batches
+		views[i] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, v := range views {
 		// The log line is made from the view too and names no sex.

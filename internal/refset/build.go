@@ -4,52 +4,29 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/parallel"
 )
 
 // PrepareFiles reads and processes counts files in parallel (threads
 // workers); the output order is the input order.
 func (s *Static) PrepareFiles(ctx context.Context, paths []string, opt Options) ([]*SampleProfile, error) {
 	out := make([]*SampleProfile, len(paths))
-	errs := make([]error, len(paths))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < max(opt.Threads, 1); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c, err := counts.ReadFile(paths[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				p, _, err := s.Prepare(c, opt.GC)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", paths[i], err)
-					continue
-				}
-				out[i] = p
-			}
-		}()
-	}
-	for i := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for _, err := range errs {
+	err := parallel.ForEach(ctx, len(paths), opt.Threads, func(_ context.Context, i int) error {
+		c, err := counts.ReadFile(paths[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
+		p, _, err := s.Prepare(c, opt.GC)
+		if err != nil {
+			return fmt.Errorf("%s: %w", paths[i], err)
+		}
+		out[i] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/parallel"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -182,31 +182,13 @@ func WriteBatches(ctx context.Context, opts Options, batches []*Batch) (*Files, 
 // writeSamples renders and writes the per-sample reports, opts.Threads at
 // a time; the first error in sample order is returned.
 func writeSamples(ctx context.Context, views []*result.Result, p *disclosure.Profile, opts Options) ([]SampleFiles, error) {
-	threads := max(opts.Threads, 1)
-	errs := make([]error, len(views))
 	out := make([]SampleFiles, len(views))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range threads {
-		wg.Go(func() {
-			for i := range next {
-				if err := ctx.Err(); err != nil {
-					errs[i] = err
-					continue
-				}
-				out[i], errs[i] = writeSample(views[i], p, opts)
-			}
-		})
-	}
-	for i := range views {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i := range views {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
+	err := parallel.ForEach(ctx, len(views), opts.Threads, func(_ context.Context, i int) (err error) {
+		out[i], err = writeSample(views[i], p, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

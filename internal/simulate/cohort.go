@@ -12,6 +12,7 @@ import (
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/parallel"
 )
 
 // Files written into a cohort directory besides the samples.
@@ -101,50 +102,25 @@ func (ls *Landscape) RunCohort(ctx context.Context, opts CohortOptions) ([]Reali
 		return nil, err
 	}
 	res := make([]Realised, len(samples))
-	threads := max(opts.Threads, 1)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		done  int
+		mu   sync.Mutex
+		done int
 	)
-	next := make(chan int)
-	for range threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r, err := ls.writeSample(ctx, &samples[i], opts)
-				mu.Lock()
-				if err != nil && first == nil {
-					first = err
-					cancel()
-				}
-				res[i] = r
-				done++
-				if opts.Progress != nil && err == nil {
-					opts.Progress(done, len(samples))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for i := range samples {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	err := parallel.ForEach(ctx, len(samples), opts.Threads, func(ctx context.Context, i int) error {
+		r, err := ls.writeSample(ctx, &samples[i], opts)
+		if err != nil {
+			return err
 		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return nil, first
-	}
-	if err := ctx.Err(); err != nil {
+		res[i] = r
+		if opts.Progress != nil {
+			mu.Lock()
+			done++
+			opts.Progress(done, len(samples))
+			mu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := atomicfile.WriteFile(filepath.Join(opts.Dir, TruthTSV), EncodeSpec(samples, res)); err != nil {
