@@ -61,14 +61,7 @@ func TestFHIRBundleStructure(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.cond, func(t *testing.T) {
-			v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S9", Sex: "female", Condition: tc.cond, Seed: 2, BinSize: 5_000_000}), eu, disclosure.Request{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := NewModel(v, eu, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			v, m := fixtureModel(t, disclosure.FixtureSpec{Sample: "S9", Sex: "female", Condition: tc.cond, Seed: 2, BinSize: 5_000_000}, eu, "")
 			data, err := FHIRBundle(v, m)
 			if err != nil {
 				t.Fatal(err)
@@ -172,14 +165,7 @@ func TestNameUUID(t *testing.T) {
 // probability (%) and names its z-score method.
 func TestFHIRTrisomyDetail(t *testing.T) {
 	p := disclosure.DefaultProfile()
-	v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S3", Sex: "female", Seed: 2, BinSize: 5_000_000}), p, disclosure.Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewModel(v, p, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, m := fixtureModel(t, disclosure.FixtureSpec{Sample: "S3", Sex: "female", Seed: 2, BinSize: 5_000_000}, p, "")
 	f, _ := finding(v, disclosure.T21)
 	for _, o := range variantObservations(v, m) {
 		if o.key != "t21" {

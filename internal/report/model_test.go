@@ -52,14 +52,7 @@ func TestModelLines(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.spec.Sample, tc.spec.Seed, tc.spec.BinSize = "S1", 5, 5_000_000
-			v, err := disclosure.Apply(disclosure.Fixture(tc.spec), tc.p, disclosure.Request{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := NewModel(v, tc.p, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, m := fixtureModel(t, tc.spec, tc.p, "")
 			if m.Overall != tc.overall {
 				t.Errorf("overall %s (%s), want %s", m.Overall, m.OverallText, tc.overall)
 			}
@@ -232,4 +225,19 @@ func TestQCReasons(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("reasons\n%q\nwant\n%q", got, want)
 	}
+}
+
+// fixtureModel returns the redacted view of a fixture result under profile
+// p (no disclosure request) and its report model dated date.
+func fixtureModel(t testing.TB, spec disclosure.FixtureSpec, p *disclosure.Profile, date string) (*result.Result, *Model) {
+	t.Helper()
+	v, err := disclosure.Apply(disclosure.Fixture(spec), p, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(v, p, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, m
 }

@@ -37,14 +37,7 @@ func cnProfile(font *pdffont.Font) *disclosure.Profile {
 
 func cnView(t *testing.T, p *disclosure.Profile) *Model {
 	t.Helper()
-	v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 3, BinSize: 5_000_000}), p, disclosure.Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewModel(v, p, "2025-03-01")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := fixtureModel(t, disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 3, BinSize: 5_000_000}, p, "2025-03-01")
 	return m
 }
 
@@ -146,14 +139,7 @@ func TestPDFUnprintableFails(t *testing.T) {
 // the Chinese laboratory name as it is (UTF-8, not escaped or replaced).
 func TestChineseLabHTMLAndFHIR(t *testing.T) {
 	p := cnProfile(nil)
-	v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Seed: 3, BinSize: 5_000_000}), p, disclosure.Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewModel(v, p, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, m := fixtureModel(t, disclosure.FixtureSpec{Sample: "S1", Sex: "female", Seed: 3, BinSize: 5_000_000}, p, "")
 	html, err := SampleHTML(m, testPlots(t))
 	if err != nil {
 		t.Fatal(err)

@@ -150,14 +150,7 @@ func TestPDFBoldFace(t *testing.T) {
 	}{{nil, 1}, {bold, 2}} {
 		p := disclosure.DefaultProfile()
 		p.Report.Font, p.Report.FontBold = liberation(t), tc.bold
-		v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Seed: 3, BinSize: 5_000_000}), p, disclosure.Request{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := NewModel(v, p, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, m := fixtureModel(t, disclosure.FixtureSpec{Sample: "S1", Sex: "female", Seed: 3, BinSize: 5_000_000}, p, "")
 		pdf, err := SamplePDF(m, testPlots(t))
 		if err != nil {
 			t.Fatal(err)
