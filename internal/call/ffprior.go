@@ -18,7 +18,7 @@ import (
 // population distribution of the fetal fraction (PopulationFF) and
 // integrate over that posterior. A NaN value means unknown: a uniform
 // distribution over (0, MaxFF] is used instead. SE is the SD at Value when
-// Noise is set (for display and the fetal-CNV scan's quadrature).
+// Noise is set (for display and the chrX baseline's SE, analyze.xBaseline).
 type FFPrior struct {
 	Value, SE float64
 	Noise     FFNoise

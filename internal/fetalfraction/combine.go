@@ -63,7 +63,3 @@ func Combine(values []float64, cov [][]float64) (v, se float64, weights []float6
 	return v, math.Sqrt(1 / tot), weights
 }
 
-// Interval returns the 95% interval value ± 1.96·se clipped to [0, 1].
-func Interval(v, se float64) (lo, hi float64) {
-	return math.Max(v-Z95*se, 0), math.Min(math.Max(v+Z95*se, 0), 1)
-}

@@ -168,10 +168,6 @@ func TestCombine(t *testing.T) {
 			t.Errorf("negative weight %v", w)
 		}
 	}
-	lo, hi := Interval(0.01, 0.01)
-	if lo != 0 || math.Abs(hi-(0.01+Z95*0.01)) > 1e-12 {
-		t.Errorf("interval [%g, %g]", lo, hi)
-	}
 }
 
 // TestSizeProfile: classes are assigned by length and the squared features
