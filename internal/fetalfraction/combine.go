@@ -62,4 +62,3 @@ func Combine(values []float64, cov [][]float64) (v, se float64, weights []float6
 	}
 	return v, math.Sqrt(1 / tot), weights
 }
-
