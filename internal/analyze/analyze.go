@@ -187,7 +187,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	if ex := cbsExclusion(l, segs, cfg); ex != nil {
 		scanStats = ref.ChromStats(s, ex)
 	}
-	windows, superseded := fetalScan(ref, segIn, scanStats, segs, g, ffp, cfg)
+	windows, superseded := fetalScan(ref, p, segIn, scanStats, segs, g, ffp, cfg)
 	segs = append(segs, windows...)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.

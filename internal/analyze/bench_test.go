@@ -25,3 +25,39 @@ func BenchmarkAnalyze100kb(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShortTrack measures the short-fragment track of one 4 M-read
+// sample at 100 kb bins: residuals, own noise and the combination with
+// the depth (the scan itself excluded).
+func BenchmarkShortTrack(b *testing.B) {
+	f, err := refset.NewFixtureAt(100_000, 40, 4_000_000, 9)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if f.Ref.Short == nil {
+		b.Fatal("no short-fragment model")
+	}
+	s := synth.Sample{ID: "bench", FF: 0.1, Reads: 4_000_000, Paired: true, Trisomy: -1, Seed: 77}
+	p, _, err := f.Static.Prepare(f.Model.Counts(&s), refset.FixtureOptions().GC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := f.Ref.Layout
+	in := call.ScanInput{SegmentInput: call.SegmentInput{Layout: l, X: make([]float64, l.NumBins()), SD: make([]float64, l.NumBins())},
+		FF: call.FFPrior{Value: 0.1, SE: 0.01}}
+	for c := range 22 {
+		in.Chroms = append(in.Chroms, c)
+	}
+	for j := range in.SD {
+		in.SD[j] = 0.1
+	}
+	cfg := call.DefaultConfig()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t, ok := shortTrack(f.Ref, p)
+		if !ok {
+			b.Fatal("no track")
+		}
+		call.CombineShort(in, t, cfg)
+	}
+}

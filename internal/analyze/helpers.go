@@ -159,7 +159,7 @@ func cbsExclusion(l *genome.Layout, segs []call.Segment, cfg call.Config) []bool
 // segments it refines are returned in superseded (indices into segs), so
 // that they are not called as well; otherwise the segment is the call and
 // the window is dropped.
-func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) (windows []call.Segment, superseded map[int]bool) {
+func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) (windows []call.Segment, superseded map[int]bool) {
 	si := call.ScanInput{SegmentInput: in, FF: ff, MinBins: max(2, cfg.CNVMinSize/ref.BinSize)}
 	si.Chroms = nil
 	for _, st := range pre {
@@ -169,6 +169,9 @@ func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromSt
 		if _, d := dosages(ref, st, g); math.Abs(d.Z()) < cfg.ZThreshold {
 			si.Chroms = append(si.Chroms, st.Chrom)
 		}
+	}
+	if t, ok := shortTrack(ref, p); ok {
+		si = call.CombineShort(si, t, cfg)
 	}
 	var eta []float64
 	si.Kappa, eta = ownKappa(si.SegmentInput)
@@ -186,6 +189,28 @@ func fetalScan(ref *refset.Reference, in call.SegmentInput, pre []refset.ChromSt
 		windows = append(windows, w)
 	}
 	return windows, superseded
+}
+
+// shortTrack returns the sample's short-fragment track for the fetal-CNV
+// scan (refset.ShortModel): its residual short shares with binomial
+// variances scaled by the larger of the reference's and the sample's own
+// excess noise. ok is false for single-end samples and references
+// without a short-fragment model.
+func shortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTrack, ok bool) {
+	m := ref.Short
+	if m == nil || !p.Paired || p.BinReads == nil || p.BinShort == nil {
+		return t, false
+	}
+	y, v := refset.ShortResiduals(ref.Static, ref.Auto, m.Mu, p.BinReads, p.BinShort)
+	phi := m.Phi
+	if own := refset.ShortPhi(y, v); own > phi {
+		phi = own
+	}
+	for j := range v {
+		v[j] *= phi
+	}
+	slog.Debug("fetal-CNV scan: short-fragment track", "phi_reference", m.Phi, "phi", phi, "beta", m.Beta)
+	return call.ShortTrack{Y: y, V: v, Beta: m.Beta, Kappa: m.Kappa}, true
 }
 
 // refinesSegments decides whether scan window w is kept against the CBS

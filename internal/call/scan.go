@@ -333,3 +333,97 @@ func FetalScan(in ScanInput, cfg Config) []Segment {
 	}
 	return out
 }
+
+// ShortTrack is a second measurement of every bin's fetal copy-number
+// level: the residual share of short fragments (refset.ShortResiduals).
+// Fetal fragments are shorter than maternal ones, so a fetal change that
+// moves a region's fetal share moves its short share by Beta times as much.
+type ShortTrack struct {
+	// Y is the residual short share and V its variance per global bin
+	// (NaN where the track has no value).
+	Y, V []float64
+	// Beta is the rise of the short share per unit of fetal share.
+	Beta float64
+	// Kappa is the track's noise inflation for n consecutive bins (nil: 1).
+	Kappa func(n int) float64
+}
+
+// shortGain returns k(f): the expected short-share residual of a fetal
+// change per unit of its log2 depth level, at fetal fraction f, per unit
+// β — the mean over a gain and a loss (the two differ by O(f²)). A gain
+// raises a region's fetal share from f to 1.5f/(1 + f/2), a loss lowers it
+// to 0.5f/(1 − f/2); the depth levels are log2(1 ± f/2). As f → 0, k → ln 2.
+func shortGain(f float64) float64 {
+	if !(f > 0) {
+		return math.Ln2
+	}
+	g := (1.5*f/(1+f/2) - f) / math.Log2(1+f/2)
+	l := (0.5*f/(1-f/2) - f) / math.Log2(1-f/2)
+	return (g + l) / 2
+}
+
+// CombineShort returns the scan input whose per-bin level is the
+// inverse-variance combination of the log2 depth ratio X and the short
+// track converted to the same scale (Y/k with k = β·shortGain(f) at the
+// posterior-mean fetal fraction), so that the scan's fetal levels apply
+// to both. For a window of bins with depth weight W_x and short weight
+// W_y the combined mean has noise inflation
+// √((κ_x²·W_x + κ_y²·W_y)/(W_x + W_y)); the returned Kappa uses the
+// genome-wide weight ratio. Without an estimate of the fetal fraction, or
+// with a track that carries no usable bins, in is returned unchanged.
+// The track only sharpens the fetal scan: a maternal change moves the
+// short share the other way (the fetal share falls under a maternal
+// gain), and segmentation and origin calls keep the depth alone.
+func CombineShort(in ScanInput, t ShortTrack, cfg Config) ScanInput {
+	if math.IsNaN(in.FF.Value) || !(t.Beta > 0) || len(t.Y) != len(in.X) || len(t.V) != len(in.X) {
+		return in
+	}
+	pf, pw := in.FF.gridWith(cfg.PopulationFF())
+	var fv float64
+	for i, f := range pf {
+		fv += pw[i] * f
+	}
+	k := t.Beta * shortGain(fv)
+	if !(k > 0) {
+		return in
+	}
+	l := in.Layout
+	x := append([]float64(nil), in.X...)
+	sd := append([]float64(nil), in.SD...)
+	var wx, wy float64
+	for _, c := range in.Chroms {
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			s := in.SD[j]
+			if !(s > 0) || math.IsNaN(in.X[j]) {
+				continue
+			}
+			a := 1 / (s * s)
+			wx += a
+			if math.IsNaN(t.Y[j]) || !(t.V[j] > 0) {
+				continue
+			}
+			b := k * k / t.V[j]
+			wy += b
+			x[j] = (a*in.X[j] + b*t.Y[j]/k) / (a + b)
+			sd[j] = 1 / math.Sqrt(a+b)
+		}
+	}
+	if wy == 0 || wx == 0 {
+		return in
+	}
+	rho := wy / wx
+	kx, ky := in.Kappa, t.Kappa
+	if kx == nil {
+		kx = func(int) float64 { return 1 }
+	}
+	if ky == nil {
+		ky = func(int) float64 { return 1 }
+	}
+	out := in
+	out.X, out.SD = x, sd
+	out.Kappa = func(n int) float64 {
+		a, b := kx(n), ky(n)
+		return math.Sqrt((a*a + rho*b*b) / (1 + rho))
+	}
+	return out
+}

@@ -123,3 +123,157 @@ func BenchmarkFetalScan(b *testing.B) {
 		FetalScan(in, cfg)
 	}
 }
+
+// shortGain is the fetal-share change of a fetal gain or loss per unit of
+// its log2 depth level: ln 2 as f → 0, and at f = 10% the mean of the two
+// exact ratios.
+func TestShortGain(t *testing.T) {
+	if g := shortGain(1e-6); math.Abs(g-math.Ln2) > 1e-5 {
+		t.Errorf("shortGain(0) = %.6f, want ln 2", g)
+	}
+	f := 0.1
+	gain := (1.5*f/1.05 - f) / math.Log2(1.05)
+	loss := (0.5*f/0.95 - f) / math.Log2(0.95)
+	if g := shortGain(f); math.Abs(g-(gain+loss)/2) > 1e-12 {
+		t.Errorf("shortGain(0.1) = %.6f, want %.6f", g, (gain+loss)/2)
+	}
+}
+
+// shortGenome draws a short-share track to go with scanGenome: residuals
+// with variance v per bin, plus the shift a fetal change of fetal-share
+// change dF gives (β·dF) over the same bins.
+func shortGenome(r *rand.Rand, l *genome.Layout, chroms []int, v, beta, dF float64, from, to int) (y, vs []float64) {
+	y = make([]float64, l.NumBins())
+	vs = make([]float64, l.NumBins())
+	for j := range y {
+		y[j], vs[j] = math.NaN(), math.NaN()
+	}
+	for _, c := range chroms {
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			y[j], vs[j] = math.Sqrt(v)*r.NormFloat64(), v
+			if k := j - l.Offset[chroms[0]]; c == chroms[0] && k >= from && k < to {
+				y[j] += beta * dF
+			}
+		}
+	}
+	return y, vs
+}
+
+// CombineShort: without noise the combined level of a fetal change is its
+// depth level; with noise, the combined bin z-scores of an unchanged
+// genome are standard normal, the combined per-bin SD is
+// 1/√(1/SD² + k²/V), and the window noise inflation mixes the two tracks'
+// by their weights.
+func TestCombineShort(t *testing.T) {
+	l, _ := genome.NewLayout(genome.GRCh38, 100_000)
+	cfg := DefaultConfig()
+	chroms := []int{18, 19, 20, 21}
+	ff := FFPrior{Value: 0.1, SE: 0.002}
+	pf, pw := ff.gridWith(cfg.PopulationFF())
+	var fv float64
+	for i, f := range pf {
+		fv += pw[i] * f
+	}
+	const beta, v = 0.2, 1e-4
+	k := beta * shortGain(fv)
+	// Noise-free fetal gain at the posterior-mean fraction.
+	r := rand.New(rand.NewPCG(1, 2))
+	x, s := scanGenome(r, l, chroms, 0, math.Log2(1+fv/2), 100, 150)
+	for j := range s {
+		if s[j] == 0 && !math.IsNaN(x[j]) {
+			s[j] = 0.1
+		}
+	}
+	y, vs := shortGenome(r, l, chroms, 0, beta, 1.5*fv/(1+fv/2)-fv, 100, 150)
+	for j := range vs {
+		if !math.IsNaN(y[j]) {
+			vs[j] = v
+		}
+	}
+	in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: ff, MinBins: 30}
+	out := CombineShort(in, ShortTrack{Y: y, V: vs, Beta: beta}, cfg)
+	j := l.Offset[18] + 120
+	// The short track's converted level differs from the depth level by
+	// the gain/loss asymmetry of k (O(f²)): within 3% of the level.
+	if want := math.Log2(1 + fv/2); math.Abs(out.X[j]-want) > 0.03*want {
+		t.Errorf("combined level %.5f, want %.5f", out.X[j], want)
+	}
+	if want := 1 / math.Sqrt(1/0.01+k*k/v); math.Abs(out.SD[j]-want) > 1e-12 {
+		t.Errorf("combined SD %.6f, want %.6f", out.SD[j], want)
+	}
+	if in.X[j] == out.X[j] {
+		t.Error("CombineShort changed its input")
+	}
+	// Window noise: depth κ 1.3, short κ 1, weight ratio ρ = k²/V·SD².
+	in.Kappa = func(int) float64 { return 1.3 }
+	rho := k * k / v * 0.01
+	out = CombineShort(in, ShortTrack{Y: y, V: vs, Beta: beta}, cfg)
+	if got, want := out.Kappa(50), math.Sqrt((1.69+rho)/(1+rho)); math.Abs(got-want) > 1e-12 {
+		t.Errorf("combined kappa %.6f, want %.6f", got, want)
+	}
+	// Unchanged genome with noise: combined z-scores ~ N(0, 1).
+	x, s = scanGenome(r, l, chroms, 0.1, 0, 0, 0)
+	y, vs = shortGenome(r, l, chroms, v, beta, 0, 0, 0)
+	in = ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: ff, MinBins: 30}
+	out = CombineShort(in, ShortTrack{Y: y, V: vs, Beta: beta}, cfg)
+	var ss float64
+	var n int
+	for _, c := range chroms {
+		for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
+			z := out.X[j] / out.SD[j]
+			ss += z * z
+			n++
+		}
+	}
+	// ~2,100 bins: the variance's relative SE is √(2/n) ≈ 3%.
+	if vr := ss / float64(n); math.Abs(vr-1) > 0.1 {
+		t.Errorf("combined z variance %.3f, want 1", vr)
+	}
+	// No fetal fraction, no track: input unchanged.
+	in.FF = FFPrior{Value: math.NaN()}
+	if got := CombineShort(in, ShortTrack{Y: y, V: vs, Beta: beta}, cfg); &got.X[0] != &in.X[0] {
+		t.Error("CombineShort without a fetal fraction changed the input")
+	}
+}
+
+// The short track adds power to the fetal scan: a 3 Mb fetal gain at FF
+// 8% (depth z 0.056·√30/0.1 ≈ 3.1, below the scan's reach) is found far
+// more often with a short track of relative weight ρ = 1 (combined z ≈
+// 4.3); 60 draws.
+func TestFetalScanShortPower(t *testing.T) {
+	l, _ := genome.NewLayout(genome.GRCh38, 100_000)
+	cfg := DefaultConfig()
+	r := rand.New(rand.NewPCG(9, 10))
+	chroms := []int{18, 19, 20, 21}
+	ff := FFPrior{Value: 0.08, SE: 0.003}
+	f := 0.08
+	const beta = 0.2
+	k := beta * shortGain(f)
+	v := k * k * 0.01 // ρ = k²/V·SD² = 1
+	var with, without int
+	const n = 60
+	for range n {
+		x, s := scanGenome(r, l, chroms, 0.1, math.Log2(1+f/2), 200, 230)
+		y, vs := shortGenome(r, l, chroms, v, beta, 1.5*f/(1+f/2)-f, 200, 230)
+		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: ff, MinBins: 20}
+		found := func(ws []Segment) bool {
+			for _, w := range ws {
+				a, b := w.First-l.Offset[18], w.End-l.Offset[18]
+				if w.Chrom == 18 && min(b, 230)-max(a, 200) >= 15 && w.Delta() > 0 {
+					return true
+				}
+			}
+			return false
+		}
+		if found(FetalScan(in, cfg)) {
+			without++
+		}
+		if found(FetalScan(CombineShort(in, ShortTrack{Y: y, V: vs, Beta: beta}, cfg), cfg)) {
+			with++
+		}
+	}
+	t.Logf("found %d/%d with the short track, %d/%d without", with, n, without, n)
+	if with < without+10 {
+		t.Errorf("short track found %d/%d, depth alone %d/%d", with, n, without, n)
+	}
+}

@@ -14,6 +14,7 @@ const (
 	secFloat64 byte = 'd'
 	secFloat32 byte = 'f'
 	secInt32   byte = 'i'
+	secUint32  byte = 'u'
 	secUint8   byte = 'b'
 )
 
@@ -68,6 +69,15 @@ func (e *encoder) i32(name string, v []int32) {
 	}
 }
 
+func (e *encoder) u32(name string, v []uint32) {
+	e.header(name, secUint32, len(v))
+	var b [4]byte
+	for _, x := range v {
+		binary.LittleEndian.PutUint32(b[:], x)
+		e.buf.Write(b[:])
+	}
+}
+
 func (e *encoder) u8(name string, v []uint8) {
 	e.header(name, secUint8, len(v))
 	e.buf.Write(v)
@@ -100,7 +110,7 @@ func decodeSections(p []byte) (map[string]section, []string, error) {
 		switch t {
 		case secJSON, secUint8:
 			size = 1
-		case secFloat32, secInt32:
+		case secFloat32, secInt32, secUint32:
 			size = 4
 		case secFloat64:
 			size = 8
@@ -185,6 +195,18 @@ func (d *decoder) i32(name string, n int) []int32 {
 	out := make([]int32, s.n)
 	for i := range out {
 		out[i] = int32(binary.LittleEndian.Uint32(s.data[4*i:]))
+	}
+	return out
+}
+
+func (d *decoder) u32(name string, n int) []uint32 {
+	s, ok := d.get(name, secUint32, n)
+	if !ok {
+		return nil
+	}
+	out := make([]uint32, s.n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(s.data[4*i:])
 	}
 	return out
 }

@@ -54,12 +54,10 @@ func ProfileFeatures(x []float64, chrom []int, omega []float64, w int) []float64
 	return out
 }
 
-// fitFF trains the autosomal fetal-fraction models on the male-fetus
-// references, whose chrY estimate is the target.
-func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []string) {
-	ffm := FFModels{Y: ym}
-	var rows []int // positions in f.used
-	var target []float64
+// maleTargets returns the used male-fetus samples with a chrY fetal
+// fraction (positions in f.used) and those fractions: the training target
+// of every autosomal fetal-fraction model.
+func (f *fitState) maleTargets(ym fetalfraction.YModel, ybins []int32) (rows []int, target []float64) {
 	for r, i := range f.used {
 		if f.sex[i] != SexMale {
 			continue
@@ -71,6 +69,14 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 		rows = append(rows, r)
 		target = append(target, ff)
 	}
+	return rows, target
+}
+
+// fitFF trains the autosomal fetal-fraction models on the male-fetus
+// references, whose chrY estimate is the target.
+func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []string) {
+	ffm := FFModels{Y: ym}
+	rows, target := f.maleTargets(ym, ybins)
 	if len(rows) < fetalfraction.MinCalibrationMales || !ym.Calibrated {
 		return ffm, []string{fmt.Sprintf("%d male-fetus reference samples with a calibrated chrY fetal fraction: no bin-profile or fragment-size fetal-fraction model (female-fetus samples get no fetal fraction)", len(rows))}
 	}

@@ -76,6 +76,24 @@ func (r *Reference) payload() ([]byte, error) {
 		st = append(st, s.DuplicateRate, s.ShortFraction, s.GCBias, s.Noise)
 	}
 	e.f64("samples.stats", st)
+	// Per-bin counts of the paired-end samples, in sample order.
+	var reads, short []uint32
+	for _, s := range r.Samples {
+		if s.Paired {
+			if len(s.BinReads) != nb || len(s.BinShort) != nb {
+				return nil, fmt.Errorf("paired-end sample %s has no per-bin fragment counts", s.ID)
+			}
+			reads = append(reads, s.BinReads...)
+			short = append(short, s.BinShort...)
+		}
+	}
+	e.u32("samples.reads", reads)
+	e.u32("samples.short", short)
+	var mu []float64
+	if r.Short != nil {
+		mu = r.Short.Mu
+	}
+	e.f64("short.mu", mu)
 	return e.buf.Bytes(), nil
 }
 
@@ -170,6 +188,9 @@ func Read(rd io.Reader) (*Reference, error) {
 	if ver == 2 {
 		return nil, fmt.Errorf("reference format version 2 has no calibrated fetal-fraction measurement model, which this nipt needs (it reads version %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
 	}
+	if ver == 3 {
+		return nil, fmt.Errorf("reference format version 3 has no per-bin fragment counts, which this nipt's short-fragment model needs (it reads version %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	}
 	if ver != FormatVersion {
 		return nil, fmt.Errorf("reference format version %d is not supported by this nipt (reads version %d): rebuild the reference with this version", ver, FormatVersion)
 	}
@@ -242,6 +263,19 @@ func decode(p []byte) (*Reference, error) {
 	sex := d.u8("samples.sex", len(r.Status))
 	rel := d.f32("samples.rel", len(r.Samples)*nb)
 	sst := d.f64("samples.stats", 4*len(r.Samples))
+	npaired := 0
+	for _, s := range r.Samples {
+		if s.Paired {
+			npaired++
+		}
+	}
+	breads := d.u32("samples.reads", npaired*nb)
+	bshort := d.u32("samples.short", npaired*nb)
+	nmu := 0
+	if r.Short != nil {
+		nmu = pa
+	}
+	mu := d.f64("short.mu", nmu)
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -259,9 +293,22 @@ func decode(p []byte) (*Reference, error) {
 	if r.FF.Profile != nil {
 		r.FF.Profile.Ridge.Beta = beta
 	}
+	if r.Short != nil {
+		r.Short.Mu = mu
+	}
+	k := 0
 	for i := range r.Samples {
 		r.Samples[i].Rel = rel[i*nb : (i+1)*nb]
 		s := &r.Samples[i]
+		if s.Paired {
+			s.BinReads, s.BinShort = breads[k*nb:(k+1)*nb], bshort[k*nb:(k+1)*nb]
+			k++
+			for j, v := range s.BinShort {
+				if v > s.BinReads[j] {
+					return nil, fmt.Errorf("sample %s: bin %d has %d short of %d fragments", s.ID, j, v, s.BinReads[j])
+				}
+			}
+		}
 		s.DuplicateRate, s.ShortFraction, s.GCBias, s.Noise = sst[4*i], sst[4*i+1], sst[4*i+2], sst[4*i+3]
 		r.Status[i].Sex = sex[i]
 	}
@@ -344,6 +391,21 @@ func (r *Reference) validate() error {
 			"size_profile_20bp": len(fetalfraction.CoarseSizeProfile(make([]float64, fetalfraction.NumSizeClasses)))}[m.Source]
 		if want == 0 || len(m.Coef) != want {
 			return fmt.Errorf("fragment-size fetal-fraction model %q has %d coefficients", m.Source, len(m.Coef))
+		}
+	}
+	if m := r.Short; m != nil {
+		if !(m.Beta > 0) || !(m.Phi > 0) || math.IsInf(m.Phi, 0) || len(m.KappaSizes) != len(m.KappaValues) || len(m.Mu) != len(r.Auto) {
+			return errors.New("short-fragment model is invalid")
+		}
+		for i, k := range m.KappaValues {
+			if !(k > 0) || math.IsInf(k, 0) || m.KappaSizes[i] < 1 || (i > 0 && m.KappaSizes[i] <= m.KappaSizes[i-1]) {
+				return errors.New("short-fragment model has an invalid noise inflation")
+			}
+		}
+		for _, v := range m.Mu {
+			if !math.IsNaN(v) && !(v >= 0 && v <= 1) {
+				return errors.New("short-fragment model has an expected share outside [0, 1]")
+			}
 		}
 	}
 	for _, m := range r.Mask {

@@ -157,6 +157,11 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	warn = append(warn, w...)
 	ffm, w := f.fitFF(ym, ybins)
 	warn = append(warn, w...)
+	rows, target := f.maleTargets(ym, ybins)
+	short, why := f.fitShort(rows, target)
+	if why != "" {
+		warn = append(warn, why)
+	}
 
 	ref := &Reference{
 		Layout:  l,
@@ -189,6 +194,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		KappaValues:   kv,
 		Depth:         depth,
 		Noise:         noise,
+		Short:         short,
 		Format:        FormatName,
 		FormatVersion: FormatVersion,
 		Build:         l.Build.Name,

@@ -271,6 +271,7 @@ func TestReadErrors(t *testing.T) {
 		{"future version", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t9"), 1), "version 9"},
 		{"version 1", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t1"), 1), "rebuild"},
 		{"version 2", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t2"), 1), "no calibrated fetal-fraction"},
+		{"version 3", bytes.Replace(good, []byte(fmt.Sprintf("#nipt-reference\t%d", FormatVersion)), []byte("#nipt-reference\t3"), 1), "no per-bin fragment counts"},
 		{"truncated", good[:len(good)/2], "corrupt"},
 		{"flipped byte", flip(good, len(good)-100), ""},
 		{"bad checksum", bytes.Replace(good, []byte("#sha256:"+f.Ref.ID[:4]), []byte("#sha256:0000"), 1), "checksum"},
@@ -337,7 +338,7 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt := b.String()
-	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked"} {
+	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked", "short-fragment track (fetal-CNV scan)\n  40 paired-end samples"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("summary lacks %q", want)
 		}

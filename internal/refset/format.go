@@ -15,7 +15,13 @@ package refset
 // fetal-fraction likelihood; version-2 files have none and are refused
 // with a message to rebuild (their sample profiles are unchanged, so
 // rebuilding from the same counts files gives the same normalisation).
+//
+// Version 4: paired-end sample profiles keep their per-bin read and
+// short-fragment counts, from which the short-fragment model of the
+// fetal-CNV scan (ShortModel: expected short share per bin, its noise and
+// the short share's rise with the fetal fraction) is fitted; version-3
+// files have neither and are refused with a message to rebuild.
 const (
 	FormatName    = "nipt-reference"
-	FormatVersion = 3
+	FormatVersion = 4
 )

@@ -2,7 +2,6 @@ package refset
 
 import (
 	"math"
-	"sort"
 	"sync"
 
 	"github.com/nipt/nipt/internal/genome"
@@ -162,20 +161,4 @@ func scale(depth, noise float64, p *SampleProfile) float64 {
 // Kappa returns the noise inflation κ(n) for a segment of n usable bins,
 // interpolated linearly in log n between the measured block sizes and
 // held constant beyond them (1 for a reference without the measurement).
-func (r *Reference) Kappa(n int) float64 {
-	s, k := r.KappaSizes, r.KappaValues
-	if len(s) == 0 || n < 1 {
-		return 1
-	}
-	i := sort.SearchInts(s, n)
-	switch {
-	case i == 0:
-		return k[0]
-	case i >= len(s):
-		return k[len(k)-1]
-	case s[i] == n:
-		return k[i]
-	}
-	t := (math.Log(float64(n)) - math.Log(float64(s[i-1]))) / (math.Log(float64(s[i])) - math.Log(float64(s[i-1])))
-	return k[i-1] + t*(k[i]-k[i-1])
-}
+func (r *Reference) Kappa(n int) float64 { return interpKappa(r.KappaSizes, r.KappaValues, n) }

@@ -96,6 +96,11 @@ type SampleProfile struct {
 	// Rel is the GC-corrected relative coverage per analysis bin (NaN for
 	// bins masked by the annotation), stored at float32 precision.
 	Rel []float32 `json:"-"`
+	// BinReads and BinShort are the read and short-fragment counts per
+	// analysis bin (paired-end samples; nil for single-end ones), which
+	// the short-fragment model (ShortModel) is fitted from.
+	BinReads []uint32 `json:"-"`
+	BinShort []uint32 `json:"-"`
 }
 
 // SampleStatus is the build's verdict on one reference sample.
@@ -237,12 +242,15 @@ type Meta struct {
 	Depth float64 `json:"depth"`
 	// KappaSizes and KappaValues: noise inflation of segments of n usable
 	// bins (Reference.Kappa).
-	KappaSizes  []int           `json:"kappa_sizes"`
-	KappaValues []float64       `json:"kappa"`
-	Noise       float64         `json:"noise"`
-	Warnings    []string        `json:"warnings"`
-	Samples     []SampleProfile `json:"samples"`
-	Status      []SampleStatus  `json:"status"`
+	KappaSizes  []int     `json:"kappa_sizes"`
+	KappaValues []float64 `json:"kappa"`
+	Noise       float64   `json:"noise"`
+	// Short is the short-fragment model of the fetal-CNV scan (nil without
+	// enough paired-end references).
+	Short    *ShortModel     `json:"short_fragments,omitempty"`
+	Warnings []string        `json:"warnings"`
+	Samples  []SampleProfile `json:"samples"`
+	Status   []SampleStatus  `json:"status"`
 }
 
 // Reference is a built reference cohort: the static genome description,

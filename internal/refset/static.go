@@ -129,6 +129,10 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 			p.ShortFraction = ss / sr
 		}
 	}
+	if short != nil {
+		p.BinReads = append([]uint32(nil), reads...)
+		p.BinShort = append([]uint32(nil), short...)
+	}
 	if c.Header.Paired {
 		p.SizeProfile = fetalfraction.SizeProfile(c.Header.QC.FragmentHistogram)
 		p.SizeProfileAutosomes = fetalfraction.SizeProfile(c.Header.QC.FragmentHistogramAutosomes)

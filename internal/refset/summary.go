@@ -33,6 +33,7 @@ type Summary struct {
 	Chroms     []ChromNoise       `json:"chromosomes"`
 	FF         FFModels           `json:"fetal_fraction"`
 	Kappa      map[string]float64 `json:"segment_noise_inflation"`
+	Short      *ShortModel        `json:"short_fragments,omitempty"`
 	Warnings   []string           `json:"warnings"`
 	Depth      float64            `json:"median_autosomal_reads"`
 }
@@ -63,7 +64,7 @@ type ChromNoise struct {
 func (r *Reference) Summarize() *Summary {
 	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
 		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
-		Excluded: []Exclusion{}, Kappa: map[string]float64{}}
+		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short}
 	for i, st := range r.Status {
 		if st.Used {
 			s.Used++
@@ -177,6 +178,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "    %s\n", calibrationText(f.Cal))
 	} else {
 		fmt.Fprintf(&b, "  fragment_size: not available (needs paired-end reference samples)\n")
+	}
+	if m := s.Short; m != nil {
+		fmt.Fprintf(&b, "\nshort-fragment track (fetal-CNV scan)\n")
+		fmt.Fprintf(&b, "  %d paired-end samples; short share rises %.4f ± %.4f per unit fetal fraction (n = %d); noise %.3f × binomial, segment inflation %.3f at %d bins\n",
+			m.Samples, m.Beta, m.BetaSE, m.BetaN, m.Phi, m.Kappa(64), 64)
+	} else {
+		fmt.Fprintf(&b, "\nshort-fragment track (fetal-CNV scan): not available (needs paired-end reference samples, 10 of them male-fetus)\n")
 	}
 	if len(s.Warnings) > 0 {
 		fmt.Fprintf(&b, "\nwarnings\n")

@@ -1,0 +1,305 @@
+package refset
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Short-fragment track (docs/method.md §8). Fetal cell-free DNA is shorter
+// than maternal DNA, so a fetal copy-number change moves not only a
+// region's read depth but also its share of short fragments: a fetal gain
+// raises the region's fetal share from f to about f + f/2·(1 − f), and the
+// short share by β times that, where β is the difference between the
+// short shares of fetal and maternal fragments (Yu et al. 2014, PNAS
+// 111:8583; Chan et al. 2004, Clin Chem 50:88). The reference stores each
+// autosomal bin's expected short share; a sample's departure from it is a
+// second, nearly independent measurement of a fetal change's level, which
+// the fetal-CNV scan combines with the read depth. β is learned from the
+// reference's own male-fetus pregnancies (short share against chrY fetal
+// fraction), the noise from its residuals, so the weight the track gets is
+// what the laboratory's data support, whatever its fragment-size profile.
+
+// ShortModel is the reference's short-fragment model.
+type ShortModel struct {
+	// Samples is the number of paired-end reference samples behind Mu.
+	Samples int `json:"samples"`
+	// Beta is the rise of a sample's autosomal short-fragment share per
+	// unit of fetal fraction (short share of fetal minus maternal
+	// fragments), from the male-fetus references; BetaSE its standard
+	// error and BetaN the samples behind it.
+	Beta   float64 `json:"beta"`
+	BetaSE float64 `json:"beta_se"`
+	BetaN  int     `json:"beta_samples"`
+	// Phi is the variance of the references' standardised short-share
+	// residuals (1 for binomial sampling noise alone).
+	Phi float64 `json:"phi"`
+	// KappaSizes and KappaValues: noise inflation of the mean of n
+	// consecutive bins' standardised residuals over independent bins
+	// (as Meta.KappaSizes for the read depth).
+	KappaSizes  []int     `json:"kappa_sizes"`
+	KappaValues []float64 `json:"kappa"`
+	// Mu is the expected short share of each modelled autosomal bin, in
+	// the order of Reference.Auto (NaN where the references had no reads);
+	// stored in the binary section "short.mu".
+	Mu []float64 `json:"-"`
+}
+
+// Kappa returns the short track's noise inflation for n consecutive bins.
+func (m *ShortModel) Kappa(n int) float64 { return interpKappa(m.KappaSizes, m.KappaValues, n) }
+
+// minShortReads is the fewest reads a bin needs for its short share to
+// enter the track (the binomial variance is then a fair Gaussian
+// approximation for the window sums the scan forms).
+const minShortReads = 10
+
+// minShortSamples is the fewest paired-end reference samples a short
+// model is fitted from.
+const minShortSamples = 20
+
+// ShortResiduals returns a sample's short-share residuals y (observed minus
+// expected) and their binomial variances v per global bin (NaN where the
+// track has no value), given the expected shares mu over the bins auto and
+// the sample's merged read and short counts. The expectation is mu
+// shifted by a sample-specific level and GC slope, fitted by weighted
+// least squares over all bins: a sample's overall short share depends on
+// its fetal fraction and library preparation, and fragment length varies
+// with GC content, but neither is a regional change.
+func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint32) (y, v []float64) {
+	nb := st.Layout.NumBins()
+	y = make([]float64, nb)
+	v = make([]float64, nb)
+	for j := range y {
+		y[j], v[j] = math.NaN(), math.NaN()
+	}
+	// Weighted least squares of (s − μ) on [1, gc − 0.4].
+	var sw, sg, sgg, sd, sgd float64
+	for a, j := range auto {
+		n := float64(reads[j])
+		m := mu[a]
+		if n < minShortReads || !(m > 0 && m < 1) {
+			continue
+		}
+		w := n / (m * (1 - m))
+		g := st.GC[j] - 0.4
+		d := float64(short[j])/n - m
+		sw += w
+		sg += w * g
+		sgg += w * g * g
+		sd += w * d
+		sgd += w * g * d
+	}
+	if sw == 0 {
+		return y, v
+	}
+	var c, b float64
+	if det := sw*sgg - sg*sg; det > 1e-12*sw*sw {
+		c = (sgg*sd - sg*sgd) / det
+		b = (sw*sgd - sg*sd) / det
+	} else {
+		c = sd / sw
+	}
+	for a, j := range auto {
+		n := float64(reads[j])
+		m := mu[a]
+		if n < minShortReads || !(m > 0 && m < 1) {
+			continue
+		}
+		e := math.Min(math.Max(m+c+b*(st.GC[j]-0.4), 1e-3), 1-1e-3)
+		y[j] = float64(short[j])/n - e
+		v[j] = e * (1 - e) / n
+	}
+	return y, v
+}
+
+// ShortPhi is the robust variance of the standardised residuals y/√v
+// (squared 1.4826·MAD): a sample's own excess short-share noise.
+func ShortPhi(y, v []float64) float64 {
+	var z []float64
+	for j, x := range y {
+		if !math.IsNaN(x) && v[j] > 0 {
+			z = append(z, x/math.Sqrt(v[j]))
+		}
+	}
+	if len(z) < 100 {
+		return math.NaN()
+	}
+	s := stats.MAD(z)
+	return s * s
+}
+
+// fitShort fits the short-fragment model from the used paired-end samples
+// (leave-one-out expectations for the noise), with β from the male-fetus
+// rows (positions in f.used) and their chrY fetal fractions target. It
+// returns nil and the reason when the data cannot support one.
+func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) {
+	var pool []int // indices into ps
+	for _, i := range f.used {
+		if p := f.ps[i]; p.Paired && p.BinShort != nil && p.BinReads != nil {
+			pool = append(pool, i)
+		}
+	}
+	if len(pool) < minShortSamples {
+		if len(pool) == 0 {
+			return nil, ""
+		}
+		return nil, fmt.Sprintf("%d paired-end reference samples with per-bin fragment counts (need %d): no short-fragment track for the fetal-CNV scan", len(pool), minShortSamples)
+	}
+	// β: short share against chrY fetal fraction among male fetuses.
+	var bx, by []float64
+	for k, r := range rows {
+		if p := f.ps[f.used[r]]; p.Paired && !math.IsNaN(p.ShortFraction) {
+			bx = append(bx, target[k])
+			by = append(by, p.ShortFraction)
+		}
+	}
+	m := &ShortModel{Samples: len(pool), BetaN: len(bx)}
+	if len(bx) < 10 {
+		return nil, fmt.Sprintf("%d paired-end male-fetus reference samples with a chrY fetal fraction (need 10): no short-fragment track for the fetal-CNV scan", len(bx))
+	}
+	_, m.Beta = stat.LinearRegression(bx, by, nil, false)
+	m.BetaSE = slopeSE(bx, by, m.Beta)
+	if !(m.Beta > 2*m.BetaSE) {
+		return nil, fmt.Sprintf("short-fragment share does not rise with the chrY fetal fraction by two standard errors (slope %.3f ± %.3f): no short-fragment track for the fetal-CNV scan", m.Beta, m.BetaSE)
+	}
+	pa := len(f.auto)
+	totS := make([]float64, pa)
+	totN := make([]float64, pa)
+	for _, i := range pool {
+		p := f.ps[i]
+		for a, j := range f.auto {
+			totS[a] += float64(p.BinShort[j])
+			totN[a] += float64(p.BinReads[j])
+		}
+	}
+	m.Mu = make([]float64, pa)
+	for a := range m.Mu {
+		m.Mu[a] = math.NaN()
+		if totN[a] > 0 {
+			m.Mu[a] = totS[a] / totN[a]
+		}
+	}
+	// Leave-one-out residuals of every pool sample.
+	res := make([][]float64, len(pool))
+	vs := make([][]float64, len(pool))
+	loo := make([]float64, pa)
+	var z []float64
+	for k, i := range pool {
+		p := f.ps[i]
+		for a, j := range f.auto {
+			loo[a] = math.NaN()
+			if n := totN[a] - float64(p.BinReads[j]); n > 0 {
+				loo[a] = (totS[a] - float64(p.BinShort[j])) / n
+			}
+		}
+		y, v := ShortResiduals(f.st, f.auto, loo, p.BinReads, p.BinShort)
+		res[k], vs[k] = y, v
+		for _, j := range f.auto {
+			if !math.IsNaN(y[j]) {
+				z = append(z, y[j]/math.Sqrt(v[j]))
+			}
+		}
+	}
+	if len(z) == 0 {
+		return nil, "no reference bin has enough reads for a short-fragment share: no short-fragment track for the fetal-CNV scan"
+	}
+	s := stats.MAD(z)
+	m.Phi = math.Max(s*s, 1e-6)
+	m.KappaSizes, m.KappaValues = f.shortKappa(res, vs, m.Phi)
+	return m, ""
+}
+
+// slopeSE is the OLS standard error of slope b of y on x.
+func slopeSE(x, y []float64, b float64) float64 {
+	n := float64(len(x))
+	mx, my := stat.Mean(x, nil), stat.Mean(y, nil)
+	var sxx, rss float64
+	for i := range x {
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	a := my - b*mx
+	for i := range x {
+		e := y[i] - a - b*x[i]
+		rss += e * e
+	}
+	if sxx == 0 || n <= 2 {
+		return math.Inf(1)
+	}
+	return math.Sqrt(rss / (n - 2) / sxx)
+}
+
+// shortKappa measures the short track's noise inflation as kappa does for
+// the read depth: RMS over non-overlapping blocks of n consecutive
+// modelled bins (per chromosome, every pool sample) of Σ(y/(φv))/√Σ(1/(φv)).
+func (f *fitState) shortKappa(res, vs [][]float64, phi float64) ([]int, []float64) {
+	var starts []int
+	for a := range f.auto {
+		if a == 0 || f.chrom[a] != f.chrom[a-1] {
+			starts = append(starts, a)
+		}
+	}
+	starts = append(starts, len(f.auto))
+	maxBins := 0
+	for c := 0; c+1 < len(starts); c++ {
+		maxBins = max(maxBins, starts[c+1]-starts[c])
+	}
+	sizes := blockSizes(maxBins / 2)
+	ks := make([]float64, len(sizes))
+	for si, n := range sizes {
+		var ss float64
+		var cnt int
+		for k := range res {
+			y, v := res[k], vs[k]
+			for c := 0; c+1 < len(starts); c++ {
+				for a := starts[c]; a+n <= starts[c+1]; a += n {
+					var sw, swy float64
+					for b := a; b < a+n; b++ {
+						j := f.auto[b]
+						if math.IsNaN(y[j]) {
+							continue
+						}
+						w := 1 / (phi * v[j])
+						sw += w
+						swy += w * y[j]
+					}
+					if sw > 0 {
+						z := swy / math.Sqrt(sw)
+						ss += z * z
+						cnt++
+					}
+				}
+			}
+		}
+		ks[si] = 1
+		if cnt > 0 {
+			ks[si] = math.Sqrt(ss / float64(cnt))
+		}
+	}
+	for i := 1; i < len(ks); i++ {
+		ks[i] = math.Max(ks[i], ks[i-1])
+	}
+	return sizes, ks
+}
+
+// interpKappa interpolates a measured noise inflation κ(n) linearly in
+// log n between the block sizes s (values k) and holds it constant beyond
+// them (1 without a measurement).
+func interpKappa(s []int, k []float64, n int) float64 {
+	if len(s) == 0 || n < 1 {
+		return 1
+	}
+	i := sort.SearchInts(s, n)
+	switch {
+	case i == 0:
+		return k[0]
+	case i >= len(s):
+		return k[len(k)-1]
+	case s[i] == n:
+		return k[i]
+	}
+	t := (math.Log(float64(n)) - math.Log(float64(s[i-1]))) / (math.Log(float64(s[i])) - math.Log(float64(s[i-1])))
+	return k[i-1] + t*(k[i]-k[i-1])
+}
