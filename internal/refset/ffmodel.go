@@ -98,6 +98,9 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 				}
 				ft := ProfileFeatures(x, f.chrom, f.omega, w)
 				p = len(ft)
+				if data == nil {
+					data = make([]float64, 0, len(rows)*p)
+				}
 				data = append(data, ft...)
 			}
 			if p == 0 {

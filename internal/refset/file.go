@@ -25,12 +25,19 @@ var ErrNotReference = errors.New("not a nipt reference file")
 // payload encodes every part of the reference into sections.
 func (r *Reference) payload() ([]byte, error) {
 	var e encoder
+	nb := r.Layout.NumBins()
+	// Room for the per-sample arrays (4 bytes per bin, 8 more for a
+	// paired-end sample's counts) and the per-bin model arrays.
+	var nrb int
+	for _, v := range r.RefBins {
+		nrb += len(v)
+	}
+	e.sizeHint(len(r.Samples)*nb*12 + 64*nb + 8*r.Components*len(r.Auto) + 4*nrb + 8*r.XComponents*len(r.XBins) + 1<<20)
 	meta := r.Meta
 	meta.Format, meta.FormatVersion = FormatName, FormatVersion
 	if err := e.json("meta", &meta); err != nil {
 		return nil, err
 	}
-	nb := r.Layout.NumBins()
 	e.f64("static.gc", r.Static.GC)
 	e.f64("static.eff", r.Static.Eff)
 	e.u8("static.mask", r.Static.Mask)
@@ -66,35 +73,35 @@ func (r *Reference) payload() ([]byte, error) {
 		sex[i] = s.Sex
 	}
 	e.u8("samples.sex", sex)
-	rel := make([]float32, 0, len(r.Samples)*nb)
-	for _, s := range r.Samples {
-		rel = append(rel, s.Rel...)
+	rel := make([][]float32, len(r.Samples))
+	for i, s := range r.Samples {
+		rel[i] = s.Rel
 	}
-	e.f32("samples.rel", rel)
+	e.f32Parts("samples.rel", rel)
 	st := make([]float64, 0, 4*len(r.Samples))
 	for _, s := range r.Samples {
 		st = append(st, s.DuplicateRate, s.ShortFraction, s.GCBias, s.Noise)
 	}
 	e.f64("samples.stats", st)
 	// Per-bin counts of the paired-end samples, in sample order.
-	var reads, short []uint32
+	var reads, short [][]uint32
 	for _, s := range r.Samples {
 		if s.Paired {
 			if len(s.BinReads) != nb || len(s.BinShort) != nb {
 				return nil, fmt.Errorf("paired-end sample %s has no per-bin fragment counts", s.ID)
 			}
-			reads = append(reads, s.BinReads...)
-			short = append(short, s.BinShort...)
+			reads = append(reads, s.BinReads)
+			short = append(short, s.BinShort)
 		}
 	}
-	e.u32("samples.reads", reads)
-	e.u32("samples.short", short)
+	e.u32Parts("samples.reads", reads)
+	e.u32Parts("samples.short", short)
 	var mu []float64
 	if r.Short != nil {
 		mu = r.Short.Mu
 	}
 	e.f64("short.mu", mu)
-	return e.buf.Bytes(), nil
+	return e.buf, nil
 }
 
 func flatten(m [][]float64) []float64 {

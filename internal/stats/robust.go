@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -22,17 +23,91 @@ func sortedNonNaN(x []float64) []float64 {
 	return s
 }
 
+// nonNaN returns a copy of the non-NaN values of x.
+func nonNaN(x []float64) []float64 {
+	s := make([]float64, 0, len(x))
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
 // Median returns the median of the non-NaN values of x, or NaN if there are
 // none. x is not modified.
 func Median(x []float64) float64 {
-	return quantileSorted(sortedNonNaN(x), 0.5)
+	return quantileSelect(nonNaN(x), 0.5)
 }
 
 // Quantile returns the p-quantile (0 ≤ p ≤ 1) of the non-NaN values of x by
 // linear interpolation between order statistics (Hyndman & Fan definition 7,
 // R's default). It returns NaN for an empty input or p outside [0, 1].
 func Quantile(x []float64, p float64) float64 {
-	return quantileSorted(sortedNonNaN(x), p)
+	return quantileSelect(nonNaN(x), p)
+}
+
+// quantileSelect is quantileSorted without sorting: the two order
+// statistics it interpolates are found by selection (selectKth), in
+// linear expected time — the reference build takes medians and MADs of
+// every sample's ~60,000 bins, where sorting cost a third of the build.
+// The result is bit-identical to quantileSorted(sorted s, p). s is
+// reordered.
+func quantileSelect(s []float64, p float64) float64 {
+	n := len(s)
+	if n == 0 || math.IsNaN(p) || p < 0 || p > 1 {
+		return math.NaN()
+	}
+	h := p * float64(n-1)
+	lo := int(math.Floor(h))
+	if lo >= n-1 {
+		return slices.Max(s)
+	}
+	selectKth(s, lo)
+	f := h - float64(lo)
+	if f == 0 {
+		return s[lo]
+	}
+	next := slices.Min(s[lo+1:])
+	return s[lo] + f*(next-s[lo])
+}
+
+// selectKth reorders s so that s[k] is the value sorted s has at k, with
+// s[:k] ≤ s[k] ≤ s[k+1:] (Hoare's selection: median-of-three pivots,
+// three-way partitioning so that runs of equal values end a round, and a
+// sort of what is left once a generous round budget is spent, which bounds
+// the worst case by O(n log n)). s holds no NaN.
+func selectKth(s []float64, k int) {
+	lo, hi := 0, len(s)
+	budget := 2*bits.Len(uint(len(s))) + 8
+	for hi-lo > 16 && budget > 0 {
+		budget--
+		a, b, c := s[lo], s[lo+(hi-lo)/2], s[hi-1]
+		p := max(min(a, b), min(max(a, b), c)) // median of three
+		lt, i, gt := lo, lo, hi
+		for i < gt {
+			switch v := s[i]; {
+			case v < p:
+				s[lt], s[i] = v, s[lt]
+				lt++
+				i++
+			case v > p:
+				gt--
+				s[i], s[gt] = s[gt], v
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return // s[lt:gt] all equal the pivot
+		}
+	}
+	slices.Sort(s[lo:hi])
 }
 
 // Quantiles is Quantile for several probabilities, sorting x once.
@@ -69,19 +144,20 @@ func MAD(x []float64) float64 {
 	return madScale * rawMAD(x, Median(x))
 }
 
-// rawMAD is the unscaled median of |x - center| over non-NaN x.
+// rawMAD is the unscaled median of |x - center| over non-NaN x (and
+// non-NaN deviations).
 func rawMAD(x []float64, center float64) float64 {
 	if math.IsNaN(center) {
 		return math.NaN()
 	}
 	d := make([]float64, 0, len(x))
 	for _, v := range x {
-		if !math.IsNaN(v) {
-			d = append(d, math.Abs(v-center))
+		// An infinite value at an infinite centre has no deviation.
+		if dv := math.Abs(v - center); !math.IsNaN(dv) {
+			d = append(d, dv)
 		}
 	}
-	slices.Sort(d)
-	return quantileSorted(d, 0.5)
+	return quantileSelect(d, 0.5)
 }
 
 // WeightedMedian returns the weighted median of x: the smallest value m such

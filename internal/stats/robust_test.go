@@ -204,3 +204,51 @@ func TestPearsonR(t *testing.T) {
 		})
 	}
 }
+
+// Selection-based Median, Quantile and MAD equal the sort-based order
+// statistics exactly, on inputs with ties, infinities and NaNs, of every
+// small length and a few large ones (the selection's sort fallback and its
+// equal-pivot exit included: many-ties inputs end rounds early).
+func TestSelectionMatchesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	draw := func(n, kind int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			switch kind {
+			case 0:
+				x[i] = r.NormFloat64()
+			case 1:
+				x[i] = float64(r.IntN(4)) // heavy ties
+			case 2:
+				x[i] = []float64{math.Inf(-1), math.Inf(1), math.NaN(), r.Float64()}[r.IntN(4)]
+			default:
+				x[i] = float64(i) // sorted input
+			}
+		}
+		return x
+	}
+	for _, n := range append([]int{1, 2, 3, 5, 16, 17, 18, 33, 100, 1001, 20000}, 0) {
+		for kind := range 4 {
+			x := draw(n, kind)
+			s := sortedNonNaN(x)
+			for _, p := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 1} {
+				want, got := quantileSorted(s, p), Quantile(x, p)
+				if !(want == got || (math.IsNaN(want) && math.IsNaN(got))) {
+					t.Fatalf("n=%d kind=%d: Quantile(%v) = %v, sort gives %v", n, kind, p, got, want)
+				}
+			}
+			med := quantileSorted(s, 0.5)
+			var d []float64
+			for _, v := range s {
+				if dv := math.Abs(v - med); !math.IsNaN(dv) {
+					d = append(d, dv)
+				}
+			}
+			slices.Sort(d)
+			want, got := madScale*quantileSorted(d, 0.5), MAD(x)
+			if !(want == got || (math.IsNaN(want) && math.IsNaN(got))) {
+				t.Fatalf("n=%d kind=%d: MAD = %v, sort gives %v", n, kind, got, want)
+			}
+		}
+	}
+}
