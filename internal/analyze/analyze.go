@@ -187,7 +187,14 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	if ex := cbsExclusion(l, segs, cfg); ex != nil {
 		scanStats = ref.ChromStats(s, ex)
 	}
-	windows, superseded := fetalScan(ref, p, segIn, scanStats, segs, g, ffp, cfg)
+	windows, superseded := fetalScan(ref, p, segIn, scanStats, segs, g, ffp, cfg, func(ex []bool) []refset.ChromStat {
+		if cbs := cbsExclusion(l, segs, cfg); cbs != nil {
+			for j, v := range cbs {
+				ex[j] = ex[j] || v
+			}
+		}
+		return ref.ChromStats(s, ex)
+	})
 	segs = append(segs, windows...)
 
 	// CNVs and the maternal-CNV exclusion for chromosome dosage.
@@ -206,28 +213,33 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		superseded bool
 	}
 	var cls []classified
-	var exBins [genome.NumChroms]int
+	// significant: the sub-chromosomal segments left out of the
+	// chromosome dosages. A CBS segment that a scan window refines is
+	// replaced by the window: its other bins are unchanged (fetalScan).
+	significant := make([]bool, len(segs))
 	for i, sg := range segs {
 		o := call.ClassifyOrigin(sg, ffp, cfg)
 		cls = append(cls, classified{sg, o, i >= nseg, superseded[i]})
-		if !sg.Whole && math.Abs(sg.Z) >= cfg.ZThreshold {
-			for j := sg.First; j < sg.End; j++ {
-				exclude[j] = true
-			}
-			exBins[sg.Chrom] += sg.Bins
-			if o.PMaternal >= 0.5 {
-				maternal[sg.Chrom] = true
-			}
-		}
+		significant[i] = !sg.Whole && !superseded[i] && math.Abs(sg.Z) >= cfg.ZThreshold
 	}
-	// Changes spanning most of a chromosome (e.g. a trisomy that CBS cut in
-	// pieces) are chromosome-scale: its dosage keeps every bin.
-	for c := 0; c < genome.NumChroms; c++ {
-		if st := pre[c]; exBins[c] > 0 && float64(exBins[c]) >= maxExcluded*float64(st.Bins+st.Excluded) {
-			for j := l.Offset[c]; j < l.Offset[c+1]; j++ {
-				exclude[j] = false
-			}
-			maternal[c] = false
+	// A chromosome-scale change that CBS cut in pieces (e.g. a trisomy)
+	// keeps its bins in the dosage (chromScale).
+	var usable [genome.NumChroms]int
+	for c := range usable {
+		usable[c] = pre[c].Bins + pre[c].Excluded
+	}
+	for _, i := range chromScale(segs, significant, usable) {
+		significant[i] = false
+	}
+	for i, sg := range segs {
+		if !significant[i] {
+			continue
+		}
+		for j := sg.First; j < sg.End; j++ {
+			exclude[j] = true
+		}
+		if cls[i].org.PMaternal >= 0.5 {
+			maternal[sg.Chrom] = true
 		}
 	}
 	cs := ref.ChromStats(s, exclude)

@@ -147,10 +147,21 @@ func cbsExclusion(l *genome.Layout, segs []call.Segment, cfg call.Config) []bool
 	return ex
 }
 
-// fetalScan runs the fetal-CNV scan (call.FetalScan) on the autosomes
-// without a chromosome-scale change (primary |z| below the call
-// threshold: on a trisomic chromosome every window matches a fetal gain).
-// A window that overlaps no significant CBS segment is kept. One that
+// fetalScan runs the fetal-CNV scan (call.FetalScan) on the autosomes.
+// On a chromosome with a chromosome-scale change (primary |z| at the call
+// threshold) every window matches a fetal gain, so a window there is kept
+// only as a partial change that explains the chromosome's dosage: it
+// changes in the dosage's direction, covers less than maxExcluded of the
+// chromosome's usable bins, and without its bins the dosage (outside,
+// which recomputes the chromosome statistics with the given bins left
+// out) is below the call threshold. A 12 Mb fetal gain on chr20 at FF 13%
+// moves the whole chromosome's dosage by z ≈ 4, enough for a rare-trisomy
+// call, while segmentation may not split it out; the scan finds it. A
+// uniform change cannot pass: a window of a share q < ½ of a change of
+// total z Z has z ≈ Z·√q, the rest Z·√(1 − q) > Z·√q, and the scan needs
+// a larger z than the call threshold. Chromosomes 13, 18 and 21 are left
+// to the trisomy calls. A window that overlaps no significant CBS segment
+// is kept. One that
 // overlaps significant segments is kept only when it refines them: every
 // such segment contains it, changes in the same direction, is not of
 // maternal origin, and has weaker evidence (|z| below the window's) — a
@@ -159,16 +170,27 @@ func cbsExclusion(l *genome.Layout, segs []call.Segment, cfg call.Config) []bool
 // segments it refines are returned in superseded (indices into segs), so
 // that they are not called as well; otherwise the segment is the call and
 // the window is dropped.
-func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config) (windows []call.Segment, superseded map[int]bool) {
+func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentInput, pre []refset.ChromStat, segs []call.Segment, g float64, ff call.FFPrior, cfg call.Config, outside func(ex []bool) []refset.ChromStat) (windows []call.Segment, superseded map[int]bool) {
 	si := call.ScanInput{SegmentInput: in, FF: ff, MinBins: max(2, cfg.CNVMinSize/ref.BinSize)}
 	si.Chroms = nil
+	l := in.Layout
+	// partial[c]: the sign of the chromosome-scale change of a chromosome
+	// scanned for partial changes only; usable[c] its usable bins.
+	partial := map[int]float64{}
+	usable := map[int]int{}
 	for _, st := range pre {
 		if st.Chrom >= genome.ChrX || st.Primary == "" {
 			continue
 		}
-		if _, d := dosages(ref, st, g); math.Abs(d.Z()) < cfg.ZThreshold {
-			si.Chroms = append(si.Chroms, st.Chrom)
+		_, d := dosages(ref, st, g)
+		if math.Abs(d.Z()) >= cfg.ZThreshold {
+			if st.Chrom == 12 || st.Chrom == 17 || st.Chrom == 20 {
+				continue
+			}
+			partial[st.Chrom] = math.Copysign(1, d.Z())
+			usable[st.Chrom] = st.Bins + st.Excluded
 		}
+		si.Chroms = append(si.Chroms, st.Chrom)
 	}
 	if t, ok := shortTrack(ref, p); ok {
 		si = call.CombineShort(si, t, cfg)
@@ -179,6 +201,18 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 	superseded = map[int]bool{}
 	maternal := func(sg call.Segment) bool { return call.ClassifyOrigin(sg, ff, cfg).PMaternal >= 0.5 }
 	for _, w := range call.FetalScan(si, cfg) {
+		if sign, ok := partial[w.Chrom]; ok {
+			if math.Copysign(1, w.Delta()) != sign || float64(w.Bins) >= maxExcluded*float64(usable[w.Chrom]) {
+				continue
+			}
+			ex := make([]bool, l.NumBins())
+			for j := w.First; j < w.End; j++ {
+				ex[j] = true
+			}
+			if _, d := dosages(ref, outside(ex)[w.Chrom], g); math.Abs(d.Z()) >= cfg.ZThreshold {
+				continue
+			}
+		}
 		over, keep := refinesSegments(w, segs, cfg.ZThreshold, maternal)
 		if !keep {
 			continue
@@ -211,6 +245,70 @@ func shortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTra
 	}
 	slog.Debug("fetal-CNV scan: short-fragment track", "phi_reference", m.Phi, "phi", phi, "beta", m.Beta)
 	return call.ShortTrack{Y: y, V: v, Beta: m.Beta, Kappa: m.Kappa}, true
+}
+
+// nearlyWhole is the share of a chromosome's usable bins above which its
+// significant segments make a chromosome-scale change whatever their levels.
+const nearlyWhole = 0.9
+
+// chromScale returns the significant segments (indices into segs, sig
+// marking the significant sub-chromosomal ones) that form a
+// chromosome-scale change — a trisomy that CBS cut in pieces — and so stay
+// in the chromosome dosage. On each chromosome the group is the largest
+// significant segment and every other one that changes in its direction
+// at a level within 3 SE of its (√(SE² + SE_largest²)); it is
+// chromosome-scale when it covers at least maxExcluded of the
+// chromosome's usable bins (usable); failing that, every significant
+// segment of a chromosome they cover to nearlyWhole is. Significant segments outside the
+// group (a maternal CNV on a trisomic chromosome) stay out of the
+// dosage. Counting every significant segment instead let a 13 Mb fetal
+// gain and the weak remainder CBS split off beside it (z 8.5 and 3.0)
+// pass for a cut trisomy, and the chromosome was called a rare trisomy.
+func chromScale(segs []call.Segment, sig []bool, usable [genome.NumChroms]int) []int {
+	var out []int
+	for c := range usable {
+		big := -1
+		for i, sg := range segs {
+			if sig[i] && sg.Chrom == c && (big < 0 || sg.Bins > segs[big].Bins) {
+				big = i
+			}
+		}
+		if big < 0 {
+			continue
+		}
+		b := segs[big]
+		var group []int
+		cover := 0
+		for i, sg := range segs {
+			if !sig[i] || sg.Chrom != c || (sg.Delta() < 0) != (b.Delta() < 0) {
+				continue
+			}
+			if i != big && math.Abs(sg.Delta()-b.Delta()) > 3*math.Hypot(sg.SE, b.SE) {
+				continue
+			}
+			group = append(group, i)
+			cover += sg.Bins
+		}
+		if float64(cover) >= maxExcluded*float64(usable[c]) {
+			out = append(out, group...)
+			continue
+		}
+		// A chromosome changed almost everywhere, in pieces at several
+		// levels, is chromosome-scale too (a broken or complex chromosome:
+		// the dosage must see it).
+		var all []int
+		total := 0
+		for i, sg := range segs {
+			if sig[i] && sg.Chrom == c {
+				all = append(all, i)
+				total += sg.Bins
+			}
+		}
+		if float64(total) >= nearlyWhole*float64(usable[c]) {
+			out = append(out, all...)
+		}
+	}
+	return out
 }
 
 // refinesSegments decides whether scan window w is kept against the CBS
