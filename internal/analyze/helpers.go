@@ -195,8 +195,18 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 	if t, ok := shortTrack(ref, p); ok {
 		si = call.CombineShort(si, t, cfg)
 	}
+	// The sample's own segment noise is measured on the chromosomes
+	// without a chromosome-scale change: every block of a trisomic one
+	// would read as excess noise.
 	var eta []float64
-	si.Kappa, eta = ownKappa(si.SegmentInput)
+	quiet := si.SegmentInput
+	quiet.Chroms = nil
+	for _, c := range si.Chroms {
+		if _, ok := partial[c]; !ok {
+			quiet.Chroms = append(quiet.Chroms, c)
+		}
+	}
+	si.Kappa, eta = ownKappa(quiet)
 	slog.Debug("fetal-CNV scan: own segment-noise excess", "eta", eta)
 	superseded = map[int]bool{}
 	maternal := func(sg call.Segment) bool { return call.ClassifyOrigin(sg, ff, cfg).PMaternal >= 0.5 }
