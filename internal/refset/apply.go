@@ -266,5 +266,5 @@ func (r *Reference) CheckCounts(c *counts.Counts) error {
 	if r.BinSize%c.Header.BinSize != 0 {
 		return fmt.Errorf("sample %s was counted at %d b bins, which do not divide the reference bin size %d: recount with --bin-size %d or a divisor", c.Header.Sample, c.Header.BinSize, r.BinSize, r.BinSize)
 	}
-	return nil
+	return r.CheckFilters(c)
 }

@@ -1,6 +1,7 @@
 package refset
 
 import (
+	"github.com/nipt/nipt/internal/counts"
 	"math"
 
 	"github.com/nipt/nipt/internal/genome"
@@ -30,29 +31,31 @@ const (
 
 // fitState carries one build iteration's intermediate results.
 type fitState struct {
-	st     *Static
-	ps     []*SampleProfile
-	opt    Options
-	sex    []uint8
-	used   []int // indices into ps
-	median []float64
-	mask   []uint8
-	auto   []int32
-	chrom  []int     // chromosome of each auto column
-	omega  []float64 // whitening weight per auto column
-	x      [][]float64
-	y      *mat.Dense
-	gram   *normalize.Gram
-	folds  []normalize.Fold
-	k      int
-	crit   []float64
-	pca    *normalize.PCA
-	group  *normalize.GroupModel
-	oof    *mat.Dense // out-of-fold leave-one-chromosome-out residuals
-	resid  *mat.Dense
-	scores [][]float64
-	sigma  []float64 // per auto column
-	level  []float64 // per used sample: level (clipped mean log ratio) removed from x
+	// filters are the read filters common to the samples (commonFilters).
+	filters *counts.Filters
+	st      *Static
+	ps      []*SampleProfile
+	opt     Options
+	sex     []uint8
+	used    []int // indices into ps
+	median  []float64
+	mask    []uint8
+	auto    []int32
+	chrom   []int     // chromosome of each auto column
+	omega   []float64 // whitening weight per auto column
+	x       [][]float64
+	y       *mat.Dense
+	gram    *normalize.Gram
+	folds   []normalize.Fold
+	k       int
+	crit    []float64
+	pca     *normalize.PCA
+	group   *normalize.GroupModel
+	oof     *mat.Dense // out-of-fold leave-one-chromosome-out residuals
+	resid   *mat.Dense
+	scores  [][]float64
+	sigma   []float64 // per auto column
+	level   []float64 // per used sample: level (clipped mean log ratio) removed from x
 	// outScale is the per-autosome scale of the outlier z-scores, fixed in
 	// the first round (see outliers).
 	outScale []float64

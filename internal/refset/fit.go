@@ -36,9 +36,13 @@ func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) 
 			return nil, fmt.Errorf("sample %s has %d bins, the reference layout %d", p.ID, len(p.Rel), nb)
 		}
 	}
+	filters, err := commonFilters(ps)
+	if err != nil {
+		return nil, err
+	}
 	status := make([]SampleStatus, len(ps))
 	ok := sampleQC(ps, status, opt)
-	f := &fitState{st: st, ps: ps, opt: opt}
+	f := &fitState{st: st, ps: ps, opt: opt, filters: filters}
 	f.sex = assignSex(st, ps, ok, opt.Seed)
 	var warn []string
 	iter := 0
@@ -195,6 +199,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		Depth:         depth,
 		Noise:         noise,
 		Short:         short,
+		Filters:       f.filters,
 		Format:        FormatName,
 		FormatVersion: FormatVersion,
 		Build:         l.Build.Name,

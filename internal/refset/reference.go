@@ -1,6 +1,7 @@
 package refset
 
 import (
+	"github.com/nipt/nipt/internal/counts"
 	"math"
 	"sync"
 
@@ -96,6 +97,8 @@ type SampleProfile struct {
 	// Rel is the GC-corrected relative coverage per analysis bin (NaN for
 	// bins masked by the annotation), stored at float32 precision.
 	Rel []float32 `json:"-"`
+	// Filters are the read filters the sample was counted with.
+	Filters *counts.Filters `json:"filters,omitempty"`
 	// BinReads and BinShort are the read and short-fragment counts per
 	// analysis bin (paired-end samples; nil for single-end ones), which
 	// the short-fragment model (ShortModel) is fitted from.
@@ -245,6 +248,9 @@ type Meta struct {
 	KappaSizes  []int     `json:"kappa_sizes"`
 	KappaValues []float64 `json:"kappa"`
 	Noise       float64   `json:"noise"`
+	// Filters are the read filters every reference sample was counted
+	// with; test samples must match them (CheckFilters).
+	Filters *counts.Filters `json:"count_filters,omitempty"`
 	// Short is the short-fragment model of the fetal-CNV scan (nil without
 	// enough paired-end references).
 	Short    *ShortModel     `json:"short_fragments,omitempty"`

@@ -88,7 +88,9 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 	if err != nil {
 		return nil, nil, fmt.Errorf("sample %s: %w", c.Header.Sample, err)
 	}
+	filters := c.Header.Filters
 	p := &SampleProfile{
+		Filters:       &filters,
 		ID:            c.Header.Sample,
 		Reads:         c.Header.QC.Kept,
 		DuplicateRate: c.Header.QC.DuplicateRate,
