@@ -338,6 +338,13 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if qcFail || c.superseded || sg.Whole || sg.Stop-sg.Start < minSize || math.Abs(sg.Z) < cfg.ZThreshold {
 			continue
 		}
+		// A segment whose level no copy-number state explains better than
+		// no change (a small shift, significant only because the segment
+		// is long — the remainder CBS splits off beside a change) is not
+		// a CNV. Scan windows passed a stricter test of the same kind.
+		if !c.scan && c.org.LogLR < 0 {
+			continue
+		}
 		typ := "gain"
 		if sg.Delta() < 0 {
 			typ = "loss"

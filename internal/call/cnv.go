@@ -208,6 +208,12 @@ type Origin struct {
 	PFetal, PMaternal float64
 	Label             string  // "fetal", "maternal" or "uncertain"
 	CopyNumber        float64 // estimated copy number of the carrier
+	// LogLR is the log likelihood ratio of a copy-number change (the
+	// fetal and maternal states, equally weighted) against no change, for
+	// the segment's level: below 0 the level is better explained by no
+	// change than by any copy-number state — a small shift that is
+	// significant only because the segment is long.
+	LogLR float64
 }
 
 // ClassifyOrigin weighs fetal against maternal explanations of a segment's
@@ -238,6 +244,7 @@ func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
 	a, b := logSumExp(lf), logSumExp(lm)
 	n := logSumExp([]float64{a, b})
 	o := Origin{PFetal: math.Exp(a - n), PMaternal: math.Exp(b - n), Label: "uncertain"}
+	o.LogLR = n - logNormal(sg.Delta(), 0, sg.SE)
 	if math.IsNaN(o.PFetal) {
 		o.PFetal, o.PMaternal = 0, 0
 	}
