@@ -101,3 +101,26 @@ func TestClassifyOrigin(t *testing.T) {
 		t.Errorf("ambiguous level labelled %s", o.Label)
 	}
 }
+
+// Origin.LogLR: a segment at a fetal or maternal copy-number level is
+// better explained by a change than by none; a long segment with a small
+// shift — z 3.5, but at a fifth of the fetal level — is not.
+func TestOriginLogLR(t *testing.T) {
+	cfg := DefaultConfig()
+	ff := FFPrior{Value: 0.15, SE: 0.01}
+	for _, tc := range []struct {
+		name     string
+		mean, se float64
+		change   bool
+	}{
+		{"fetal loss", math.Log2(1 - 0.15/2), 0.02, true},
+		{"fetal gain, z 4", math.Log2(1 + 0.15/2), math.Log2(1+0.15/2) / 4, true},
+		{"maternal gain", math.Log2(1.5), 0.03, true},
+		{"small shift, z 3.5", math.Log2(1 + 0.15/10), math.Log2(1+0.15/10) / 3.5, false},
+	} {
+		o := ClassifyOrigin(Segment{Mean: tc.mean, SE: tc.se}, ff, cfg)
+		if (o.LogLR > 0) != tc.change {
+			t.Errorf("%s: log LR %.2f", tc.name, o.LogLR)
+		}
+	}
+}
