@@ -338,7 +338,7 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt := b.String()
-	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked", "short-fragment track (fetal-CNV scan)\n  40 paired-end samples"} {
+	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked", "short-fragment track (fetal-CNV scan)\n  40 paired-end samples", "counted with: --min-mapq 1 --dedup flag --proper-pairs=false --short-max 150 --max-fragment 1000"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("summary lacks %q", want)
 		}

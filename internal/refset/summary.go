@@ -2,6 +2,7 @@ package refset
 
 import (
 	"fmt"
+	"github.com/nipt/nipt/internal/counts"
 	"io"
 	"math"
 	"sort"
@@ -34,6 +35,7 @@ type Summary struct {
 	FF         FFModels           `json:"fetal_fraction"`
 	Kappa      map[string]float64 `json:"segment_noise_inflation"`
 	Short      *ShortModel        `json:"short_fragments,omitempty"`
+	Filters    *counts.Filters    `json:"count_filters,omitempty"`
 	Warnings   []string           `json:"warnings"`
 	Depth      float64            `json:"median_autosomal_reads"`
 }
@@ -64,7 +66,7 @@ type ChromNoise struct {
 func (r *Reference) Summarize() *Summary {
 	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
 		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
-		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short}
+		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters}
 	for i, st := range r.Status {
 		if st.Used {
 			s.Used++
@@ -131,7 +133,15 @@ func (r *Reference) Summarize() *Summary {
 func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "nipt reference %s\n", short(s.ID))
-	fmt.Fprintf(&b, "build %s, bins of %d b, median autosomal reads %.0f\n\n", s.Build, s.BinSize, s.Depth)
+	fmt.Fprintf(&b, "build %s, bins of %d b, median autosomal reads %.0f\n", s.Build, s.BinSize, s.Depth)
+	if f := s.Filters; f != nil {
+		fmt.Fprintf(&b, "counted with: --min-mapq %d --dedup %s", f.MinMAPQ, f.Dedup)
+		if f.ShortFragmentMax > 0 {
+			fmt.Fprintf(&b, " --proper-pairs=%v --short-max %d --max-fragment %d", f.ProperPairsOnly, f.ShortFragmentMax, f.MaxFragment)
+		}
+		fmt.Fprintf(&b, " (test samples must be counted the same way)\n")
+	}
+	fmt.Fprintf(&b, "\n")
 	fmt.Fprintf(&b, "samples: %d given, %d used, %d excluded\n", s.Samples, s.Used, len(s.Excluded))
 	for _, e := range s.Excluded {
 		fmt.Fprintf(&b, "  excluded %s: %s\n", e.Sample, e.Reason)
