@@ -71,30 +71,26 @@ func (e *encoder) i32(name string, v []int32) {
 // f32Parts writes the concatenation of parts as one float32 section
 // without building it.
 func (e *encoder) f32Parts(name string, parts [][]float32) {
-	n := 0
-	for _, v := range parts {
-		n += len(v)
-	}
-	e.header(name, secFloat32, n)
-	for _, v := range parts {
-		b := e.grow(4 * len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-	}
+	writeParts(e, name, secFloat32, parts, math.Float32bits)
 }
 
 // u32Parts is f32Parts for uint32 sections.
 func (e *encoder) u32Parts(name string, parts [][]uint32) {
+	writeParts(e, name, secUint32, parts, func(x uint32) uint32 { return x })
+}
+
+// writeParts writes parts as one section of 4-byte elements of type t,
+// bits giving each element's little-endian bit pattern.
+func writeParts[T any](e *encoder, name string, t byte, parts [][]T, bits func(T) uint32) {
 	n := 0
 	for _, v := range parts {
 		n += len(v)
 	}
-	e.header(name, secUint32, n)
+	e.header(name, t, n)
 	for _, v := range parts {
 		b := e.grow(4 * len(v))
 		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], x)
+			binary.LittleEndian.PutUint32(b[4*i:], bits(x))
 		}
 	}
 }

@@ -13,12 +13,7 @@ const madScale = 1.4826
 // sortedNonNaN returns a sorted copy of the non-NaN values of x. ±Inf are
 // kept: they are valid order statistics.
 func sortedNonNaN(x []float64) []float64 {
-	s := make([]float64, 0, len(x))
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			s = append(s, v)
-		}
-	}
+	s := nonNaN(x)
 	slices.Sort(s)
 	return s
 }
