@@ -49,22 +49,31 @@ func Quantile(x []float64, p float64) float64 {
 // The result is bit-identical to quantileSorted(sorted s, p). s is
 // reordered.
 func quantileSelect(s []float64, p float64) float64 {
-	n := len(s)
-	if n == 0 || math.IsNaN(p) || p < 0 || p > 1 {
+	lo, f, ok := quantileIndex(len(s), p)
+	switch {
+	case !ok:
 		return math.NaN()
-	}
-	h := p * float64(n-1)
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
+	case lo >= len(s)-1:
 		return slices.Max(s)
 	}
 	selectKth(s, lo)
-	f := h - float64(lo)
 	if f == 0 {
 		return s[lo]
 	}
 	next := slices.Min(s[lo+1:])
 	return s[lo] + f*(next-s[lo])
+}
+
+// quantileIndex returns the order statistic lo and interpolation weight f
+// of the p-quantile of n values (Hyndman & Fan definition 7: s[lo] +
+// f·(s[lo+1] − s[lo])); ok is false for n = 0 or p outside [0, 1].
+func quantileIndex(n int, p float64) (lo int, f float64, ok bool) {
+	if n == 0 || math.IsNaN(p) || p < 0 || p > 1 {
+		return 0, 0, false
+	}
+	h := p * float64(n-1)
+	lo = int(math.Floor(h))
+	return lo, h - float64(lo), true
 }
 
 // selectKth reorders s so that s[k] is the value sorted s has at k, with
@@ -116,17 +125,13 @@ func Quantiles(x []float64, ps ...float64) []float64 {
 }
 
 func quantileSorted(s []float64, p float64) float64 {
-	n := len(s)
-	if n == 0 || math.IsNaN(p) || p < 0 || p > 1 {
+	lo, f, ok := quantileIndex(len(s), p)
+	switch {
+	case !ok:
 		return math.NaN()
-	}
-	h := p * float64(n-1)
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return s[n-1]
-	}
-	f := h - float64(lo)
-	if f == 0 {
+	case lo >= len(s)-1:
+		return s[len(s)-1]
+	case f == 0:
 		return s[lo]
 	}
 	return s[lo] + f*(s[lo+1]-s[lo])
