@@ -1,9 +1,11 @@
 package refset
 
 import (
+	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 )
@@ -100,52 +102,127 @@ func (e *encoder) u8(name string, v []uint8) {
 	e.buf = append(e.buf, v...)
 }
 
-// section is one decoded section.
+// section is one decoded section: its type, element count and values
+// (in the field of its type).
 type section struct {
-	t    byte
-	n    int
-	data []byte
+	t   byte
+	n   int
+	raw []byte // JSON and uint8 sections
+	f64 []float64
+	f32 []float32
+	i32 []int32
+	u32 []uint32
 }
 
-// decodeSections splits a payload into sections by name.
-func decodeSections(p []byte) (map[string]section, []string, error) {
+// elemSize is the byte size of an element of section type t (0: unknown).
+func elemSize(t byte) int {
+	switch t {
+	case secJSON, secUint8:
+		return 1
+	case secFloat32, secInt32, secUint32:
+		return 4
+	case secFloat64:
+		return 8
+	}
+	return 0
+}
+
+// readSections reads the sections of a payload from r, decoding each into
+// a slice of its type as it streams: the payload of a 200-sample
+// reference is ~190 MB, and holding it whole besides the decoded arrays
+// doubled the memory and the load time. limit is the payload size in
+// bytes when known (the gzip trailer, modulo 2³²): a section is allocated
+// at once only while it fits in it, so that a corrupt element count never
+// allocates more than the data that arrives; otherwise (and without a
+// limit) its array grows with its data.
+func readSections(r io.Reader, limit int) (map[string]section, error) {
 	out := map[string]section{}
-	var order []string
-	for len(p) > 0 {
-		if len(p) < 2 {
-			return nil, nil, fmt.Errorf("truncated section header")
+	br := bufio.NewReaderSize(r, 1<<16)
+	var hdr [9]byte
+	var chunk []byte
+	total := 0
+	for {
+		if _, err := io.ReadFull(br, hdr[:2]); err == io.EOF {
+			return out, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("truncated section header")
 		}
-		nl := int(binary.LittleEndian.Uint16(p))
-		if len(p) < 2+nl+9 {
-			return nil, nil, fmt.Errorf("truncated section header")
+		name := make([]byte, binary.LittleEndian.Uint16(hdr[:2]))
+		if _, err := io.ReadFull(br, name); err != nil {
+			return nil, fmt.Errorf("truncated section header")
 		}
-		name := string(p[2 : 2+nl])
-		t := p[2+nl]
-		n := binary.LittleEndian.Uint64(p[3+nl:])
-		p = p[11+nl:]
-		var size uint64
+		if _, err := io.ReadFull(br, hdr[:9]); err != nil {
+			return nil, fmt.Errorf("truncated section header")
+		}
+		t := hdr[0]
+		n64 := binary.LittleEndian.Uint64(hdr[1:9])
+		size := elemSize(t)
+		if size == 0 {
+			return nil, fmt.Errorf("section %q has unknown type %q", name, t)
+		}
+		if n64 > 1<<40 {
+			return nil, fmt.Errorf("section %q is truncated", name)
+		}
+		if _, dup := out[string(name)]; dup {
+			return nil, fmt.Errorf("section %q appears twice", name)
+		}
+		n := int(n64)
+		total += 11 + len(name)
+		// Allocate the whole section at once only while it fits in what
+		// the payload can hold; otherwise the array grows with its data.
+		capFor := func() int {
+			if limit > 0 && n*size <= limit-total {
+				return n
+			}
+			return min(n, 1<<16)
+		}
+		total += n * size
+		sec := section{t: t, n: n}
 		switch t {
 		case secJSON, secUint8:
-			size = 1
-		case secFloat32, secInt32, secUint32:
-			size = 4
+			sec.raw = make([]byte, 0, capFor())
 		case secFloat64:
-			size = 8
-		default:
-			return nil, nil, fmt.Errorf("section %q has unknown type %q", name, t)
+			sec.f64 = make([]float64, 0, capFor())
+		case secFloat32:
+			sec.f32 = make([]float32, 0, capFor())
+		case secInt32:
+			sec.i32 = make([]int32, 0, capFor())
+		case secUint32:
+			sec.u32 = make([]uint32, 0, capFor())
 		}
-		if n > uint64(len(p))/size {
-			return nil, nil, fmt.Errorf("section %q is truncated", name)
+		for left := n; left > 0; {
+			k := min(left, (1<<16)/size)
+			if cap(chunk) < k*size {
+				chunk = make([]byte, 1<<16)
+			}
+			b := chunk[:k*size]
+			if _, err := io.ReadFull(br, b); err != nil {
+				return nil, fmt.Errorf("section %q is truncated", name)
+			}
+			switch t {
+			case secJSON, secUint8:
+				sec.raw = append(sec.raw, b...)
+			case secFloat64:
+				for i := range k {
+					sec.f64 = append(sec.f64, math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])))
+				}
+			case secFloat32:
+				for i := range k {
+					sec.f32 = append(sec.f32, math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
+				}
+			case secInt32:
+				for i := range k {
+					sec.i32 = append(sec.i32, int32(binary.LittleEndian.Uint32(b[4*i:])))
+				}
+			case secUint32:
+				for i := range k {
+					sec.u32 = append(sec.u32, binary.LittleEndian.Uint32(b[4*i:]))
+				}
+			}
+			left -= k
 		}
-		ln := int(n * size)
-		if _, dup := out[name]; dup {
-			return nil, nil, fmt.Errorf("section %q appears twice", name)
-		}
-		out[name] = section{t: t, n: int(n), data: p[:ln]}
-		order = append(order, name)
-		p = p[ln:]
+		out[string(name)] = sec
 	}
-	return out, order, nil
 }
 
 // decoder reads typed sections with error accumulation.
@@ -174,64 +251,33 @@ func (d *decoder) get(name string, t byte, n int) (section, bool) {
 
 func (d *decoder) json(name string, v any) {
 	if s, ok := d.get(name, secJSON, -1); ok {
-		if err := json.Unmarshal(s.data, v); err != nil {
+		if err := json.Unmarshal(s.raw, v); err != nil {
 			d.err = fmt.Errorf("section %q: %w", name, err)
 		}
 	}
 }
 
 func (d *decoder) f64(name string, n int) []float64 {
-	s, ok := d.get(name, secFloat64, n)
-	if !ok {
-		return nil
-	}
-	out := make([]float64, s.n)
-	for i := range out {
-		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(s.data[8*i:]))
-	}
-	return out
+	s, _ := d.get(name, secFloat64, n)
+	return s.f64
 }
 
 func (d *decoder) f32(name string, n int) []float32 {
-	s, ok := d.get(name, secFloat32, n)
-	if !ok {
-		return nil
-	}
-	out := make([]float32, s.n)
-	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(s.data[4*i:]))
-	}
-	return out
+	s, _ := d.get(name, secFloat32, n)
+	return s.f32
 }
 
 func (d *decoder) i32(name string, n int) []int32 {
-	s, ok := d.get(name, secInt32, n)
-	if !ok {
-		return nil
-	}
-	out := make([]int32, s.n)
-	for i := range out {
-		out[i] = int32(binary.LittleEndian.Uint32(s.data[4*i:]))
-	}
-	return out
+	s, _ := d.get(name, secInt32, n)
+	return s.i32
 }
 
 func (d *decoder) u32(name string, n int) []uint32 {
-	s, ok := d.get(name, secUint32, n)
-	if !ok {
-		return nil
-	}
-	out := make([]uint32, s.n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint32(s.data[4*i:])
-	}
-	return out
+	s, _ := d.get(name, secUint32, n)
+	return s.u32
 }
 
 func (d *decoder) u8(name string, n int) []uint8 {
-	s, ok := d.get(name, secUint8, n)
-	if !ok {
-		return nil
-	}
-	return append([]uint8(nil), s.data...)
+	s, _ := d.get(name, secUint8, n)
+	return s.raw
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -173,7 +174,16 @@ func ReadFile(path string) (*Reference, error) {
 		return nil, fmt.Errorf("cannot read the reference: %w (build one with nipt reference build)", err)
 	}
 	defer f.Close()
-	r, err := Read(f)
+	// The gzip trailer's last 4 bytes hold the payload size (mod 2³²),
+	// which lets readSections allocate each array once.
+	hint := 0
+	if st, err := f.Stat(); err == nil && st.Size() >= 4 {
+		var b [4]byte
+		if _, err := f.ReadAt(b[:], st.Size()-4); err == nil {
+			hint = int(binary.LittleEndian.Uint32(b[:]))
+		}
+	}
+	r, err := read(f, hint)
 	if err != nil {
 		return nil, fmt.Errorf("reference %s: %w", path, err)
 	}
@@ -181,7 +191,10 @@ func ReadFile(path string) (*Reference, error) {
 }
 
 // Read decodes and validates a reference.
-func Read(rd io.Reader) (*Reference, error) {
+func Read(rd io.Reader) (*Reference, error) { return read(rd, 0) }
+
+// read is Read with a hint of the payload size (0: none).
+func read(rd io.Reader, hint int) (*Reference, error) {
 	br := bufio.NewReader(rd)
 	first, err := br.ReadString('\n')
 	if err != nil {
@@ -210,15 +223,17 @@ func Read(rd io.Reader) (*Reference, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corrupt reference body: %v (rebuild or copy the file again)", err)
 	}
-	p, err := io.ReadAll(zr)
+	// Sections are decoded as the payload streams, hashed on the way; the
+	// checksum is compared before any of it is used.
+	h := sha256.New()
+	secs, err := readSections(io.TeeReader(zr, h), hint)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt reference body: %v (rebuild or copy the file again)", err)
 	}
-	sum := sha256.Sum256(p)
-	if got := hex.EncodeToString(sum[:]); got != sumHex {
+	if got := hex.EncodeToString(h.Sum(nil)); got != sumHex {
 		return nil, errors.New("checksum mismatch: the file is corrupt; rebuild or copy it again")
 	}
-	r, err := decode(p)
+	r, err := decodeSections(secs)
 	if err != nil {
 		return nil, fmt.Errorf("invalid reference: %w", err)
 	}
@@ -228,10 +243,16 @@ func Read(rd io.Reader) (*Reference, error) {
 
 // decode rebuilds a Reference from its payload and validates every index.
 func decode(p []byte) (*Reference, error) {
-	secs, _, err := decodeSections(p)
+	secs, err := readSections(bytes.NewReader(p), len(p))
 	if err != nil {
 		return nil, err
 	}
+	return decodeSections(secs)
+}
+
+// decodeSections rebuilds a Reference from its sections and validates
+// every index.
+func decodeSections(secs map[string]section) (*Reference, error) {
 	d := &decoder{secs: secs}
 	r := &Reference{}
 	d.json("meta", &r.Meta)
