@@ -80,7 +80,7 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	for a, j := range auto {
 		n := float64(reads[j])
 		m := mu[a]
-		if n < minShortReads || !(m > 0 && m < 1) {
+		if n < minShortReads || !(m > 0 && m < 1) || math.IsNaN(st.GC[j]) {
 			continue
 		}
 		w := n / (m * (1 - m))
@@ -105,7 +105,7 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	for a, j := range auto {
 		n := float64(reads[j])
 		m := mu[a]
-		if n < minShortReads || !(m > 0 && m < 1) {
+		if n < minShortReads || !(m > 0 && m < 1) || math.IsNaN(st.GC[j]) {
 			continue
 		}
 		e := math.Min(math.Max(m+c+b*(st.GC[j]-0.4), 1e-3), 1-1e-3)
