@@ -45,18 +45,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 for tool in go /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench/accuracy.sh: $tool not found" >&2; exit 1; }
 done
-if [[ -z "${WORK:-}" ]]; then
-	WORK=$(mktemp -d)
-	# Only a directory made here is removed; a WORK you give is kept.
-	if [[ "${KEEP:-}" != 1 ]]; then
-		trap 'rm -rf "$WORK"' EXIT
-	fi
-fi
-mkdir -p "$WORK"
-NIPT="$WORK/nipt"
-
-echo "building nipt ..." >&2
-(cd "$ROOT" && go build -o "$NIPT" ./cmd/nipt)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_workdir
+bench_build
 for cmd in "simulate cohort" "reference build" "analyze" "evaluate"; do
 	# shellcheck disable=SC2086
 	if ! "$NIPT" $cmd --help >/dev/null 2>&1; then

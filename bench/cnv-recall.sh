@@ -32,16 +32,10 @@ set -euo pipefail
 SEED=${SEED:-5}
 THREADS=${THREADS:-2}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z "${WORK:-}" ]]; then
-	WORK=$(mktemp -d)
-	if [[ "${KEEP:-}" != 1 ]]; then
-		trap 'rm -rf "$WORK"' EXIT
-	fi
-fi
-mkdir -p "$WORK"
-NIPT="$WORK/nipt"
-echo "building nipt ..." >&2
-(cd "$ROOT" && go build -o "$NIPT" ./cmd/nipt)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_workdir
+bench_build
 
 COHORT="$WORK/cohort"
 STAMP="cnv-recall seed=$SEED annotation=${ANNOTATION:-builtin} spec=$(sha256sum "$ROOT/bench/cnv-recall.tsv" | cut -c1-16)"
