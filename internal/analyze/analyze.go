@@ -184,14 +184,13 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// sub-chromosomal CNV that moves its chromosome's dosage must not hide
 	// that chromosome from the scan.
 	scanStats := pre
-	if ex := cbsExclusion(l, segs, cfg); ex != nil {
-		scanStats = ref.ChromStats(s, ex)
+	cbsEx := cbsExclusion(l, segs, cfg)
+	if cbsEx != nil {
+		scanStats = ref.ChromStats(s, cbsEx)
 	}
 	windows, superseded := fetalScan(ref, p, segIn, scanStats, segs, g, ffp, cfg, func(ex []bool) []refset.ChromStat {
-		if cbs := cbsExclusion(l, segs, cfg); cbs != nil {
-			for j, v := range cbs {
-				ex[j] = ex[j] || v
-			}
+		for j, v := range cbsEx {
+			ex[j] = ex[j] || v
 		}
 		return ref.ChromStats(s, ex)
 	})
@@ -290,7 +289,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			continue
 		}
 		tcfg := cfg
-		if c != 12 && c != 17 && c != 20 {
+		if !commonTrisomy(c) {
 			tcfg.ZThreshold = cfg.RATThreshold()
 		}
 		t := call.CallTrisomy(prim, ffp, cfg.Prevalence.For(c), tcfg)

@@ -184,7 +184,7 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 		}
 		_, d := dosages(ref, st, g)
 		if math.Abs(d.Z()) >= cfg.ZThreshold {
-			if st.Chrom == 12 || st.Chrom == 17 || st.Chrom == 20 {
+			if commonTrisomy(st.Chrom) {
 				continue
 			}
 			partial[st.Chrom] = math.Copysign(1, d.Z())
@@ -234,6 +234,11 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 	}
 	return windows, superseded
 }
+
+// commonTrisomy reports whether chromosome c (canonical index) is 13, 18
+// or 21, whose trisomies are screened at the primary threshold; the other
+// autosomes are rare trisomies (Config.RATThreshold).
+func commonTrisomy(c int) bool { return c == 12 || c == 17 || c == 20 }
 
 // shortTrack returns the sample's short-fragment track for the fetal-CNV
 // scan (refset.ShortModel): its residual short shares with binomial

@@ -45,35 +45,41 @@ func filterDiff(a, b counts.Filters, paired bool) []string {
 // (the first sample's, in ID order; paired-end filters from the first
 // paired-end sample), or an error naming a sample counted otherwise.
 func commonFilters(ps []*SampleProfile) (*counts.Filters, error) {
-	var ref, pref *SampleProfile
+	var first, firstPaired *SampleProfile
+	check := func(a, b *SampleProfile, paired bool) error {
+		if d := filterDiff(*a.Filters, *b.Filters, paired); len(d) > 0 {
+			return fmt.Errorf("reference samples %s and %s were counted with different read filters: count every reference sample with the same options (%s is counted with %s)", a.ID, b.ID, a.ID, strings.Join(d, ", "))
+		}
+		return nil
+	}
 	for _, p := range ps {
 		if p.Filters == nil {
 			return nil, fmt.Errorf("sample %s has no record of its read filters: recount it with nipt count", p.ID)
 		}
-		if ref == nil {
-			ref = p
+		if first == nil {
+			first = p
 		}
-		if d := filterDiff(*ref.Filters, *p.Filters, false); len(d) > 0 {
-			return nil, fmt.Errorf("reference samples %s and %s were counted with different read filters: count every reference sample with the same options (%s is counted with %s)", ref.ID, p.ID, ref.ID, strings.Join(d, ", "))
+		if err := check(first, p, false); err != nil {
+			return nil, err
 		}
 		if p.Paired {
-			if pref == nil {
-				pref = p
+			if firstPaired == nil {
+				firstPaired = p
 			}
-			if d := filterDiff(*pref.Filters, *p.Filters, true); len(d) > 0 {
-				return nil, fmt.Errorf("reference samples %s and %s were counted with different read filters: count every reference sample with the same options (%s is counted with %s)", pref.ID, p.ID, pref.ID, strings.Join(d, ", "))
+			if err := check(firstPaired, p, true); err != nil {
+				return nil, err
 			}
 		}
 	}
-	if pref != nil {
-		f := *pref.Filters
+	switch {
+	case firstPaired != nil:
+		f := *firstPaired.Filters
+		return &f, nil
+	case first != nil:
+		f := *first.Filters
 		return &f, nil
 	}
-	if ref == nil {
-		return nil, nil
-	}
-	f := *ref.Filters
-	return &f, nil
+	return nil, nil
 }
 
 // CheckFilters returns an error when sample c was counted with other read

@@ -75,7 +75,9 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	for j := range y {
 		y[j], v[j] = math.NaN(), math.NaN()
 	}
-	// Weighted least squares of (s − μ) on [1, gc − 0.4].
+	// Weighted least squares of (s − μ) on [1, gc − 0.4] over the bins
+	// with enough reads, an expected share and a GC value.
+	var use []int // positions in auto
 	var sw, sg, sgg, sd, sgd float64
 	for a, j := range auto {
 		n := float64(reads[j])
@@ -83,6 +85,7 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 		if n < minShortReads || !(m > 0 && m < 1) || math.IsNaN(st.GC[j]) {
 			continue
 		}
+		use = append(use, a)
 		w := n / (m * (1 - m))
 		g := st.GC[j] - 0.4
 		d := float64(short[j])/n - m
@@ -102,13 +105,10 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	} else {
 		c = sd / sw
 	}
-	for a, j := range auto {
+	for _, a := range use {
+		j := auto[a]
 		n := float64(reads[j])
-		m := mu[a]
-		if n < minShortReads || !(m > 0 && m < 1) || math.IsNaN(st.GC[j]) {
-			continue
-		}
-		e := math.Min(math.Max(m+c+b*(st.GC[j]-0.4), 1e-3), 1-1e-3)
+		e := math.Min(math.Max(mu[a]+c+b*(st.GC[j]-0.4), 1e-3), 1-1e-3)
 		y[j] = float64(short[j])/n - e
 		v[j] = e * (1 - e) / n
 	}
@@ -182,21 +182,22 @@ func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) 
 			m.Mu[a] = totS[a] / totN[a]
 		}
 	}
-	// Leave-one-out residuals of every pool sample.
-	res := make([][]float64, len(pool))
-	vs := make([][]float64, len(pool))
+	// Leave-one-out residuals of pool sample k (recomputed where needed
+	// rather than held: for 200 samples at 50 kb they would take 190 MB).
 	loo := make([]float64, pa)
-	var z []float64
-	for k, i := range pool {
-		p := f.ps[i]
+	residuals := func(k int) (y, v []float64) {
+		p := f.ps[pool[k]]
 		for a, j := range f.auto {
 			loo[a] = math.NaN()
 			if n := totN[a] - float64(p.BinReads[j]); n > 0 {
 				loo[a] = (totS[a] - float64(p.BinShort[j])) / n
 			}
 		}
-		y, v := ShortResiduals(f.st, f.auto, loo, p.BinReads, p.BinShort)
-		res[k], vs[k] = y, v
+		return ShortResiduals(f.st, f.auto, loo, p.BinReads, p.BinShort)
+	}
+	var z []float64
+	for k := range pool {
+		y, v := residuals(k)
 		for _, j := range f.auto {
 			if !math.IsNaN(y[j]) {
 				z = append(z, y[j]/math.Sqrt(v[j]))
@@ -208,7 +209,7 @@ func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) 
 	}
 	s := stats.MAD(z)
 	m.Phi = math.Max(s*s, 1e-6)
-	m.KappaSizes, m.KappaValues = f.shortKappa(res, vs, m.Phi)
+	m.KappaSizes, m.KappaValues = f.shortKappa(len(pool), residuals, m.Phi)
 	return m, ""
 }
 
@@ -233,8 +234,9 @@ func slopeSE(x, y []float64, b float64) float64 {
 
 // shortKappa measures the short track's noise inflation as kappa does for
 // the read depth: RMS over non-overlapping blocks of n consecutive
-// modelled bins (per chromosome, every pool sample) of Σ(y/(φv))/√Σ(1/(φv)).
-func (f *fitState) shortKappa(res, vs [][]float64, phi float64) ([]int, []float64) {
+// modelled bins (per chromosome, every one of the samples, whose residuals
+// y and variances v residuals returns) of Σ(y/(φv))/√Σ(1/(φv)).
+func (f *fitState) shortKappa(samples int, residuals func(int) (y, v []float64), phi float64) ([]int, []float64) {
 	var starts []int
 	for a := range f.auto {
 		if a == 0 || f.chrom[a] != f.chrom[a-1] {
@@ -247,12 +249,11 @@ func (f *fitState) shortKappa(res, vs [][]float64, phi float64) ([]int, []float6
 		maxBins = max(maxBins, starts[c+1]-starts[c])
 	}
 	sizes := blockSizes(maxBins / 2)
-	ks := make([]float64, len(sizes))
-	for si, n := range sizes {
-		var ss float64
-		var cnt int
-		for k := range res {
-			y, v := res[k], vs[k]
+	ss := make([]float64, len(sizes))
+	cnt := make([]int, len(sizes))
+	for k := range samples {
+		y, v := residuals(k)
+		for si, n := range sizes {
 			for c := 0; c+1 < len(starts); c++ {
 				for a := starts[c]; a+n <= starts[c+1]; a += n {
 					var sw, swy float64
@@ -267,15 +268,18 @@ func (f *fitState) shortKappa(res, vs [][]float64, phi float64) ([]int, []float6
 					}
 					if sw > 0 {
 						z := swy / math.Sqrt(sw)
-						ss += z * z
-						cnt++
+						ss[si] += z * z
+						cnt[si]++
 					}
 				}
 			}
 		}
+	}
+	ks := make([]float64, len(sizes))
+	for si := range sizes {
 		ks[si] = 1
-		if cnt > 0 {
-			ks[si] = math.Sqrt(ss / float64(cnt))
+		if cnt[si] > 0 {
+			ks[si] = math.Sqrt(ss[si] / float64(cnt[si]))
 		}
 	}
 	for i := 1; i < len(ks); i++ {

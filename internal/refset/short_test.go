@@ -3,6 +3,7 @@ package refset
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nipt/nipt/internal/refset/synth"
@@ -114,5 +115,26 @@ func TestShortModelNeedsPairedSamples(t *testing.T) {
 		if p.BinReads != nil || p.BinShort != nil {
 			t.Fatalf("single-end sample %s keeps per-bin fragment counts", p.ID)
 		}
+	}
+	for _, w := range ref.Warnings {
+		if strings.Contains(w, "short-fragment track") {
+			t.Errorf("single-end reference warns about the short-fragment track: %q", w)
+		}
+	}
+	// 15 paired-end samples among 45: too few for the model, and the
+	// reference says so.
+	mixed, err := Fit(f.Static, append(ps, prepare(t, f.Static, &synth.Cohort{Counts: f.Counts[:15]})...), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mixed.Short != nil {
+		t.Error("15 paired-end samples gave a short-fragment model")
+	}
+	warned := false
+	for _, w := range mixed.Warnings {
+		warned = warned || strings.Contains(w, "15 paired-end reference samples")
+	}
+	if !warned {
+		t.Errorf("no warning about the 15 paired-end samples: %q", mixed.Warnings)
 	}
 }
