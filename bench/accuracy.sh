@@ -11,7 +11,10 @@
 # GC/mappability tables) simulates on that genome instead of the built-in
 # synthetic one. EXTRA_REFS=N adds N reference samples drawn like the
 # preset's (nipt simulate cohort --extra-references; the preset's own
-# samples do not change): the effect of the reference size.
+# samples do not change): the effect of the reference size. PARAMS (a
+# JSON file of simulator parameters, nipt simulate cohort --params; e.g.
+# bench/stress/*.json) draws the cohort from another model of the lab and
+# the plasma: the engine's robustness to what it was not developed on.
 # Environment: PRESET (default validation), SEED (default 1), THREADS
 # (default 2), WORK (scratch directory, default a new temporary one), KEEP=1
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
@@ -74,6 +77,11 @@ COHORT="$WORK/cohort"
 STAMP="$PRESET seed=$SEED annotation=${ANNOTATION:-builtin}"
 simargs=()
 [[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
+if [[ -n "${PARAMS:-}" ]]; then
+	[[ -s "$PARAMS" ]] || { echo "bench/accuracy.sh: PARAMS file $PARAMS not found or empty" >&2; exit 1; }
+	simargs+=(--params "$PARAMS")
+	STAMP="$STAMP params=$(sha256sum <"$PARAMS" | cut -c1-16)"
+fi
 if [[ -n "${EXTRA_REFS:-}" && "${EXTRA_REFS}" != 0 ]]; then
 	simargs+=(--extra-references "$EXTRA_REFS")
 	STAMP="$STAMP extra_references=$EXTRA_REFS"

@@ -87,7 +87,7 @@ func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
 			req.Requester = u.Username
 		}
 	}
-	ref, err := refset.ReadFile(o.reference)
+	ref, err := refset.ReadModelFile(o.reference)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 )
@@ -31,6 +32,7 @@ func main() {
 		newAnalyzeCommand(),
 	)
 	err := root.ExecuteContext(ctx)
+	stopProfile()
 	stop()
 	os.Exit(exitCode(err))
 }
@@ -50,4 +52,36 @@ func exitCode(err error) int {
 		return 2
 	}
 	return 1
+}
+
+// profileFile is the open CPU profile (--cpuprofile), if any.
+var profileFile *os.File
+
+// startProfile starts the CPU profile requested with --cpuprofile.
+func startProfile() error {
+	if global.cpuProfile == "" {
+		return nil
+	}
+	f, err := os.Create(global.cpuProfile)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile %s: %w", global.cpuProfile, err)
+	}
+	profileFile = f
+	return nil
+}
+
+// stopProfile ends the CPU profile, if one was started.
+func stopProfile() {
+	if profileFile == nil {
+		return
+	}
+	pprof.StopCPUProfile()
+	if err := profileFile.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "nipt: warning: --cpuprofile:", err)
+	}
+	profileFile = nil
 }

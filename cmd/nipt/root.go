@@ -15,6 +15,9 @@ type globalOptions struct {
 	quiet    bool
 	logLevel string
 	threads  int
+	// cpuProfile, when set, receives a CPU profile of the command
+	// (hidden flag, for performance work: go tool pprof FILE).
+	cpuProfile string
 }
 
 var global globalOptions
@@ -34,7 +37,10 @@ Run "nipt demo" to see the whole system on simulated data.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return setupLogging(cmd.ErrOrStderr())
+			if err := setupLogging(cmd.ErrOrStderr()); err != nil {
+				return err
+			}
+			return startProfile()
 		},
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -44,6 +50,8 @@ Run "nipt demo" to see the whole system on simulated data.`,
 	pf.BoolVarP(&global.quiet, "quiet", "q", false, "no progress bar and only warnings and errors in the log")
 	pf.StringVar(&global.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	pf.IntVarP(&global.threads, "threads", "t", 2, "worker threads")
+	pf.StringVar(&global.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (go tool pprof)")
+	_ = pf.MarkHidden("cpuprofile")
 	return cmd
 }
 

@@ -49,6 +49,9 @@ func Build(ctx context.Context, st *Static, paths []string, opt Options) (*Refer
 // scratch with the reference's options, so the result equals a reference
 // built from all counts files at once.
 func Add(ctx context.Context, ref *Reference, paths []string, threads int) (*Reference, error) {
+	if ref.samplesOmitted {
+		return nil, errSamplesOmitted
+	}
 	opt := ref.Options
 	opt.Threads = threads
 	ps, err := ref.Static.PrepareFiles(ctx, paths, opt)

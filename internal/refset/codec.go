@@ -170,25 +170,23 @@ func readSections(r io.Reader, limit int) (map[string]section, error) {
 		total += 11 + len(name)
 		// Allocate the whole section at once only while it fits in what
 		// the payload can hold; otherwise the array grows with its data.
-		capFor := func() int {
-			if limit > 0 && n*size <= limit-total {
-				return n
-			}
-			return min(n, 1<<16)
+		c := min(n, 1<<16)
+		if limit > 0 && n*size <= limit-total {
+			c = n
 		}
 		total += n * size
 		sec := section{t: t, n: n}
 		switch t {
 		case secJSON, secUint8:
-			sec.raw = make([]byte, 0, capFor())
+			sec.raw = make([]byte, 0, c)
 		case secFloat64:
-			sec.f64 = make([]float64, 0, capFor())
+			sec.f64 = make([]float64, 0, c)
 		case secFloat32:
-			sec.f32 = make([]float32, 0, capFor())
+			sec.f32 = make([]float32, 0, c)
 		case secInt32:
-			sec.i32 = make([]int32, 0, capFor())
+			sec.i32 = make([]int32, 0, c)
 		case secUint32:
-			sec.u32 = make([]uint32, 0, capFor())
+			sec.u32 = make([]uint32, 0, c)
 		}
 		for left := n; left > 0; {
 			k := min(left, (1<<16)/size)

@@ -23,21 +23,37 @@ import (
 // ErrNotReference is returned for input that is not a nipt reference file.
 var ErrNotReference = errors.New("not a nipt reference file")
 
-// payload encodes every part of the reference into sections.
-func (r *Reference) payload() ([]byte, error) {
-	var e encoder
+// payload encodes the reference into its two parts: the model (everything
+// the analysis of a sample reads) and the sample arrays — the stored
+// profiles and per-bin counts (samples.rel, samples.reads, samples.short)
+// that growing (nipt reference add) or refitting a reference needs and the
+// analysis of a sample does not. Format version 5 keeps them in a second
+// gzip member after the model's, so that the analysis reads (and verifies)
+// the model alone.
+func (r *Reference) payload() (model, samples []byte, err error) {
+	return r.payloadAs(FormatVersion)
+}
+
+// payloadAs is payload with the format version ver recorded in the
+// metadata (tests write version-4 files with it).
+func (r *Reference) payloadAs(ver int) (model, samples []byte, err error) {
+	if r.samplesOmitted {
+		return nil, nil, errSamplesOmitted
+	}
+	var e, es encoder
 	nb := r.Layout.NumBins()
-	// Room for the per-sample arrays (4 bytes per bin, 8 more for a
-	// paired-end sample's counts) and the per-bin model arrays.
+	// Room for the per-bin model arrays, and for the per-sample arrays
+	// (4 bytes per bin, 8 more for a paired-end sample's counts).
 	var nrb int
 	for _, v := range r.RefBins {
 		nrb += len(v)
 	}
-	e.sizeHint(len(r.Samples)*nb*12 + 64*nb + 8*r.Components*len(r.Auto) + 4*nrb + 8*r.XComponents*len(r.XBins) + 1<<20)
+	e.sizeHint(64*nb + 8*r.Components*len(r.Auto) + 4*nrb + 8*r.XComponents*len(r.XBins) + 1<<20)
+	es.sizeHint(len(r.Samples)*nb*12 + 1<<10)
 	meta := r.Meta
-	meta.Format, meta.FormatVersion = FormatName, FormatVersion
+	meta.Format, meta.FormatVersion = FormatName, ver
 	if err := e.json("meta", &meta); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e.f64("static.gc", r.Static.GC)
 	e.f64("static.eff", r.Static.Eff)
@@ -74,36 +90,41 @@ func (r *Reference) payload() ([]byte, error) {
 		sex[i] = s.Sex
 	}
 	e.u8("samples.sex", sex)
-	rel := make([][]float32, len(r.Samples))
-	for i, s := range r.Samples {
-		rel[i] = s.Rel
-	}
-	e.f32Parts("samples.rel", rel)
 	st := make([]float64, 0, 4*len(r.Samples))
 	for _, s := range r.Samples {
 		st = append(st, s.DuplicateRate, s.ShortFraction, s.GCBias, s.Noise)
 	}
 	e.f64("samples.stats", st)
-	// Per-bin counts of the paired-end samples, in sample order.
-	var reads, short [][]uint32
-	for _, s := range r.Samples {
-		if s.Paired {
-			if len(s.BinReads) != nb || len(s.BinShort) != nb {
-				return nil, fmt.Errorf("paired-end sample %s has no per-bin fragment counts", s.ID)
-			}
-			reads = append(reads, s.BinReads)
-			short = append(short, s.BinShort)
-		}
-	}
-	e.u32Parts("samples.reads", reads)
-	e.u32Parts("samples.short", short)
 	var mu []float64
 	if r.Short != nil {
 		mu = r.Short.Mu
 	}
 	e.f64("short.mu", mu)
-	return e.buf, nil
+
+	rel := make([][]float32, len(r.Samples))
+	for i, s := range r.Samples {
+		rel[i] = s.Rel
+	}
+	es.f32Parts("samples.rel", rel)
+	// Per-bin counts of the paired-end samples, in sample order.
+	var reads, short [][]uint32
+	for _, s := range r.Samples {
+		if s.Paired {
+			if len(s.BinReads) != nb || len(s.BinShort) != nb {
+				return nil, nil, fmt.Errorf("paired-end sample %s has no per-bin fragment counts", s.ID)
+			}
+			reads = append(reads, s.BinReads)
+			short = append(short, s.BinShort)
+		}
+	}
+	es.u32Parts("samples.reads", reads)
+	es.u32Parts("samples.short", short)
+	return e.buf, es.buf, nil
 }
+
+// errSamplesOmitted is returned when a reference read without its sample
+// arrays (ReadModelFile) is written or grown.
+var errSamplesOmitted = errors.New("the reference was read without its sample profiles (for analysis only): read it with ReadFile to write or grow it")
 
 func flatten(m [][]float64) []float64 {
 	var out []float64
@@ -131,27 +152,55 @@ func unflatten(v []float64, rows int) ([][]float64, error) {
 	return out, nil
 }
 
-// Write encodes r to w and sets r.ID. The output is deterministic.
+// Write encodes r to w and sets r.ID, the SHA-256 of the model payload.
+// The output is deterministic: a text header (format and version, the
+// checksums and sizes of both parts), then the model and the sample arrays
+// as two gzip members (docs/format-reference.md).
 func Write(w io.Writer, r *Reference) error {
-	p, err := r.payload()
+	pm, ps, err := r.payload()
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(p)
-	r.ID = hex.EncodeToString(sum[:])
-	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "#%s\t%d\n#sha256:%s\n", FormatName, FormatVersion, r.ID)
-	zw, err := gzip.NewWriterLevel(bw, gzip.BestSpeed)
-	if err != nil {
+	// The two parts are compressed at once, each into memory: the header
+	// gives their compressed sizes.
+	var zm, zs []byte
+	var errM, errS error
+	done := make(chan struct{})
+	go func() {
+		zs, errS = gzipBytes(ps)
+		close(done)
+	}()
+	zm, errM = gzipBytes(pm)
+	<-done
+	if err := errors.Join(errM, errS); err != nil {
 		return err
+	}
+	sm, ss := sha256.Sum256(pm), sha256.Sum256(ps)
+	r.ID = hex.EncodeToString(sm[:])
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "#%s\t%d\n#sha256:%s\n#samples-sha256:%s\n#sizes:%d %d %d %d\n",
+		FormatName, FormatVersion, r.ID, hex.EncodeToString(ss[:]), len(zm), len(pm), len(zs), len(ps))
+	bw.Write(zm)
+	bw.Write(zs)
+	return bw.Flush()
+}
+
+// gzipBytes compresses p into one gzip member (no timestamp, so the
+// output is deterministic).
+func gzipBytes(p []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(p)/3 + 1<<10)
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := zw.Write(p); err != nil {
-		return err
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		return err
+		return nil, err
 	}
-	return bw.Flush()
+	return b.Bytes(), nil
 }
 
 // WriteFile writes r to path atomically.
@@ -167,35 +216,69 @@ func WriteFile(path string, r *Reference) error {
 	return f.Commit()
 }
 
-// ReadFile reads a reference file.
-func ReadFile(path string) (*Reference, error) {
+// ReadFile reads a reference file and verifies all of it.
+func ReadFile(path string) (*Reference, error) { return readFile(path, true) }
+
+// ReadModelFile reads what the analysis of a sample needs from a reference
+// file: everything but the reference samples' stored profiles and per-bin
+// counts, which only nipt reference add needs (SampleProfile.Rel, BinReads
+// and BinShort stay nil). In format version 5 these are a separate part
+// that is skipped unread — its checksum is not verified, but the file's
+// size must match its header, so a truncated file is still refused. The
+// reference cannot be written or grown (Write, Add). Version-4 files are
+// read whole.
+func ReadModelFile(path string) (*Reference, error) { return readFile(path, false) }
+
+func readFile(path string, withSamples bool) (*Reference, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the reference: %w (build one with nipt reference build)", err)
 	}
 	defer f.Close()
-	// The gzip trailer's last 4 bytes hold the payload size (mod 2³²),
-	// which lets readSections allocate each array once.
-	hint := 0
-	if st, err := f.Stat(); err == nil && st.Size() >= 4 {
-		var b [4]byte
-		if _, err := f.ReadAt(b[:], st.Size()-4); err == nil {
-			hint = int(binary.LittleEndian.Uint32(b[:]))
-		}
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
 	}
-	r, err := read(f, hint)
+	r, err := read(f, readOptions{withSamples: withSamples, fileSize: size, tail: tailReader(f, size)})
 	if err != nil {
 		return nil, fmt.Errorf("reference %s: %w", path, err)
 	}
 	return r, nil
 }
 
-// Read decodes and validates a reference.
-func Read(rd io.Reader) (*Reference, error) { return read(rd, 0) }
+// tailReader returns the last 4 bytes of a file of the given size (nil if
+// unknown): in a version-4 file, the gzip trailer's payload size.
+func tailReader(f *os.File, size int64) []byte {
+	if size < 4 {
+		return nil
+	}
+	var b [4]byte
+	if _, err := f.ReadAt(b[:], size-4); err != nil {
+		return nil
+	}
+	return b[:]
+}
 
-// read is Read with a hint of the payload size (0: none).
-func read(rd io.Reader, hint int) (*Reference, error) {
-	br := bufio.NewReader(rd)
+// Read decodes, verifies and validates a whole reference.
+func Read(rd io.Reader) (*Reference, error) {
+	return read(rd, readOptions{withSamples: true, fileSize: -1})
+}
+
+// readOptions say how much of a reference to read.
+type readOptions struct {
+	// withSamples: read and verify the sample arrays too.
+	withSamples bool
+	// fileSize is the size of the file (-1: unknown, a stream).
+	fileSize int64
+	// tail is the file's last 4 bytes, if known (version 4: the payload
+	// size, which lets readSections allocate each array once).
+	tail []byte
+}
+
+// read is Read with options.
+func read(rd io.Reader, o readOptions) (*Reference, error) {
+	cr := &countingReader{r: rd}
+	br := bufio.NewReaderSize(cr, 1<<16)
 	first, err := br.ReadString('\n')
 	if err != nil {
 		return nil, fmt.Errorf("%w (make one with nipt reference build)", ErrNotReference)
@@ -205,26 +288,85 @@ func read(rd io.Reader, hint int) (*Reference, error) {
 	if _, err := fmt.Sscanf(first, "#%s\t%d\n", &name, &ver); err != nil || name != FormatName {
 		return nil, fmt.Errorf("%w: first line %q (make one with nipt reference build)", ErrNotReference, strings.TrimSpace(first))
 	}
-	if ver == 2 {
-		return nil, fmt.Errorf("reference format version 2 has no calibrated fetal-fraction measurement model, which this nipt needs (it reads version %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	switch ver {
+	case 2:
+		return nil, fmt.Errorf("reference format version 2 has no calibrated fetal-fraction measurement model, which this nipt needs (it reads versions 4 and %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	case 3:
+		return nil, fmt.Errorf("reference format version 3 has no per-bin fragment counts, which this nipt's short-fragment model needs (it reads versions 4 and %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	case 4, FormatVersion:
+	default:
+		return nil, fmt.Errorf("reference format version %d is not supported by this nipt (reads versions 4 and %d): rebuild the reference with this version", ver, FormatVersion)
 	}
-	if ver == 3 {
-		return nil, fmt.Errorf("reference format version 3 has no per-bin fragment counts, which this nipt's short-fragment model needs (it reads version %d): rebuild the reference with nipt reference build from the same counts files", FormatVersion)
+	corrupt := func(what string) error {
+		return fmt.Errorf("%s: the file is truncated or corrupt; rebuild or copy it again", what)
 	}
-	if ver != FormatVersion {
-		return nil, fmt.Errorf("reference format version %d is not supported by this nipt (reads version %d): rebuild the reference with this version", ver, FormatVersion)
+	headerLine := func(prefix string) (string, error) {
+		line, err := br.ReadString('\n')
+		v, found := strings.CutPrefix(strings.TrimSpace(line), prefix)
+		if err != nil || !found {
+			return "", corrupt("missing " + strings.Trim(prefix, "#:") + " line")
+		}
+		return v, nil
 	}
-	second, err := br.ReadString('\n')
-	sumHex, found := strings.CutPrefix(strings.TrimSpace(second), "#sha256:")
-	if err != nil || !found || len(sumHex) != 64 {
-		return nil, errors.New("missing checksum line: the file is truncated or corrupt; rebuild or copy it again")
+	sumHex, err := headerLine("#sha256:")
+	if err != nil || len(sumHex) != 64 {
+		return nil, corrupt("missing checksum line")
 	}
-	zr, err := gzip.NewReader(br)
+	if ver == 4 {
+		hint := 0
+		if len(o.tail) == 4 {
+			hint = int(binary.LittleEndian.Uint32(o.tail))
+		}
+		secs, err := readPart(&limitedBytes{br, math.MaxInt64, false}, sumHex, hint)
+		if err != nil {
+			return nil, err
+		}
+		return finish(secs, ver, sumHex, true)
+	}
+	ssHex, err := headerLine("#samples-sha256:")
+	if err != nil || len(ssHex) != 64 {
+		return nil, corrupt("missing samples checksum line")
+	}
+	sizes, err := headerLine("#sizes:")
+	if err != nil {
+		return nil, err
+	}
+	var zm, pm, zs, ps int64
+	if n, err := fmt.Sscanf(sizes, "%d %d %d %d", &zm, &pm, &zs, &ps); err != nil || n != 4 || zm <= 0 || zs <= 0 || pm < 0 || ps < 0 {
+		return nil, corrupt(fmt.Sprintf("invalid sizes line %q", sizes))
+	}
+	header := cr.n - int64(br.Buffered())
+	if o.fileSize >= 0 && o.fileSize != header+zm+zs {
+		return nil, corrupt(fmt.Sprintf("%d bytes, the header announces %d", o.fileSize, header+zm+zs))
+	}
+	model, err := readPart(&limitedBytes{br, zm, true}, sumHex, int(min(pm, 1<<40)))
+	if err != nil {
+		return nil, err
+	}
+	if o.withSamples {
+		samples, err := readPart(&limitedBytes{br, zs, true}, ssHex, int(min(ps, 1<<40)))
+		if err != nil {
+			return nil, fmt.Errorf("sample profiles: %w", err)
+		}
+		for k, v := range samples {
+			if _, dup := model[k]; dup {
+				return nil, corrupt(fmt.Sprintf("section %q appears twice", k))
+			}
+			model[k] = v
+		}
+	}
+	return finish(model, ver, sumHex, o.withSamples)
+}
+
+// readPart decompresses one gzip member holding sections, hashing the
+// payload as it streams; the checksum is compared before any of it is
+// used.
+func readPart(r *limitedBytes, sumHex string, hint int) (map[string]section, error) {
+	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt reference body: %v (rebuild or copy the file again)", err)
 	}
-	// Sections are decoded as the payload streams, hashed on the way; the
-	// checksum is compared before any of it is used.
+	zr.Multistream(false)
 	h := sha256.New()
 	secs, err := readSections(io.TeeReader(zr, h), hint)
 	if err != nil {
@@ -233,12 +375,67 @@ func read(rd io.Reader, hint int) (*Reference, error) {
 	if got := hex.EncodeToString(h.Sum(nil)); got != sumHex {
 		return nil, errors.New("checksum mismatch: the file is corrupt; rebuild or copy it again")
 	}
-	r, err := decodeSections(secs)
+	if r.exact && r.n != 0 {
+		return nil, fmt.Errorf("a compressed part ends %d bytes before the size its header gives: the file is truncated or corrupt; rebuild or copy it again", r.n)
+	}
+	return secs, nil
+}
+
+// limitedBytes reads at most n bytes of a buffered reader. It is an
+// io.ByteReader, so the gzip reader consumes exactly the bytes of its
+// member (it would otherwise buffer ahead) and the bytes left over show
+// whether the member was as long as the header says.
+type limitedBytes struct {
+	br *bufio.Reader
+	n  int64
+	// exact: the part must end after exactly n bytes.
+	exact bool
+}
+
+func (l *limitedBytes) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	k, err := l.br.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+func (l *limitedBytes) ReadByte() (byte, error) {
+	if l.n <= 0 {
+		return 0, io.EOF
+	}
+	c, err := l.br.ReadByte()
+	if err == nil {
+		l.n--
+	}
+	return c, err
+}
+
+// finish decodes verified sections into a Reference whose ID is the
+// checksum of its (model) payload.
+func finish(secs map[string]section, ver int, id string, withSamples bool) (*Reference, error) {
+	r, err := decodeSections(secs, ver, withSamples)
 	if err != nil {
 		return nil, fmt.Errorf("invalid reference: %w", err)
 	}
-	r.ID = sumHex
+	r.ID = id
 	return r, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // decode rebuilds a Reference from its payload and validates every index.
@@ -247,20 +444,22 @@ func decode(p []byte) (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeSections(secs)
+	return decodeSections(secs, FormatVersion, true)
 }
 
-// decodeSections rebuilds a Reference from its sections and validates
-// every index.
-func decodeSections(secs map[string]section) (*Reference, error) {
+// decodeSections rebuilds a Reference from its sections (written by
+// format version ver) and validates every index. Without withSamples the
+// sample arrays (samples.rel, .reads, .short) are neither needed nor
+// decoded.
+func decodeSections(secs map[string]section, ver int, withSamples bool) (*Reference, error) {
 	d := &decoder{secs: secs}
 	r := &Reference{}
 	d.json("meta", &r.Meta)
 	if d.err != nil {
 		return nil, d.err
 	}
-	if r.Format != FormatName || r.FormatVersion != FormatVersion {
-		return nil, fmt.Errorf("payload names format %s v%d", r.Format, r.FormatVersion)
+	if r.Format != FormatName || r.FormatVersion != ver {
+		return nil, fmt.Errorf("payload names format %s v%d, the header v%d", r.Format, r.FormatVersion, ver)
 	}
 	b, err := genome.LookupBuild(r.Build)
 	if err != nil {
@@ -289,7 +488,10 @@ func decodeSections(secs map[string]section) (*Reference, error) {
 	r.YBins = d.i32("y.bins", -1)
 	beta := d.f64("ff.profile.beta", -1)
 	sex := d.u8("samples.sex", len(r.Status))
-	rel := d.f32("samples.rel", len(r.Samples)*nb)
+	var rel []float32
+	if withSamples {
+		rel = d.f32("samples.rel", len(r.Samples)*nb)
+	}
 	sst := d.f64("samples.stats", 4*len(r.Samples))
 	npaired := 0
 	for _, s := range r.Samples {
@@ -297,8 +499,11 @@ func decodeSections(secs map[string]section) (*Reference, error) {
 			npaired++
 		}
 	}
-	breads := d.u32("samples.reads", npaired*nb)
-	bshort := d.u32("samples.short", npaired*nb)
+	var breads, bshort []uint32
+	if withSamples {
+		breads = d.u32("samples.reads", npaired*nb)
+		bshort = d.u32("samples.short", npaired*nb)
+	}
 	nmu := 0
 	if r.Short != nil {
 		nmu = pa
@@ -325,10 +530,13 @@ func decodeSections(secs map[string]section) (*Reference, error) {
 		r.Short.Mu = mu
 	}
 	k := 0
+	r.samplesOmitted = !withSamples
 	for i := range r.Samples {
-		r.Samples[i].Rel = rel[i*nb : (i+1)*nb]
 		s := &r.Samples[i]
-		if s.Paired {
+		if withSamples {
+			s.Rel = rel[i*nb : (i+1)*nb]
+		}
+		if s.Paired && withSamples {
 			s.BinReads, s.BinShort = breads[k*nb:(k+1)*nb], bshort[k*nb:(k+1)*nb]
 			k++
 			for j, v := range s.BinShort {
@@ -446,13 +654,13 @@ func (r *Reference) validate() error {
 
 // Equal reports whether two encoded references are byte-identical.
 func Equal(a, b *Reference) (bool, error) {
-	pa, err := a.payload()
+	ma, sa, err := a.payload()
 	if err != nil {
 		return false, err
 	}
-	pb, err := b.payload()
+	mb, sb, err := b.payload()
 	if err != nil {
 		return false, err
 	}
-	return bytes.Equal(pa, pb), nil
+	return bytes.Equal(ma, mb) && bytes.Equal(sa, sb), nil
 }

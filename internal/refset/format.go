@@ -21,7 +21,14 @@ package refset
 // fetal-CNV scan (ShortModel: expected short share per bin, its noise and
 // the short share's rise with the fetal fraction) is fitted; version-3
 // files have neither and are refused with a message to rebuild.
+//
+// Version 5: the same sections in two parts, each its own gzip member with
+// its own SHA-256 and sizes in the header: the model, which the analysis
+// reads, then the reference samples' stored profiles and per-bin counts
+// (samplesSections), which only growing a reference needs. The analysis
+// skips the second part (ReadModelFile). Version-4 files are still read
+// (whole).
 const (
 	FormatName    = "nipt-reference"
-	FormatVersion = 4
+	FormatVersion = 5
 )

@@ -35,10 +35,11 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	p, err := fx.Ref.payload()
+	pm, ps, err := fx.Ref.payload()
 	if err != nil {
 		f.Fatal(err)
 	}
+	p := append(pm, ps...)
 	f.Add(p[:min(len(p), 4096)])
 	f.Add([]byte{4, 0, 'm', 'e', 't', 'a', 'j', 2, 0, 0, 0, 0, 0, 0, 0, '{', '}'})
 	f.Fuzz(func(t *testing.T, data []byte) {

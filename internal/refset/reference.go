@@ -289,11 +289,15 @@ type Reference struct {
 	XSigma []float64
 	// YBins are the male-specific chrY bins.
 	YBins []int32
-	ID    string // hex SHA-256 of the payload (set when written or read)
+	ID    string // hex SHA-256 of the model payload (set when written or read)
 
 	groupOnce sync.Once
 	group     *normalize.GroupModel
 	autoChrom []int
+	// samplesOmitted: read by ReadModelFile, without the samples'
+	// stored profiles and counts; such a reference is not written or
+	// grown.
+	samplesOmitted bool
 }
 
 // groupModel returns the leave-one-chromosome-out model of the PCA.
