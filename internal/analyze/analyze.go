@@ -288,15 +288,11 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if c == genome.ChrX {
 			continue
 		}
-		tcfg := cfg
-		if !commonTrisomy(c) {
-			tcfg.ZThreshold = cfg.RATThreshold()
-		}
-		t := call.CallTrisomy(prim, ffp, cfg.Prevalence.For(c), tcfg)
+		t := call.CallTrisomy(prim, ffp, cfg.Prevalence.For(c), !commonTrisomy(c), cfg)
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
-			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), Method: st.Primary,
+			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic = result.NoCall, "sample failed QC", false

@@ -86,7 +86,7 @@ func dosages(ref *refset.Reference, st refset.ChromStat, g float64) (map[string]
 		sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
 		zm[m] = round(v/sdm, 4)
 		if m == st.Primary {
-			prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m]}
+			prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m], DF: float64(nulls[m].N - 1)}
 		}
 	}
 	return zm, prim

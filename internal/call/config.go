@@ -3,12 +3,14 @@ package call
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Threshold is a QC threshold pair; nil means "not checked". For
@@ -37,13 +39,23 @@ type Config struct {
 	// mother is aneuploid; higher is worse.
 	ChromDosage Threshold `toml:"chrom_dosage"`
 
-	// ZThreshold: chromosome z-score at or above which a trisomy is high
-	// risk.
+	// ZThreshold: |z| at or above which a chromosome or a segment is
+	// flagged in the first pass (left out of the second pass's
+	// normalisation) and a segmentation segment can be called a CNV.
+	// Trisomy calls use TrisomySpecificity.
 	ZThreshold float64 `toml:"z_threshold"`
+	// TrisomySpecificity: the probability that a chromosome without a
+	// trisomy is not called high risk, per condition (T13, T18, T21; the 19
+	// rare autosomes share it, RATThreshold). The z threshold is its
+	// quantile under the predictive null of the chromosome's z, Student's
+	// t with ν = n − 1 degrees of freedom for a null SD estimated from n
+	// reference samples (TrisomyThreshold): 3.20 with 80 references, 3.13
+	// with 240, the normal quantile 3.09 for a very large reference.
+	TrisomySpecificity float64 `toml:"trisomy_specificity"`
 	// RATZThreshold: z threshold for the rare autosomal trisomies (every
-	// autosome but 13, 18, 21); 0 selects the Bonferroni bound that gives
-	// the 19 chromosomes together the false-positive rate ZThreshold gives
-	// one (RATThreshold).
+	// autosome but 13, 18, 21), used as given; 0 selects the Bonferroni
+	// bound that gives the 19 chromosomes together the false-positive rate
+	// of one common trisomy (RATThreshold).
 	RATZThreshold float64 `toml:"rat_z_threshold"`
 	// LowRiskResidual: a trisomy is low risk only when its probability
 	// after the test (ResidualRisk of the condition's prevalence and the
@@ -112,6 +124,11 @@ func DefaultConfig() Config {
 		FetalFraction: Threshold{Warn: f(0.04), Fail: f(0.02)},
 		ChromDosage:   Threshold{Fail: f(0.322)}, // log2(1.25)
 		ZThreshold:    3,
+		// The specificity cfDNA screening is expected to reach for each
+		// common trisomy (≥ 99.9%; T21 false-positive rate 0.04% in
+		// meta-analysis, Gil et al. 2017): z = 3 alone would allow 0.13%
+		// per chromosome even with a perfectly known null.
+		TrisomySpecificity: 0.999,
 		// 1 in 10,000: the lowest risk cfDNA screening reports state
 		// ("< 1/10,000" on reports of FORTE, which likewise combines the
 		// prior risk with the fetal fraction: Sparks et al. 2012, Am J
@@ -244,6 +261,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("origin_posterior must lie in (0.5, 1), got %g", c.OriginPosterior)
 	case c.CNVMinSize < 0 || c.CNVMinSizeMaternal < 0:
 		return fmt.Errorf("cnv_min_size and cnv_min_size_maternal must not be negative, got %d and %d", c.CNVMinSize, c.CNVMinSizeMaternal)
+	case !(c.TrisomySpecificity > 0.5 && c.TrisomySpecificity < 1):
+		return fmt.Errorf("trisomy_specificity must lie in (0.5, 1), got %g", c.TrisomySpecificity)
 	case c.RATZThreshold < 0:
 		return fmt.Errorf("rat_z_threshold must not be negative, got %g", c.RATZThreshold)
 	case !(c.CNVFalseCalls > 0 && c.CNVFalseCalls < 1):
@@ -281,13 +300,38 @@ func (c Config) PopulationFF() PopulationFF {
 // rareAutosomes is the number of autosomes screened for rare trisomies.
 const rareAutosomes = 19
 
-// RATThreshold returns the z threshold of rare autosomal trisomies:
-// RATZThreshold, or the Bonferroni bound Φ⁻¹(1 − (1 − Φ(ZThreshold))/19),
-// so that a sample screened on all 19 rare autosomes has the same
-// false-positive probability as on chr21 alone (z = 3 gives 3.80).
-func (c Config) RATThreshold() float64 {
+// TrisomyThreshold returns the z threshold of a trisomy 13, 18 or 21
+// call on a chromosome whose null SD was estimated with df degrees of
+// freedom: the TrisomySpecificity quantile of Student's t with df degrees
+// of freedom (the normal quantile when df ≤ 0 or infinite: a known SD).
+// A z computed with an estimated SD has that predictive distribution
+// under the null, so the threshold keeps the specificity whatever the
+// size of the reference; with the normal quantile, the error of an SD
+// from 80 samples (about ±8%) raises the false-positive rate of the
+// chromosomes whose SD came out low — the null cohort's per-chromosome z
+// SDs spread over 0.85–1.18 (docs/method.md §9).
+func (c Config) TrisomyThreshold(df float64) float64 {
+	return zQuantile(c.TrisomySpecificity, df)
+}
+
+// RATThreshold returns the z threshold of rare autosomal trisomies on a
+// chromosome whose null SD has df degrees of freedom: RATZThreshold, or
+// the Bonferroni bound — the 1 − (1 − TrisomySpecificity)/19 quantile of
+// the same t — so that a sample screened on all 19 rare autosomes has the
+// false-positive probability of one common trisomy (3.88 with a known SD,
+// 4.08 with 80 references).
+func (c Config) RATThreshold(df float64) float64 {
 	if c.RATZThreshold > 0 {
 		return c.RATZThreshold
 	}
-	return stats.NormalQuantile(1 - stats.NormalSF(c.ZThreshold)/rareAutosomes)
+	return zQuantile(1-(1-c.TrisomySpecificity)/rareAutosomes, df)
+}
+
+// zQuantile returns the p quantile of Student's t with df degrees of
+// freedom, or of the standard normal when df ≤ 0 or infinite.
+func zQuantile(p, df float64) float64 {
+	if !(df > 0) || math.IsInf(df, 1) {
+		return stats.NormalQuantile(p)
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
 }

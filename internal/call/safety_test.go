@@ -42,7 +42,7 @@ func lowRiskProbWith(f, sd, prev float64, cfg Config, est func(u float64) (FFPri
 			continue
 		}
 		isLow := func(d float64) bool {
-			return CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, ff, prev, cfg).Call == result.LowRisk
+			return CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, ff, prev, false, cfg).Call == result.LowRisk
 		}
 		lo, hi := -20*sd, TrisomyShift(f)
 		if !isLow(lo) {
@@ -156,7 +156,7 @@ func TestLowRiskProbMatchesSimulation(t *testing.T) {
 		for range n {
 			d := TrisomyShift(tc.f) + tc.sd*r.NormFloat64()
 			est := tc.f + tc.se*r.NormFloat64()
-			if CallTrisomy(Dosage{Value: d, SD: tc.sd, Retention: 1}, FFPrior{Value: est, SE: tc.se}, permissivePrev, cfg).Call == result.LowRisk {
+			if CallTrisomy(Dosage{Value: d, SD: tc.sd, Retention: 1}, FFPrior{Value: est, SE: tc.se}, permissivePrev, false, cfg).Call == result.LowRisk {
 				low++
 			}
 		}

@@ -14,6 +14,9 @@ import (
 // whole-chromosome change the method retains.
 type Dosage struct {
 	Value, SD, Retention float64
+	// DF is the degrees of freedom of the SD: n − 1 for a null SD
+	// estimated from n reference samples, 0 for a known SD.
+	DF float64
 }
 
 // Z is Value/SD.
@@ -40,17 +43,23 @@ type Trisomy struct {
 	// PDetect is the probability that a full trisomy at this sample's fetal
 	// fraction (integrated over its posterior) would reach the call
 	// threshold.
-	PDetect      float64
+	PDetect float64
+	// Threshold is the z at or above which the trisomy is high risk
+	// (Config.TrisomyThreshold, or RATThreshold for a rare autosome).
+	Threshold    float64
 	Mosaic       bool
 	NoCallReason string
 }
 
 // CallTrisomy screens one autosome whose trisomy has prevalence prev
-// (Config.Prevalence.For). The fetal fraction enters through its posterior
-// given the estimate ff and the population distribution of cfg
-// (Config.PopulationFF). The rules (docs/method.md §9) weigh what was
-// observed, not only what could have been:
-//   - z ≥ Config.ZThreshold: high risk; flagged as a possible mosaic (or
+// (Config.Prevalence.For); rare says it is not chromosome 13, 18 or 21.
+// The fetal fraction enters through its posterior given the estimate ff
+// and the population distribution of cfg (Config.PopulationFF). The rules
+// (docs/method.md §9) weigh what was observed, not only what could have
+// been:
+//   - z ≥ the threshold (Config.TrisomyThreshold, or RATThreshold when
+//     rare, for the SD's degrees of freedom d.DF): high risk; flagged as a
+//     possible mosaic (or
 //     partial or confined placental event) when the dosage is clearly below
 //     what a full trisomy at the estimate's lower 95% bound predicts (by
 //     more than 1.96 SD).
@@ -63,8 +72,11 @@ type Trisomy struct {
 //     threshold with at least that probability;
 //   - otherwise no call: the data cannot tell a trisomy from euploidy well
 //     enough.
-func CallTrisomy(d Dosage, ff FFPrior, prev float64, cfg Config) Trisomy {
-	t := Trisomy{Z: d.Z()}
+func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Trisomy {
+	t := Trisomy{Z: d.Z(), Threshold: cfg.TrisomyThreshold(d.DF)}
+	if rare {
+		t.Threshold = cfg.RATThreshold(d.DF)
+	}
 	rho := d.Retention
 	if !(rho > 0) {
 		rho = 1
@@ -77,14 +89,14 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, cfg Config) Trisomy {
 	for i, f := range fs {
 		mu := rho * TrisomyShift(f)
 		l1[i] = math.Log(ws[i]) + logNormal(d.Value, mu, d.SD)
-		pd += ws[i] * stats.NormalSF(cfg.ZThreshold-mu/d.SD)
+		pd += ws[i] * stats.NormalSF(t.Threshold-mu/d.SD)
 	}
 	t.PDetect = pd
 	l0 := logNormal(d.Value, 0, d.SD)
 	t.LogLR = (logSumExp(l1) - l0) / math.Ln10
 	t.Risk = ResidualRisk(prev, t.LogLR)
 	switch {
-	case t.Z >= cfg.ZThreshold:
+	case t.Z >= t.Threshold:
 		t.Call = result.HighRisk
 		if known {
 			lo := ff.Low()
@@ -98,10 +110,10 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, cfg Config) Trisomy {
 		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
 	case t.LogLR > cfg.LowRiskLog10LR:
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("inconclusive: the data are not %.0f times more likely without a trisomy than with one at this fetal fraction (log10 LR %.2f > %.2f)", math.Pow(10, -cfg.LowRiskLog10LR), t.LogLR, cfg.LowRiskLog10LR)
+		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the data are not %.0f times more likely without a trisomy than with one at this fetal fraction (log10 LR %.2f > %.2f)", t.Z, t.Threshold, math.Pow(10, -cfg.LowRiskLog10LR), t.LogLR, cfg.LowRiskLog10LR)
 	case !(t.Risk <= cfg.LowRiskResidual):
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("inconclusive: risk after the test %s is above %s (prevalence %s, log10 LR %.2f)", OneIn(t.Risk), OneIn(cfg.LowRiskResidual), OneIn(prev), t.LogLR)
+		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the risk after the test %s is above %s (prevalence %s, log10 LR %.2f)", t.Z, t.Threshold, OneIn(t.Risk), OneIn(cfg.LowRiskResidual), OneIn(prev), t.LogLR)
 	case cfg.DetectionPower > 0 && t.PDetect < cfg.DetectionPower:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("fetal fraction or depth too low: a trisomy would be detected with probability %.0f%% (< %.0f%%)", 100*t.PDetect, 100*cfg.DetectionPower)

@@ -60,7 +60,7 @@ func TestCallTrisomy(t *testing.T) {
 		{"T21 unknown FF", TrisomyShift(0.10), sd, FFPrior{Value: math.NaN()}, t21, result.HighRisk, "", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := CallTrisomy(Dosage{Value: tc.value, SD: tc.sd, Retention: 1}, tc.ff, tc.prev, cfg)
+			got := CallTrisomy(Dosage{Value: tc.value, SD: tc.sd, Retention: 1}, tc.ff, tc.prev, false, cfg)
 			if got.Call != tc.want {
 				t.Errorf("call %s, want %s (z %.2f, log10 LR %.2f, risk %.3g, %s)", got.Call, tc.want, got.Z, got.LogLR, got.Risk, got.NoCallReason)
 			}
@@ -103,7 +103,7 @@ func TestEuploidLowRiskAtModerateFF(t *testing.T) {
 		for range 400 {
 			d := sd * r.NormFloat64()
 			est := tc.f + tc.se*r.NormFloat64()
-			if CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, FFPrior{Value: est, SE: tc.se}, cfg.Prevalence.T21, cfg).Call == result.LowRisk {
+			if CallTrisomy(Dosage{Value: d, SD: sd, Retention: 1}, FFPrior{Value: est, SE: tc.se}, cfg.Prevalence.T21, false, cfg).Call == result.LowRisk {
 				low++
 			}
 		}
@@ -119,13 +119,14 @@ func TestPDetect(t *testing.T) {
 	cfg := DefaultConfig()
 	prev := 0.0
 	for _, f := range []float64{0.02, 0.04, 0.06, 0.1} {
-		got := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: f, SE: 1e-5}, cfg.Prevalence.T21, cfg).PDetect
+		got := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: f, SE: 1e-5}, cfg.Prevalence.T21, false, cfg).PDetect
 		if got < prev {
 			t.Errorf("PDetect not monotone at FF %g", f)
 		}
 		prev = got
-		// Known FF: P(z ≥ 3) = Φ(δ/σ − 3).
-		want := 1 - 0.5*math.Erfc((TrisomyShift(f)/0.005-3)/math.Sqrt2)
+		// Known FF: P(z ≥ c) = Φ(δ/σ − c), c the threshold of a known SD.
+		c := cfg.TrisomyThreshold(0)
+		want := 1 - 0.5*math.Erfc((TrisomyShift(f)/0.005-c)/math.Sqrt2)
 		if math.Abs(got-want) > 0.01 {
 			t.Errorf("FF %g: PDetect %.4f, want %.4f", f, got, want)
 		}
@@ -136,8 +137,8 @@ func TestPDetect(t *testing.T) {
 // and the risk after the test with it.
 func TestLogLRDirection(t *testing.T) {
 	cfg := DefaultConfig()
-	lo := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.04, SE: 0.005}, cfg.Prevalence.T21, cfg)
-	hi := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.15, SE: 0.005}, cfg.Prevalence.T21, cfg)
+	lo := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.04, SE: 0.005}, cfg.Prevalence.T21, false, cfg)
+	hi := CallTrisomy(Dosage{SD: 0.005, Retention: 1}, FFPrior{Value: 0.15, SE: 0.005}, cfg.Prevalence.T21, false, cfg)
 	if !(hi.LogLR < lo.LogLR && lo.LogLR < 0) {
 		t.Errorf("euploid log10 LR at FF 4%% = %.2f, at 15%% = %.2f: want both negative and the latter smaller", lo.LogLR, hi.LogLR)
 	}
@@ -148,12 +149,53 @@ func TestLogLRDirection(t *testing.T) {
 
 func TestRATThreshold(t *testing.T) {
 	c := DefaultConfig()
-	if got := c.RATThreshold(); math.Abs(got-3.80) > 0.01 {
-		t.Errorf("RAT threshold %.3f, want 3.80", got)
+	// Known SD: Φ⁻¹(1 − 0.001/19).
+	if got := c.RATThreshold(0); math.Abs(got-3.878) > 0.002 {
+		t.Errorf("RAT threshold %.3f, want 3.878", got)
+	}
+	if got, common := c.RATThreshold(79), c.TrisomyThreshold(79); !(got > c.RATThreshold(0) && got > common) {
+		t.Errorf("RAT threshold with 79 df %.3f: want above the known-SD one and above the common trisomies' %.3f", got, common)
 	}
 	c.RATZThreshold = 4.5
-	if c.RATThreshold() != 4.5 {
+	if c.RATThreshold(79) != 4.5 {
 		t.Error("explicit RAT threshold ignored")
+	}
+}
+
+// With the null SD estimated from n reference samples, a euploid
+// chromosome reaches TrisomyThreshold(n − 1) with probability 1 −
+// TrisomySpecificity; the normal quantile would be exceeded about 40% more
+// often with 80 references. Seeded simulation: each draw estimates the SD
+// from n null values and standardises a new one with it.
+func TestTrisomyThresholdKeepsSpecificity(t *testing.T) {
+	c := DefaultConfig()
+	const n, reps = 80, 400_000
+	thr, normal := c.TrisomyThreshold(n-1), c.TrisomyThreshold(0)
+	rng := rand.New(rand.NewPCG(7, 11))
+	var overT, overN int
+	for range reps {
+		var s, ss float64
+		for range n {
+			x := rng.NormFloat64()
+			s += x
+			ss += x * x
+		}
+		sd := math.Sqrt((ss - s*s/n) / (n - 1))
+		z := rng.NormFloat64() / sd
+		if z >= thr {
+			overT++
+		}
+		if z >= normal {
+			overN++
+		}
+	}
+	alpha := 1 - c.TrisomySpecificity
+	se := math.Sqrt(alpha * (1 - alpha) / reps)
+	if got := float64(overT) / reps; math.Abs(got-alpha) > 4*se {
+		t.Errorf("false-positive rate at the t threshold %.3f: %.5f, want %.5f ± %.5f", thr, got, alpha, 4*se)
+	}
+	if got := float64(overN) / reps; got < alpha+4*se {
+		t.Errorf("false-positive rate at the normal threshold %.3f: %.5f; the test cannot tell it from %.5f", normal, got, alpha)
 	}
 }
 
@@ -163,6 +205,6 @@ func BenchmarkCallTrisomy(b *testing.B) {
 	cfg := DefaultConfig()
 	ff := FFPrior{Value: 0.06, SE: 0.03}
 	for b.Loop() {
-		CallTrisomy(Dosage{Value: 0.005, SD: 0.0078, Retention: 1}, ff, cfg.Prevalence.T21, cfg)
+		CallTrisomy(Dosage{Value: 0.005, SD: 0.0078, Retention: 1}, ff, cfg.Prevalence.T21, false, cfg)
 	}
 }

@@ -49,7 +49,11 @@ func noCall(l Line, reason string) Line {
 // which voids the calls: no residual risk either).
 func trisomyLine(l Line, f result.Finding, power bool) Line {
 	l.Risk = findingRisk(f, power)
-	stats := fmt.Sprintf("%sz = %.2f, log10 likelihood ratio %.1f", zMethodNote(f.Method), f.Z, f.LogLR)
+	stats := fmt.Sprintf("%sz = %.2f", zMethodNote(f.Method), f.Z)
+	if f.ZThreshold > 0 {
+		stats += fmt.Sprintf(" against the high-risk threshold %.2f", f.ZThreshold)
+	}
+	stats += fmt.Sprintf(", log10 likelihood ratio %.1f", f.LogLR)
 	switch f.Call {
 	case result.HighRisk:
 		l.Result, l.Class = "High risk", "high"

@@ -141,6 +141,12 @@ type Finding struct {
 	// fraction (integrated over its uncertainty) would reach the call
 	// threshold; a low_risk call requires it to reach the configured power.
 	PDetect float64 `json:"p_detect"`
+	// ZThreshold is the z at or above which the trisomy is called high
+	// risk: the trisomy_specificity quantile of the chromosome's predictive
+	// null (Student's t for the reference's size; rare autosomes: the
+	// Bonferroni bound over 19); 0 in results written before it was
+	// recorded.
+	ZThreshold float64 `json:"z_threshold,omitempty"`
 	// Method names the z-score method behind Z (see Chromosome.ZMethods).
 	Method       string `json:"method,omitempty"`
 	NoCallReason string `json:"no_call_reason,omitempty"`
