@@ -3,14 +3,12 @@ package call
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nipt/nipt/internal/stats"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Threshold is a QC threshold pair; nil means "not checked". For
@@ -311,7 +309,7 @@ const rareAutosomes = 19
 // chromosomes whose SD came out low — the null cohort's per-chromosome z
 // SDs spread over 0.85–1.18 (docs/method.md §9).
 func (c Config) TrisomyThreshold(df float64) float64 {
-	return zQuantile(c.TrisomySpecificity, df)
+	return stats.StudentTQuantile(c.TrisomySpecificity, df)
 }
 
 // RATThreshold returns the z threshold of rare autosomal trisomies on a
@@ -324,14 +322,6 @@ func (c Config) RATThreshold(df float64) float64 {
 	if c.RATZThreshold > 0 {
 		return c.RATZThreshold
 	}
-	return zQuantile(1-(1-c.TrisomySpecificity)/rareAutosomes, df)
+	return stats.StudentTQuantile(1-(1-c.TrisomySpecificity)/rareAutosomes, df)
 }
 
-// zQuantile returns the p quantile of Student's t with df degrees of
-// freedom, or of the standard normal when df ≤ 0 or infinite.
-func zQuantile(p, df float64) float64 {
-	if !(df > 0) || math.IsInf(df, 1) {
-		return stats.NormalQuantile(p)
-	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
-}

@@ -38,6 +38,29 @@ type Summary struct {
 	Filters    *counts.Filters    `json:"count_filters,omitempty"`
 	Warnings   []string           `json:"warnings"`
 	Depth      float64            `json:"median_autosomal_reads"`
+	// Thresholds are the trisomy z thresholds nipt analyze derives from
+	// this reference at the default trisomy specificity.
+	Thresholds TrisomyThresholds `json:"trisomy_thresholds"`
+}
+
+// DefaultTrisomySpecificity is the default trisomy_specificity of the
+// analysis (call.DefaultConfig; a test in package analyze keeps the two
+// equal), at which the summary states the reference's trisomy thresholds.
+const DefaultTrisomySpecificity = 0.999
+
+// rareAutosomes is the number of autosomes screened for rare trisomies
+// (the Bonferroni factor of call.Config.RATThreshold).
+const rareAutosomes = 19
+
+// TrisomyThresholds are the high-risk z thresholds at Specificity for
+// chromosome null SDs estimated with DF degrees of freedom (the fewest
+// reference samples behind an autosome's primary null, less one): the
+// Student t quantiles of call.Config.TrisomyThreshold and RATThreshold.
+type TrisomyThresholds struct {
+	Specificity float64 `json:"specificity"`
+	DF          int     `json:"df"`
+	Common      float64 `json:"common"`
+	Rare        float64 `json:"rare"`
 }
 
 // Exclusion names an excluded sample and why.
@@ -92,6 +115,18 @@ func (r *Reference) Summarize() *Summary {
 	}
 	for i, n := range r.KappaSizes {
 		s.Kappa[fmt.Sprintf("%d", n)] = r.KappaValues[i]
+	}
+	df := 0
+	for c := 0; c < genome.ChrX && c < len(r.Chroms); c++ {
+		if nl, ok := r.Chroms[c].Nulls[r.Chroms[c].Primary]; ok && (df == 0 || nl.N-1 < df) {
+			df = nl.N - 1
+		}
+	}
+	if df > 0 {
+		spec := DefaultTrisomySpecificity
+		s.Thresholds = TrisomyThresholds{Specificity: spec, DF: df,
+			Common: stats.StudentTQuantile(spec, float64(df)),
+			Rare:   stats.StudentTQuantile(1-(1-spec)/rareAutosomes, float64(df))}
 	}
 	var reads []float64
 	var share [genome.NumChroms][]float64
@@ -164,6 +199,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 			sdCell(c.SD, MethodPCA), sdCell(c.SD, MethodRefBins), sdCell(c.SD, MethodNCV), c.FractionLimit, c.Ratio)
 	}
 	fmt.Fprintf(&b, "(limit: Poisson SD of the chromosome's read fraction, sqrt((1-p)/(pN))/ln2; ratio: primary SD / limit)\n")
+	if t := s.Thresholds; t.DF > 0 {
+		fmt.Fprintf(&b, "trisomy high-risk thresholds at %.1f%% specificity (nipt analyze's default trisomy_specificity; Student t, %d df: the null SDs come from %d samples): z ≥ %.2f for T13, T18, T21; z ≥ %.2f for rare autosomal trisomies\n",
+			100*t.Specificity, t.DF, t.DF+1, t.Common, t.Rare)
+	}
 	fmt.Fprintf(&b, "\nfetal fraction models\n")
 	y := s.FF.Y
 	cal := "calibrated against the chrX deficit of male-fetus samples"

@@ -85,3 +85,18 @@ func TestNormalQuantile(t *testing.T) {
 		}
 	}
 }
+
+// StudentTQuantile: published t-table values, the normal limit, and the
+// round trip through gonum's CDF.
+func TestStudentTQuantile(t *testing.T) {
+	for _, tc := range []struct{ p, df, want float64 }{
+		{0.975, 10, 2.228}, {0.995, 20, 2.845}, {0.999, 60, 3.232}, {0.975, 0, 1.960}, {0.999, math.Inf(1), 3.090},
+	} {
+		if got := StudentTQuantile(tc.p, tc.df); math.Abs(got-tc.want) > 0.001 {
+			t.Errorf("t quantile %g with %g df = %.4f, want %.3f", tc.p, tc.df, got, tc.want)
+		}
+	}
+	if got := StudentTQuantile(0.999, 79); !(got > StudentTQuantile(0.999, 239) && StudentTQuantile(0.999, 239) > NormalQuantile(0.999)) {
+		t.Errorf("t quantiles do not fall towards the normal one as df grows: %.4f", got)
+	}
+}
