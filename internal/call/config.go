@@ -324,4 +324,3 @@ func (c Config) RATThreshold(df float64) float64 {
 	}
 	return stats.StudentTQuantile(1-(1-c.TrisomySpecificity)/rareAutosomes, df)
 }
-
