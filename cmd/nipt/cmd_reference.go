@@ -131,6 +131,9 @@ func writeReference(o *referenceOptions, ref *refset.Reference) error {
 		return err
 	}
 	slog.Info("reference written", "path", o.output, "samples_used", sum.Used, "excluded", len(sum.Excluded), "components", sum.Components, "summary", path)
+	for _, w := range sum.Warnings {
+		slog.Warn("reference: "+w, "reference", o.output)
+	}
 	return nil
 }
 

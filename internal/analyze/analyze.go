@@ -46,6 +46,16 @@ const maxExcluded = 0.5
 // variances grows for this sample: the reference depth over the sample's,
 // times the squared excess of its bin noise over the reference's (never
 // below 1: a cleaner-than-reference sample is not trusted to be cleaner).
+//
+// The noise ratio rises with depth by itself (a depth-invariant technical
+// part stays while the Poisson part shrinks), so a sample much deeper than
+// the reference gets wider nulls than its bins alone need. That is kept on
+// purpose: a shallow reference measures the depth-invariant structure
+// (chromosome-level systematic variance, segment inflation) too
+// imprecisely to extrapolate, and removing the rise gave 20–30 M-read
+// samples against a 4 M reference a z SD of 1.17 and false CNVs in most
+// samples (docs/validation.md, "Depth: test samples deeper than the
+// reference").
 func noiseScale(ref *refset.Reference, p *refset.SampleProfile) float64 {
 	var depth float64
 	for c := 0; c < genome.ChrX; c++ {

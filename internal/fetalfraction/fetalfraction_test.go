@@ -143,6 +143,24 @@ func TestFitY(t *testing.T) {
 	if math.Abs(f2-f/2) > 1e-12 {
 		t.Error("two chrY copies do not halve the estimate")
 	}
+	// Both measure the same fraction: no intercept.
+	if m.InterceptOffset() || math.Abs(m.Intercept) > 3*m.InterceptSE {
+		t.Errorf("intercept %.4f ± %.4f, want 0 within its error", m.Intercept, m.InterceptSE)
+	}
+	// The male-fetus references' chrX reads 10 points low (fetal sex
+	// confounded with a batch that shifts chrX): the offset is found, and
+	// it is what biases the scale fitted through the origin.
+	shifted := append([]float64(nil), fx...)
+	for i := range shifted {
+		shifted[i] -= 0.10
+	}
+	b := FitY(y, male, female, shifted, 0.015, 100)
+	if !b.InterceptOffset() || math.Abs(b.Intercept+0.10) > 3*b.InterceptSE+0.005 {
+		t.Errorf("shifted chrX: intercept %.4f ± %.4f, want -0.10 flagged", b.Intercept, b.InterceptSE)
+	}
+	if math.Abs(b.Scale-gamma) < 5*b.ScaleSE {
+		t.Errorf("shifted chrX: scale %.5f still matches %.5f; the test does not show the bias", b.Scale, gamma)
+	}
 	// Too few males: uncalibrated, diploid expectation.
 	few := FitY(y[:6], male[:6], female[:6], fx[:6], 0.015, 100)
 	if few.Calibrated || few.Scale != 0.02 {

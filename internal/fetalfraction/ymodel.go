@@ -47,6 +47,22 @@ type YModel struct {
 	// added to every chrY estimate's variance. Attributing all of it to
 	// chrY is the conservative choice.
 	ExtraSD float64 `json:"extra_sd"`
+	// Intercept is the chrX fetal fraction of a male-fetus reference
+	// without chrY reads above background, c in f_X = c + g·(y − α) fitted
+	// with the Huber weights of the calibration; InterceptSE its standard
+	// error. Both measure the same fetal fraction, so c should be 0 within
+	// its error: a clear offset means the chrX model does not hold for the
+	// male-fetus references (their chrX differs from the female-fetus
+	// references' by more than the fetus's X, e.g. fetal sex confounded
+	// with sequencing batch) and the calibrated scale is biased.
+	Intercept   float64 `json:"chrx_intercept"`
+	InterceptSE float64 `json:"chrx_intercept_se"`
+}
+
+// InterceptOffset reports whether the calibration's intercept is clearly
+// non-zero: beyond 3 standard errors and 1 point of fetal fraction.
+func (m *YModel) InterceptOffset() bool {
+	return m.Calibrated && m.InterceptSE > 0 && math.Abs(m.Intercept) > math.Max(3*m.InterceptSE, 0.01)
 }
 
 // FitY fits the chrY model from per-sample dosages y, fetal-sex labels and,
@@ -78,19 +94,42 @@ func FitY(y []float64, male, female []bool, fx []float64, fxSD float64, bins int
 	if len(u) < MinCalibrationMales {
 		return m
 	}
-	g, se, rsd := huberThroughOrigin(u, f)
+	g, se, rsd, w := huberThroughOrigin(u, f)
 	if g > 0 && !math.IsNaN(g) {
 		m.Scale, m.ScaleSE, m.ResidualSD, m.Calibrated = g, se, rsd, true
 		m.ExtraSD = math.Sqrt(math.Max(rsd*rsd-fxSD*fxSD, 0))
+		m.Intercept, m.InterceptSE = weightedIntercept(u, f, w, rsd)
 	}
 	return m
 }
 
+// weightedIntercept fits f = c + b·u by weighted least squares and returns
+// c and its standard error for residual SD sd (NaN when u does not vary).
+func weightedIntercept(u, f, w []float64, sd float64) (c, se float64) {
+	var sw, su, sf float64
+	for i := range u {
+		sw += w[i]
+		su += w[i] * u[i]
+		sf += w[i] * f[i]
+	}
+	mu, mf := su/sw, sf/sw
+	var sxx, sxy float64
+	for i := range u {
+		sxx += w[i] * (u[i] - mu) * (u[i] - mu)
+		sxy += w[i] * (u[i] - mu) * (f[i] - mf)
+	}
+	if !(sxx > 0) {
+		return math.NaN(), math.NaN()
+	}
+	b := sxy / sxx
+	return mf - b*mu, sd * math.Sqrt(1/sw+mu*mu/sxx)
+}
+
 // huberThroughOrigin fits f = g·u by iteratively reweighted least squares
-// with Huber weights; it returns g, its standard error and the robust
-// residual SD.
-func huberThroughOrigin(u, f []float64) (g, se, sd float64) {
-	w := make([]float64, len(u))
+// with Huber weights; it returns g, its standard error, the robust
+// residual SD and the final weights.
+func huberThroughOrigin(u, f []float64) (g, se, sd float64, w []float64) {
+	w = make([]float64, len(u))
 	for i := range w {
 		w[i] = 1
 	}
@@ -102,7 +141,7 @@ func huberThroughOrigin(u, f []float64) (g, se, sd float64) {
 			den += w[i] * u[i] * u[i]
 		}
 		if den <= 0 {
-			return math.NaN(), math.NaN(), math.NaN()
+			return math.NaN(), math.NaN(), math.NaN(), w
 		}
 		ng := num / den
 		for i := range u {
@@ -127,7 +166,7 @@ func huberThroughOrigin(u, f []float64) (g, se, sd float64) {
 		den += w[i] * u[i] * u[i]
 	}
 	se = sd / math.Sqrt(den)
-	return g, se, sd
+	return g, se, sd, w
 }
 
 // FF returns the fetal fraction and its standard error for a sample with

@@ -90,6 +90,9 @@ func (r *Reference) Summarize() *Summary {
 	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
 		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
 		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters}
+	if s.Warnings == nil {
+		s.Warnings = []string{}
+	}
 	for i, st := range r.Status {
 		if st.Used {
 			s.Used++

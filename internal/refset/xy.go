@@ -362,6 +362,10 @@ func (f *fitState) fitY(xm *xModel) ([]int32, fetalfraction.YModel, []string) {
 	if !m.Calibrated && len(male) >= MinSexRefs {
 		warn = append(warn, "chrY scale could not be calibrated against chrX: using the diploid-genome expectation")
 	}
+	if m.InterceptOffset() {
+		warn = append(warn, fmt.Sprintf("the chrX fetal fraction of the male-fetus references is %+.1f ± %.1f points at zero chrY fetal fraction: their chrX differs from the female-fetus references' by more than the fetus's X (fetal sex confounded with sequencing batch or protocol?), so the chrY scale (%.4f against %.4f expected) and the chrX model are biased; build the reference from batches that each hold pregnancies of both fetal sexes",
+			100*m.Intercept, 100*m.InterceptSE, m.Scale, 2/float64(max(len(bins), 1))))
+	}
 	return bins, *m, warn
 }
 
