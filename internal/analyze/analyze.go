@@ -57,10 +57,7 @@ const maxExcluded = 0.5
 // samples (docs/validation.md, "Depth: test samples deeper than the
 // reference").
 func noiseScale(ref *refset.Reference, p *refset.SampleProfile) float64 {
-	var depth float64
-	for c := 0; c < genome.ChrX; c++ {
-		depth += float64(p.UsedReads[c])
-	}
+	depth := usedAutosomalReads(p)
 	if !(depth > 0) {
 		return math.Inf(1)
 	}
@@ -69,6 +66,16 @@ func noiseScale(ref *refset.Reference, p *refset.SampleProfile) float64 {
 		noise = 1
 	}
 	return ref.Depth / depth * noise * noise
+}
+
+// usedAutosomalReads is the sample's reads in the modelled autosomal
+// bins, the depth the reference's median (Reference.Depth) is taken over.
+func usedAutosomalReads(p *refset.SampleProfile) float64 {
+	var depth float64
+	for c := 0; c < genome.ChrX; c++ {
+		depth += float64(p.UsedReads[c])
+	}
+	return depth
 }
 
 // adjust rescales a null SD with Poisson part pois by g (see noiseScale).
@@ -270,6 +277,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	r.QC = call.QC(call.QCInput{
 		ChromDosage:   maxDev,
+		DepthRatio:    usedAutosomalReads(p) / ref.Depth,
 		Reads:         float64(autoReads),
 		DuplicateRate: dupRate,
 		GCBias:        p.GCBias,

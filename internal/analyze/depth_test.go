@@ -103,3 +103,39 @@ func TestDepthRobustness(t *testing.T) {
 		}
 	}
 }
+
+// A sample far deeper than its reference reports its depth ratio and
+// warns (its calls are conservative); one at the reference's depth (the
+// fixture's 2 M reads) passes.
+func TestDepthRatioQC(t *testing.T) {
+	f := fixture(t)
+	opt := Options{Config: call.DefaultConfig()}
+	var ratios [2]float64
+	for k, mult := range []int{1, 5} {
+		s := synth.Sample{ID: "deep", FF: 0.1, Reads: mult * 2_000_000, Paired: true, Trisomy: -1, Seed: 77}
+		r, err := Analyze(f.Ref, f.Model.Counts(&s), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m *result.Metric
+		for i := range r.QC.Metrics {
+			if r.QC.Metrics[i].Name == "depth_ratio" {
+				m = &r.QC.Metrics[i]
+			}
+		}
+		if m == nil {
+			t.Fatalf("%d× depth: no depth_ratio metric", mult)
+		}
+		ratios[k] = m.Value
+		want := result.QCPass
+		if mult == 5 {
+			want = result.QCWarn
+		}
+		if m.Status != want || math.Abs(m.Value/float64(mult)-1) > 0.2 {
+			t.Errorf("%d× the reference's reads: depth_ratio %.2f (%s), want ≈ %d (%s)", mult, m.Value, m.Status, mult, want)
+		}
+	}
+	if math.Abs(ratios[1]/ratios[0]-5) > 0.25 {
+		t.Errorf("depth ratios %.2f and %.2f for 1× and 5× the reads", ratios[0], ratios[1])
+	}
+}

@@ -43,6 +43,8 @@ func ApplyProfileQC(cfg call.Config, p *disclosure.Profile) call.Config {
 			t = &cfg.FetalFraction
 		case "chrom_dosage":
 			t = &cfg.ChromDosage
+		case "depth_ratio":
+			t = &cfg.DepthRatio
 		default:
 			continue
 		}

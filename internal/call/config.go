@@ -36,6 +36,12 @@ type Config struct {
 	// (another sample type, a broken counts file, contamination) or the
 	// mother is aneuploid; higher is worse.
 	ChromDosage Threshold `toml:"chrom_dosage"`
+	// DepthRatio: the sample's autosomal reads over the reference's
+	// median; higher is worse. A sample far deeper than its reference is
+	// analysed conservatively (its nulls keep structured noise the
+	// shallow reference could not measure), so it warns: build the
+	// reference at the depth the laboratory sequences.
+	DepthRatio Threshold `toml:"depth_ratio"`
 
 	// ZThreshold: |z| at or above which a chromosome or a segment is
 	// flagged in the first pass (left out of the second pass's
@@ -121,7 +127,10 @@ func DefaultConfig() Config {
 		MAPD:          Threshold{Warn: f(1.5), Fail: f(2.5)},
 		FetalFraction: Threshold{Warn: f(0.04), Fail: f(0.02)},
 		ChromDosage:   Threshold{Fail: f(0.322)}, // log2(1.25)
-		ZThreshold:    3,
+		// At 3× the reference's depth the sample's z-scores are narrower
+		// than a standard normal (SD ≈ 0.9; 0.83 at 6×, docs/validation.md).
+		DepthRatio: Threshold{Warn: f(3)},
+		ZThreshold: 3,
 		// The specificity cfDNA screening is expected to reach for each
 		// common trisomy (≥ 99.9%; T21 false-positive rate 0.04% in
 		// meta-analysis, Gil et al. 2017): z = 3 alone would allow 0.13%
@@ -274,7 +283,7 @@ func (c Config) Validate() error {
 	for _, nt := range []struct {
 		name string
 		t    Threshold
-	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}, {"chrom_dosage", c.ChromDosage}} {
+	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}, {"chrom_dosage", c.ChromDosage}, {"depth_ratio", c.DepthRatio}} {
 		name, t := nt.name, nt.t
 		if t.Warn != nil && t.Fail != nil && *t.Warn != *t.Fail {
 			lowerWorse := name == "reads" || name == "fetal_fraction"

@@ -71,6 +71,7 @@ func TestQC(t *testing.T) {
 		{func(q *QCInput) { q.FetalFraction, q.FetalFractionHigh = 0.01, 0.018 }, result.QCFail},
 		{func(q *QCInput) { q.GCBias = -2 }, result.QCFail},
 		{func(q *QCInput) { q.ChromDosage = 0.5 }, result.QCFail},
+		{func(q *QCInput) { q.DepthRatio = 6 }, result.QCWarn},
 	} {
 		in := good
 		tc.mod(&in)

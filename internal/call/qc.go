@@ -24,6 +24,10 @@ type QCInput struct {
 	// estimate is used.
 	FetalFractionHigh float64
 	ChromDosage       float64 // largest |log2 dosage| of an autosome
+	// DepthRatio is the sample's autosomal reads over the reference's
+	// median: far above 1 the analysis is conservative (docs/qc.md). NaN
+	// or zero: not judged.
+	DepthRatio float64
 }
 
 // QC judges a sample: each metric passes, warns or fails against its
@@ -98,6 +102,9 @@ func QC(in QCInput, cfg Config) result.QC {
 		add("fetal_fraction", in.FetalFraction, cfg.FetalFraction, true, 1, "")
 	}
 	add("chrom_dosage", in.ChromDosage, cfg.ChromDosage, false, 1, "")
+	if in.DepthRatio > 0 {
+		add("depth_ratio", in.DepthRatio, cfg.DepthRatio, false, 1, "")
+	}
 	return q
 }
 

@@ -289,6 +289,7 @@ var qcNames = map[string]string{
 	"reads": "Reads", "duplicate_rate": "Duplicate rate", "mapd": "Bin noise (MAPD)",
 	"gc_bias": "GC bias", "fetal_fraction": "Fetal fraction",
 	"chrom_dosage": "Largest autosome dosage change (|log2|)",
+	"depth_ratio":  "Depth over the reference's",
 }
 
 var qcFormat = map[string]func(float64) string{
@@ -296,6 +297,7 @@ var qcFormat = map[string]func(float64) string{
 	"duplicate_rate": pct1,
 	"fetal_fraction": pct1,
 	"chrom_dosage":   func(x float64) string { return fmt.Sprintf("%.3f", x) },
+	"depth_ratio":    func(x float64) string { return fmt.Sprintf("%.2f×", x) },
 }
 
 func qcFormatOf(metric string) func(float64) string {
