@@ -258,8 +258,26 @@ func shortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTra
 	for j := range v {
 		v[j] *= phi
 	}
-	slog.Debug("fetal-CNV scan: short-fragment track", "phi_reference", m.Phi, "phi", phi, "beta", m.Beta)
-	return call.ShortTrack{Y: y, V: v, Beta: m.Beta, Kappa: m.Kappa}, true
+	// The sample's own block-scale inflation where it exceeds the
+	// reference's average (refset.ShortOwnKappa), size by size.
+	own := refset.ShortOwnKappa(ref.Layout, ref.Auto, y, v, m.KappaSizes)
+	ks := make([]float64, len(m.KappaSizes))
+	raised := false
+	for i := range ks {
+		ks[i] = m.KappaValues[i]
+		if own[i] > ks[i] {
+			ks[i], raised = own[i], true
+		}
+		if i > 0 {
+			ks[i] = math.Max(ks[i], ks[i-1])
+		}
+	}
+	kappa := m.Kappa
+	if raised {
+		kappa = func(n int) float64 { return refset.InterpKappa(m.KappaSizes, ks, n) }
+	}
+	slog.Debug("fetal-CNV scan: short-fragment track", "phi_reference", m.Phi, "phi", phi, "beta", m.Beta, "own_kappa_raised", raised)
+	return call.ShortTrack{Y: y, V: v, Beta: m.Beta, Kappa: kappa}, true
 }
 
 // nearlyWhole is the share of a chromosome's usable bins above which its

@@ -161,4 +161,4 @@ func scale(depth, noise float64, p *SampleProfile) float64 {
 // Kappa returns the noise inflation κ(n) for a segment of n usable bins,
 // interpolated linearly in log n between the measured block sizes and
 // held constant beyond them (1 for a reference without the measurement).
-func (r *Reference) Kappa(n int) float64 { return interpKappa(r.KappaSizes, r.KappaValues, n) }
+func (r *Reference) Kappa(n int) float64 { return InterpKappa(r.KappaSizes, r.KappaValues, n) }

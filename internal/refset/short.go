@@ -5,7 +5,9 @@ import (
 	"math"
 	"sort"
 
+	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -49,7 +51,7 @@ type ShortModel struct {
 }
 
 // Kappa returns the short track's noise inflation for n consecutive bins.
-func (m *ShortModel) Kappa(n int) float64 { return interpKappa(m.KappaSizes, m.KappaValues, n) }
+func (m *ShortModel) Kappa(n int) float64 { return InterpKappa(m.KappaSizes, m.KappaValues, n) }
 
 // minShortReads is the fewest reads a bin needs for its short share to
 // enter the track (the binomial variance is then a fair Gaussian
@@ -75,10 +77,15 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	for j := range y {
 		y[j], v[j] = math.NaN(), math.NaN()
 	}
-	// Weighted least squares of (s − μ) on [1, gc − 0.4] over the bins
-	// with enough reads, an expected share and a GC value.
+	// Weighted least squares of (s − μ) on [1, g, g²], g = gc − 0.4, over
+	// the bins with enough reads, an expected share and a GC value. A
+	// sample's short share bends with GC (its fragment lengths and its GC
+	// bias interact, differently from library to library); with a line
+	// only, the GC-extreme regions kept residuals that at 20–30 M reads made
+	// 3 Mb "fetal CNVs" in one sample in ten.
 	var use []int // positions in auto
-	var sw, sg, sgg, sd, sgd float64
+	var xtx [3][3]float64
+	var xty [3]float64
 	for a, j := range auto {
 		n := float64(reads[j])
 		m := mu[a]
@@ -88,31 +95,56 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 		use = append(use, a)
 		w := n / (m * (1 - m))
 		g := st.GC[j] - 0.4
+		x := [3]float64{1, g, g * g}
 		d := float64(short[j])/n - m
-		sw += w
-		sg += w * g
-		sgg += w * g * g
-		sd += w * d
-		sgd += w * g * d
+		for r := range 3 {
+			for c := range 3 {
+				xtx[r][c] += w * x[r] * x[c]
+			}
+			xty[r] += w * x[r] * d
+		}
 	}
-	if sw == 0 {
+	if len(use) == 0 {
 		return y, v
 	}
-	var c, b float64
-	if det := sw*sgg - sg*sg; det > 1e-12*sw*sw {
-		c = (sgg*sd - sg*sgd) / det
-		b = (sw*sgd - sg*sd) / det
-	} else {
-		c = sd / sw
-	}
+	coef := solveSmall(xtx, xty)
 	for _, a := range use {
 		j := auto[a]
 		n := float64(reads[j])
-		e := math.Min(math.Max(mu[a]+c+b*(st.GC[j]-0.4), 1e-3), 1-1e-3)
+		g := st.GC[j] - 0.4
+		e := math.Min(math.Max(mu[a]+coef[0]+coef[1]*g+coef[2]*g*g, 1e-3), 1-1e-3)
 		y[j] = float64(short[j])/n - e
 		v[j] = e * (1 - e) / n
 	}
 	return y, v
+}
+
+// solveSmall solves the 3×3 weighted normal equations of ShortResiduals;
+// when they are singular (GC does not vary) it drops the GC terms from the
+// end: the line, then the level alone.
+func solveSmall(a [3][3]float64, b [3]float64) [3]float64 {
+	for k := 3; k >= 1; k-- {
+		m := mat.NewSymDense(k, nil)
+		for r := range k {
+			for c := r; c < k; c++ {
+				m.SetSym(r, c, a[r][c])
+			}
+		}
+		var ch mat.Cholesky
+		if !ch.Factorize(m) || ch.Cond() > 1e12 {
+			continue
+		}
+		var x mat.VecDense
+		if err := ch.SolveVecTo(&x, mat.NewVecDense(k, b[:k:k])); err != nil {
+			continue
+		}
+		var out [3]float64
+		for i := range k {
+			out[i] = x.AtVec(i)
+		}
+		return out
+	}
+	return [3]float64{}
 }
 
 // ShortPhi is the robust variance of the standardised residuals y/√v
@@ -288,10 +320,10 @@ func (f *fitState) shortKappa(samples int, residuals func(int) (y, v []float64),
 	return sizes, ks
 }
 
-// interpKappa interpolates a measured noise inflation κ(n) linearly in
+// InterpKappa interpolates a measured noise inflation κ(n) linearly in
 // log n between the block sizes s (values k) and holds it constant beyond
 // them (1 without a measurement).
-func interpKappa(s []int, k []float64, n int) float64 {
+func InterpKappa(s []int, k []float64, n int) float64 {
 	if len(s) == 0 || n < 1 {
 		return 1
 	}
@@ -306,4 +338,54 @@ func interpKappa(s []int, k []float64, n int) float64 {
 	}
 	t := (math.Log(float64(n)) - math.Log(float64(s[i-1]))) / (math.Log(float64(s[i])) - math.Log(float64(s[i-1])))
 	return k[i-1] + t*(k[i]-k[i-1])
+}
+
+// minOwnKappaBlocks is the fewest blocks a sample's own short-track noise
+// inflation is measured from (the MAD of fewer has more than ~20% error).
+const minOwnKappaBlocks = 30
+
+// ShortOwnKappa measures one sample's short-track noise inflation for each
+// block size in sizes as the reference does (shortKappa), from the sample's
+// residuals y and variances v (φ applied) over the modelled bins auto of
+// layout l: the spread of Σ(y/v)/√Σ(1/v) over non-overlapping blocks of n
+// consecutive bins within chromosomes, robustly (1.4826·MAD around the
+// median, so that a real change in a few blocks does not count as noise).
+// A sample whose fragment sizes vary along the genome more than the
+// reference samples' did (a library whose size profile tracks GC or
+// mappability differently) has correlated residuals that the reference's
+// average κ understates: at 20–30 M reads this doubled the scan's false
+// calls. Sizes with fewer than minOwnKappaBlocks blocks get NaN.
+func ShortOwnKappa(l *genome.Layout, auto []int32, y, v []float64, sizes []int) []float64 {
+	// Runs of modelled bins on one chromosome: auto[bounds[i]:bounds[i+1]].
+	bounds := []int{0}
+	for a := 1; a < len(auto); a++ {
+		if chromOf(l, int(auto[a-1])) != chromOf(l, int(auto[a])) {
+			bounds = append(bounds, a)
+		}
+	}
+	bounds = append(bounds, len(auto))
+	out := make([]float64, len(sizes))
+	for si, n := range sizes {
+		var zs []float64
+		for r := 0; r+1 < len(bounds); r++ {
+			for s := bounds[r]; s+n <= bounds[r+1]; s += n {
+				var sw, swy float64
+				for _, j := range auto[s : s+n] {
+					if math.IsNaN(y[j]) || !(v[j] > 0) {
+						continue
+					}
+					sw += 1 / v[j]
+					swy += y[j] / v[j]
+				}
+				if sw > 0 {
+					zs = append(zs, swy/math.Sqrt(sw))
+				}
+			}
+		}
+		out[si] = math.NaN()
+		if len(zs) >= minOwnKappaBlocks {
+			out[si] = stats.MAD(zs)
+		}
+	}
+	return out
 }

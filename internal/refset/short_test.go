@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/refset/synth"
+	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -44,9 +45,10 @@ func TestShortModelFixture(t *testing.T) {
 	}
 }
 
-// ShortResiduals removes a sample's own level and GC slope: residuals of a
-// sample drawn with an offset and a GC trend on top of the expected shares
-// have mean ≈ 0 in every GC stratum and unit standardised variance.
+// ShortResiduals removes a sample's own level and GC curve: residuals of a
+// sample drawn with an offset and a curved GC trend on top of the expected
+// shares have mean ≈ 0 in every GC stratum — the extremes included, where
+// a line alone would leave the curvature — and unit standardised variance.
 func TestShortResidualsRemoveLevelAndGC(t *testing.T) {
 	f := fixtureT(t)
 	st, auto := f.Static, f.Ref.Auto
@@ -56,13 +58,20 @@ func TestShortResidualsRemoveLevelAndGC(t *testing.T) {
 	short := make([]uint32, st.Layout.NumBins())
 	for a, j := range auto {
 		mu[a] = 0.15 + 0.02*r.NormFloat64()
-		p := mu[a] + 0.01 + 0.2*(st.GC[j]-0.4) // sample offset and GC slope
+		g := st.GC[j] - 0.4
+		p := mu[a] + 0.01 + 0.2*g - 3*g*g // sample offset, GC slope and curvature
 		n := 800 + r.IntN(400)
 		reads[j] = uint32(n)
 		short[j] = uint32(distuv.Binomial{N: float64(n), P: p, Src: r}.Rand())
 	}
 	y, v := ShortResiduals(st, auto, mu, reads, short)
-	var lo, hi []float64
+	// GC terciles of the modelled bins.
+	gcs := make([]float64, 0, len(auto))
+	for _, j := range auto {
+		gcs = append(gcs, st.GC[j])
+	}
+	q1, q2 := stats.Quantile(gcs, 1.0/3), stats.Quantile(gcs, 2.0/3)
+	var lo, mid, hi []float64
 	var ss float64
 	var n int
 	for _, j := range auto {
@@ -72,22 +81,25 @@ func TestShortResidualsRemoveLevelAndGC(t *testing.T) {
 		z := y[j] / math.Sqrt(v[j])
 		ss += z * z
 		n++
-		if st.GC[j] < 0.4 {
+		switch {
+		case st.GC[j] < q1:
 			lo = append(lo, z)
-		} else {
+		case st.GC[j] < q2:
+			mid = append(mid, z)
+		default:
 			hi = append(hi, z)
 		}
 	}
 	if vr := ss / float64(n); vr < 0.9 || vr > 1.1 {
 		t.Errorf("standardised residual variance %.3f, want ≈ 1", vr)
 	}
-	for name, zs := range map[string][]float64{"GC < 40%": lo, "GC ≥ 40%": hi} {
+	for name, zs := range map[string][]float64{"low GC": lo, "middle GC": mid, "high GC": hi} {
 		var s float64
 		for _, z := range zs {
 			s += z
 		}
-		// Mean of ~1,400 unit-variance values: SE ≈ 0.027.
-		if m := s / float64(len(zs)); math.Abs(m) > 0.1 {
+		// Mean of ~900 unit-variance values: SE ≈ 0.033.
+		if m := s / float64(len(zs)); math.Abs(m) > 0.13 {
 			t.Errorf("%s: mean standardised residual %.3f, want ≈ 0", name, m)
 		}
 	}
@@ -136,5 +148,62 @@ func TestShortModelNeedsPairedSamples(t *testing.T) {
 	}
 	if !warned {
 		t.Errorf("no warning about the 15 paired-end samples: %q", mixed.Warnings)
+	}
+}
+
+// ShortOwnKappa finds a sample's correlated short-share noise: residuals
+// sharing a common offset within blocks of 8 bins have a block-mean
+// inflation of √(1 + 8·0.25) ≈ 1.7 for blocks of 8 and more (block
+// sizes aligned with them), independent residuals ≈ 1; a real change in a
+// few blocks does not move the robust estimate.
+func TestShortOwnKappa(t *testing.T) {
+	f := fixtureT(t)
+	st, auto := f.Static, f.Ref.Auto
+	l := st.Layout
+	r := rand.New(rand.NewPCG(3, 9))
+	nb := l.NumBins()
+	sizes := []int{1, 8, 16}
+	for _, corr := range []bool{false, true} {
+		y := make([]float64, nb)
+		v := make([]float64, nb)
+		for j := range y {
+			y[j], v[j] = math.NaN(), math.NaN()
+		}
+		// Blocks of 8 consecutive modelled bins of a chromosome share an
+		// offset of variance 0.25 (per-bin variance 1).
+		var shared float64
+		cnt := 0
+		prev := -1
+		for _, j := range auto {
+			c := chromOf(l, int(j))
+			if c != prev || cnt == 8 {
+				shared, cnt, prev = 0.5*r.NormFloat64(), 0, c
+			}
+			cnt++
+			y[j], v[j] = r.NormFloat64(), 1
+			if corr {
+				y[j] += shared
+			}
+		}
+		// A real change: 40 bins raised by 3 SD each.
+		for _, j := range auto[100:140] {
+			y[j] += 3
+		}
+		k := ShortOwnKappa(l, auto, y, v, sizes)
+		want := []float64{1, 1, 1}
+		if corr {
+			want = []float64{math.Sqrt(1.25), math.Sqrt(1 + 8*0.25), math.Sqrt(1 + 8*0.25)}
+		}
+		for i := range sizes {
+			// ~900 blocks of 1, ~110 of 8, ~55 of 16: MAD relative SE
+			// ≈ 1.1/√blocks, 15% at 16 bins.
+			if math.Abs(k[i]/want[i]-1) > 0.2 {
+				t.Errorf("correlated %v: own kappa(%d) = %.3f, want ≈ %.3f", corr, sizes[i], k[i], want[i])
+			}
+		}
+	}
+	// Too few blocks: no estimate.
+	if k := ShortOwnKappa(l, auto[:50], make([]float64, nb), make([]float64, nb), []int{8}); !math.IsNaN(k[0]) {
+		t.Errorf("6 blocks gave kappa %.3f, want NaN", k[0])
 	}
 }
