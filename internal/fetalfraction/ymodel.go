@@ -103,26 +103,25 @@ func FitY(y []float64, male, female []bool, fx []float64, fxSD float64, bins int
 	return m
 }
 
-// weightedIntercept fits f = c + b·u by weighted least squares and returns
-// c and its standard error for residual SD sd (NaN when u does not vary).
+// weightedIntercept fits f = c + b·u by weighted least squares (wls) and
+// returns c and its standard error for residual SD sd (NaN when u does
+// not vary).
 func weightedIntercept(u, f, w []float64, sd float64) (c, se float64) {
-	var sw, su, sf float64
+	var sw, su float64
 	for i := range u {
 		sw += w[i]
 		su += w[i] * u[i]
-		sf += w[i] * f[i]
 	}
-	mu, mf := su/sw, sf/sw
-	var sxx, sxy float64
+	mu := su / sw
+	var sxx float64
 	for i := range u {
 		sxx += w[i] * (u[i] - mu) * (u[i] - mu)
-		sxy += w[i] * (u[i] - mu) * (f[i] - mf)
 	}
 	if !(sxx > 0) {
 		return math.NaN(), math.NaN()
 	}
-	b := sxy / sxx
-	return mf - b*mu, sd * math.Sqrt(1/sw+mu*mu/sxx)
+	c, _ = wls(u, f, w)
+	return c, sd * math.Sqrt(1/sw+mu*mu/sxx)
 }
 
 // huberThroughOrigin fits f = g·u by iteratively reweighted least squares
