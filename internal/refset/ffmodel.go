@@ -26,7 +26,8 @@ var (
 // leaving out chromosomes 13, 18 and 21 (a trisomy there must not move the
 // estimate).
 func ProfileFeatures(x []float64, chrom []int, omega []float64, w int) []float64 {
-	var out []float64
+	// At most one window per w bins plus one partial window per chromosome.
+	out := make([]float64, 0, len(x)/max(w, 1)+genome.NumChroms)
 	var s float64
 	n, cur := 0, -1
 	flush := func() {

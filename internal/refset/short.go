@@ -83,7 +83,7 @@ func ShortResiduals(st *Static, auto []int32, mu []float64, reads, short []uint3
 	// bias interact, differently from library to library); with a line
 	// only, the GC-extreme regions kept residuals that at 20–30 M reads made
 	// 3 Mb "fetal CNVs" in one sample in ten.
-	var use []int // positions in auto
+	use := make([]int, 0, len(auto)) // positions in auto
 	var xtx [3][3]float64
 	var xty [3]float64
 	for a, j := range auto {
@@ -227,7 +227,7 @@ func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) 
 		}
 		return ShortResiduals(f.st, f.auto, loo, p.BinReads, p.BinShort)
 	}
-	var z []float64
+	z := make([]float64, 0, len(pool)*len(f.auto))
 	for k := range pool {
 		y, v := residuals(k)
 		for _, j := range f.auto {

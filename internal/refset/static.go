@@ -148,7 +148,8 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 // alone would give: 1 for an ideal library. For two independent normal
 // values with variances v₁, v₂ the median |difference| is 0.6745·√(v₁+v₂).
 func noiseRatio(l *genome.Layout, cov *normalize.Coverage) float64 {
-	var d, e []float64
+	n := l.Offset[genome.ChrX]
+	d, e := make([]float64, 0, n), make([]float64, 0, n)
 	for c := 0; c < genome.ChrX; c++ {
 		prev := -1
 		for i := l.Offset[c]; i < l.Offset[c+1]; i++ {
