@@ -155,6 +155,7 @@ func Evaluate(truth []Truth, sum *Summary, opt Options) (*Report, error) {
 		rep.SCATypes = scaTable(js, mode)
 	}
 	rep.ROC = evaluateROC(js, sum)
+	rep.ZCalibration = evaluateZCalibration(js, sum)
 	rep.FF = evaluateFF(js, sum, opt)
 	rep.NoCall = evaluateNoCalls(js, opt, bins)
 	rep.Safety = evaluateSafety(js, sum, rep)

@@ -3,6 +3,7 @@ package evaluate
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -290,5 +291,60 @@ func BenchmarkEvaluate(b *testing.B) {
 		if _, err := Evaluate(truth, sum, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// z calibration on the hand-made testdata: chr21 is scored over the 24
+// samples the T21 ROC counts as negatives less N3 (a maternal chr21 CNV
+// moves its dosage) and W1 (twins); E03's z 3.5 is the one beyond ±3.
+func TestEvaluateTestdataZCalibration(t *testing.T) {
+	rep := loadTestdata(t, Options{})
+	var c21, all *ZCalibration
+	for i := range rep.ZCalibration {
+		switch rep.ZCalibration[i].Chrom {
+		case 21:
+			c21 = &rep.ZCalibration[i]
+		case 0:
+			all = &rep.ZCalibration[i]
+		}
+	}
+	if c21 == nil || all == nil {
+		t.Fatalf("z calibration rows %+v: want chr21 and the pool", rep.ZCalibration)
+	}
+	if c21.N != 22 || c21.Over3 != 1 || float64(c21.MaxAbs) != 3.5 {
+		t.Errorf("chr21: n %d, |z|>3 %d, max %v; want 22, 1, 3.5", c21.N, c21.Over3, c21.MaxAbs)
+	}
+	n := 0
+	for _, c := range rep.ZCalibration[:len(rep.ZCalibration)-1] {
+		n += c.N
+	}
+	if all.N != n {
+		t.Errorf("pool of %d z-scores, the rows hold %d", all.N, n)
+	}
+}
+
+// zCalibration: 20,000 standard normal z-scores give SD ≈ 1 inside its
+// interval and about 0.27% beyond ±3; scaled by 1.2 the interval excludes 1
+// and the tail count is several times the expectation.
+func TestZCalibrationStatistics(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 4))
+	zs := make([]float64, 20_000)
+	for i := range zs {
+		zs[i] = r.NormFloat64()
+	}
+	c := zCalibration(21, zs)
+	if !(c.SDLow < 1 && c.SDHigh > 1) || math.Abs(float64(c.Mean)) > 0.03 {
+		t.Errorf("N(0,1): mean %.3f, SD %.3f (%.3f–%.3f)", c.Mean, c.SD, c.SDLow, c.SDHigh)
+	}
+	// Expected 54 beyond ±3, Poisson SD 7.3.
+	if math.Abs(float64(c.Over3)-float64(c.Expected3)) > 4*math.Sqrt(float64(c.Expected3)) {
+		t.Errorf("N(0,1): %d beyond ±3, expected %.1f", c.Over3, c.Expected3)
+	}
+	for i := range zs {
+		zs[i] *= 1.2
+	}
+	c = zCalibration(21, zs)
+	if c.SDLow <= 1 || c.Over3 < 3*int(c.Expected3) {
+		t.Errorf("SD 1.2: SD interval %.3f–%.3f, %d beyond ±3 (expected %.1f for a standard normal)", c.SDLow, c.SDHigh, c.Over3, c.Expected3)
 	}
 }

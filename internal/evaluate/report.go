@@ -11,12 +11,15 @@ type Report struct {
 	Conditions []ConditionResult `json:"conditions"`
 	SCATypes   *SCATable         `json:"sca_types,omitempty"`
 	ROC        []ROCResult       `json:"roc"`
-	FF         FFResult          `json:"fetal_fraction"`
-	CNV        CNVResult         `json:"cnv"`
-	NoCall     NoCallResult      `json:"no_call"`
-	Safety     SafetyResult      `json:"safety_maternal_cnv"`
-	Discordant []Discordance     `json:"discordant"`
-	Warnings   []string          `json:"warnings"`
+	// ZCalibration is each scored chromosome's z over the samples without
+	// a change of it, against the standard normal the calls assume.
+	ZCalibration []ZCalibration `json:"z_calibration"`
+	FF           FFResult       `json:"fetal_fraction"`
+	CNV          CNVResult      `json:"cnv"`
+	NoCall       NoCallResult   `json:"no_call"`
+	Safety       SafetyResult   `json:"safety_maternal_cnv"`
+	Discordant   []Discordance  `json:"discordant"`
+	Warnings     []string       `json:"warnings"`
 
 	joined []*joined // per-sample data for the plots
 }

@@ -69,6 +69,7 @@ func (r *Report) writeText(ew *errWriter) {
 		}
 		tw.Flush()
 	}
+	r.writeZCalibration(ew)
 	r.writeFF(ew)
 	r.writeCNV(ew)
 	r.writeNoCalls(ew)

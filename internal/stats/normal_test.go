@@ -100,3 +100,14 @@ func TestStudentTQuantile(t *testing.T) {
 		t.Errorf("t quantiles do not fall towards the normal one as df grows: %.4f", got)
 	}
 }
+
+// ChiSquareQuantile: published χ² table values.
+func TestChiSquareQuantile(t *testing.T) {
+	for _, tc := range []struct{ p, df, want float64 }{
+		{0.975, 1, 5.024}, {0.025, 10, 3.247}, {0.975, 10, 20.483}, {0.5, 79, 78.334},
+	} {
+		if got := ChiSquareQuantile(tc.p, tc.df); math.Abs(got-tc.want) > 0.002 {
+			t.Errorf("χ² quantile %g with %g df = %.4f, want %.3f", tc.p, tc.df, got, tc.want)
+		}
+	}
+}

@@ -17,3 +17,11 @@ func StudentTQuantile(p, df float64) float64 {
 	}
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
 }
+
+// ChiSquareQuantile returns the p quantile of the χ² distribution with df
+// degrees of freedom (df > 0), e.g. for the confidence interval of an SD
+// estimated from normal data: σ between s·√(df/χ²_{1−α/2}) and
+// s·√(df/χ²_{α/2}).
+func ChiSquareQuantile(p, df float64) float64 {
+	return distuv.ChiSquared{K: df}.Quantile(p)
+}
