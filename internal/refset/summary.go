@@ -212,7 +212,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if !y.Calibrated {
 		cal = "not calibrated (diploid-genome expectation)"
 	}
-	fmt.Fprintf(&b, "  chrY: %d bins, scale %.4f ± %.4f, %s\n", y.Bins, y.Scale, y.ScaleSE, cal)
+	fmt.Fprintf(&b, "  chrY: %d bins, scale %.4f ± %.4f, %s", y.Bins, y.Scale, y.ScaleSE, cal)
+	if y.Calibrated && y.InterceptSE > 0 {
+		fmt.Fprintf(&b, " (chrX fraction at zero chrY %+.1f ± %.1f points; 0 expected)", 100*y.Intercept, 100*y.InterceptSE)
+	}
+	fmt.Fprintf(&b, "\n")
 	if p := s.FF.Profile; p != nil {
 		fmt.Fprintf(&b, "  bin_profile (%s log ratios, windows of %d bins): nested-CV r = %.3f, MAE = %.4f, RMSE = %.4f (n = %d)\n",
 			p.Source, p.Window, p.Ridge.CV.R, p.Ridge.CV.MAE, p.Ridge.CV.RMSE, p.Ridge.CV.N)
