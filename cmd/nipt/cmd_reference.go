@@ -21,6 +21,7 @@ type referenceOptions struct {
 	seed       uint64
 	minSamples int
 	minReads   int64
+	fine       bool
 	json       bool
 	stdout     io.Writer
 }
@@ -33,6 +34,7 @@ func (o *referenceOptions) addBuildFlags(f *pflag.FlagSet) {
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the fetal-sex mixture model")
 	f.IntVar(&o.minSamples, "min-samples", 20, "fewest usable euploid reference samples accepted")
 	f.Int64Var(&o.minReads, "min-reads", 1_000_000, "reference samples with fewer reads are excluded")
+	f.BoolVar(&o.fine, "fine-correction", false, "GC-correct and mask samples at the counted bin size (the annotation's, finer than --bin-size) before merging; samples must then be counted at that size (docs/method.md §4)")
 }
 
 func newReferenceCommand() *cobra.Command {
@@ -102,6 +104,7 @@ func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) 
 	opt := refset.DefaultOptions()
 	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads
 	opt.MinSamples, opt.MinReads = o.minSamples, o.minReads
+	opt.FineCorrection = o.fine
 	ref, err := refset.BuildFiles(ctx, o.annotation, o.blacklist, args, opt)
 	if err != nil {
 		return err

@@ -93,3 +93,56 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 		t.Errorf("bad QC config exited %d", code)
 	}
 }
+
+// --fine-correction end to end: samples counted at 500 kb, a reference at
+// 1 Mb corrected at 500 kb, grown by two samples, analysing a T21; and the
+// clear refusals (an annotation with no finer bins; a sample counted at
+// the analysis bin size).
+func TestReferenceFineCorrection(t *testing.T) {
+	dir := t.TempDir()
+	g, err := synth.NewGenome(500_000, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := filepath.Join(dir, "genome.bins")
+	if err := annotation.WriteFile(ann, g.Ann); err != nil {
+		t.Fatal(err)
+	}
+	m := synth.NewModel(g, 5)
+	samples := synth.EuploidSamples("ref", 26, 2_000_000, true, 6)
+	samples = append(samples, synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 93})
+	var paths []string
+	for _, c := range m.Draw(samples).Counts {
+		p := filepath.Join(dir, c.Header.Sample+".counts")
+		if err := counts.WriteFile(p, c, 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	ref := filepath.Join(dir, "ref.niptref")
+	args := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Fatalf("reference build --fine-correction exited %d", code)
+	}
+	code, out := runEngine(t, "reference", "show", "--json", ref)
+	if code != 0 || !strings.Contains(out, `"fine_correction_bin_size": 500000`) {
+		t.Errorf("reference show: exit %d, no fine_correction option in\n%.400s", code, out)
+	}
+	ref2 := filepath.Join(dir, "ref2.niptref")
+	if code, _ := runEngine(t, append([]string{"reference", "add", ref, "-o", ref2}, paths[24:26]...)...); code != 0 {
+		t.Fatalf("reference add exited %d", code)
+	}
+	outDir := filepath.Join(dir, "out")
+	if code, _ := runEngine(t, "analyze", "--reference", ref2, "-o", outDir, paths[26]); code != 0 {
+		t.Fatalf("analyze exited %d", code)
+	}
+	tsv, err := os.ReadFile(filepath.Join(outDir, "summary.tsv"))
+	if err != nil || !strings.Contains(string(tsv), "high_risk") {
+		t.Errorf("T21 against the fine reference: %v\n%s", err, tsv)
+	}
+	// The annotation must be finer than the analysis bins.
+	bad := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "500000", "--min-reads", "100000", "-o", filepath.Join(dir, "bad.niptref")}, paths[:24]...)
+	if code, _ := runEngine(t, bad...); code != 1 {
+		t.Errorf("--fine-correction with the annotation at the analysis bin size: exit %d, want 1", code)
+	}
+}

@@ -58,6 +58,20 @@ func (r *Reference) payloadAs(ver int) (model, samples []byte, err error) {
 	e.f64("static.gc", r.Static.GC)
 	e.f64("static.eff", r.Static.Eff)
 	e.u8("static.mask", r.Static.Mask)
+	var fgc, feff []float32
+	var fuse []uint8
+	if f := r.Static.Fine; f != nil {
+		fgc, feff = f.GC, f.Eff
+		fuse = make([]uint8, len(f.Use))
+		for i, u := range f.Use {
+			if u {
+				fuse[i] = 1
+			}
+		}
+	}
+	e.f32Parts("static.fine.gc", [][]float32{fgc})
+	e.f32Parts("static.fine.eff", [][]float32{feff})
+	e.u8("static.fine.use", fuse)
 	e.u8("mask", r.Mask)
 	e.f64("median", r.Median)
 	e.f64("sigma", r.Sigma)
@@ -470,6 +484,27 @@ func decodeSections(secs map[string]section, ver int, withSamples bool) (*Refere
 	}
 	nb := r.Layout.NumBins()
 	r.Static = &Static{Layout: r.Layout, GC: d.f64("static.gc", nb), Eff: d.f64("static.eff", nb), Mask: d.u8("static.mask", nb)}
+	if r.Options.FineCorrection {
+		if r.FineBinSize <= 0 || r.BinSize%r.FineBinSize != 0 {
+			return nil, fmt.Errorf("fine correction at %d b bins does not divide the bin size %d", r.FineBinSize, r.BinSize)
+		}
+		fl, err := genome.NewLayout(b, r.FineBinSize)
+		if err != nil {
+			return nil, err
+		}
+		nf := fl.NumBins()
+		f := &Fine{Layout: fl, GC: d.f32("static.fine.gc", nf), Eff: d.f32("static.fine.eff", nf), Use: make([]bool, nf)}
+		for i, u := range d.u8("static.fine.use", nf) {
+			f.Use[i] = u != 0
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+		if err := f.check(); err != nil {
+			return nil, err
+		}
+		r.Static.Fine = f
+	}
 	r.Mask = d.u8("mask", nb)
 	r.Median = d.f64("median", nb)
 	r.Sigma = d.f64("sigma", nb)

@@ -42,6 +42,21 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, count
 	if err != nil {
 		return nil, err
 	}
+	if opt.FineCorrection {
+		raw, err := annotation.ReadFile(annotationPath)
+		if err != nil {
+			return nil, err
+		}
+		var fbl []bool
+		if blacklistPath != "" {
+			if fbl, err = annotation.ReadBEDFile(blacklistPath, raw.Layout, 0); err != nil {
+				return nil, err
+			}
+		}
+		if err := st.AttachFine(raw, fbl); err != nil {
+			return nil, fmt.Errorf("%s: %w", annotationPath, err)
+		}
+	}
 	ref, err := Build(ctx, st, counts, opt)
 	if err != nil {
 		return nil, err

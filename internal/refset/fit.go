@@ -193,7 +193,14 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	}
 	depth, noise := f.depthNoise()
 	ksz, kv := f.kappa(f.oof)
+	opt := f.opt
+	opt.FineCorrection = f.st.Fine != nil
+	fineBin := 0
+	if f.st.Fine != nil {
+		fineBin = f.st.Fine.Layout.BinSize
+	}
 	ref.Meta = Meta{
+		FineBinSize:   fineBin,
 		KappaSizes:    ksz,
 		KappaValues:   kv,
 		Depth:         depth,
@@ -204,7 +211,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		FormatVersion: FormatVersion,
 		Build:         l.Build.Name,
 		BinSize:       l.BinSize,
-		Options:       f.opt,
+		Options:       opt,
 		Components:    f.k,
 		CVCurve:       f.crit,
 		Eigenvalues:   f.pca.Eigenvalues,

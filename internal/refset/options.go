@@ -33,6 +33,11 @@ type Options struct {
 	MaxDuplicateRate float64 `json:"max_duplicate_rate"`
 	// Seed seeds the fetal-sex mixture model.
 	Seed uint64 `json:"seed"`
+	// FineCorrection: GC-correct and mask every sample at the counted bin
+	// size (the annotation's, finer than BinSize) before merging (Fine;
+	// docs/method.md §4). The reference keeps the fine annotation, and
+	// samples must be counted at that bin size.
+	FineCorrection bool `json:"fine_correction,omitempty"`
 	// Threads for the parallel parts.
 	Threads int `json:"-"`
 }

@@ -224,20 +224,23 @@ type FFModels struct {
 // Meta is the JSON part of a reference: identification, options and
 // scalar results.
 type Meta struct {
-	Format        string       `json:"format"`
-	FormatVersion int          `json:"format_version"`
-	Tool          string       `json:"tool"`
-	Build         string       `json:"build"`
-	BinSize       int          `json:"bin_size"`
-	Annotation    string       `json:"annotation"`
-	Options       Options      `json:"options"`
-	Components    int          `json:"components"`
-	CVCurve       []float64    `json:"component_cv"`
-	Eigenvalues   []float64    `json:"eigenvalues"`
-	Iterations    int          `json:"iterations"`
-	Chroms        []ChromModel `json:"chromosomes"`
-	FF            FFModels     `json:"fetal_fraction"`
-	XComponents   int          `json:"x_components"`
+	Format        string `json:"format"`
+	FormatVersion int    `json:"format_version"`
+	Tool          string `json:"tool"`
+	Build         string `json:"build"`
+	BinSize       int    `json:"bin_size"`
+	Annotation    string `json:"annotation"`
+	// FineBinSize is the counted bin size of fine correction
+	// (Options.FineCorrection; 0 without).
+	FineBinSize int          `json:"fine_bin_size,omitempty"`
+	Options     Options      `json:"options"`
+	Components  int          `json:"components"`
+	CVCurve     []float64    `json:"component_cv"`
+	Eigenvalues []float64    `json:"eigenvalues"`
+	Iterations  int          `json:"iterations"`
+	Chroms      []ChromModel `json:"chromosomes"`
+	FF          FFModels     `json:"fetal_fraction"`
+	XComponents int          `json:"x_components"`
 	// Depth is the median autosomal reads (in annotation-kept bins) of the
 	// used samples and Noise their median noise ratio: the conditions under
 	// which the null SDs hold. Analysis rescales the Poisson part of every

@@ -19,6 +19,9 @@ type Static struct {
 	GC     []float64
 	Eff    []float64 // effective length (called bases × mappability)
 	Mask   []uint8   // static mask reasons (normalize.StaticMask)
+	// Fine, when set, is the annotation at the counted bin size: samples
+	// are corrected there before merging (Options.FineCorrection).
+	Fine *Fine
 }
 
 // NewStatic derives the static part from an annotation at any bin size that
@@ -80,13 +83,26 @@ func (s *Static) Merge(c *counts.Counts) (reads, short []uint32, err error) {
 // and its coverage (with the per-bin expected counts, which the analysis
 // needs for Poisson variances).
 func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfile, *normalize.Coverage, error) {
-	reads, short, err := s.Merge(c)
+	all, short, err := s.Merge(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	cov, err := normalize.Correct(s.Layout, reads, s.Eff, s.GC, s.Mask, gc)
+	reads, eff := all, s.Eff
+	fineBias := math.NaN()
+	if s.Fine != nil {
+		// Corrected and masked at the counted bins, then merged: the
+		// expectation replaces the effective length, so normalize.Correct
+		// only levels what is left (docs/method.md §4).
+		if reads, short, eff, fineBias, err = s.prepareFine(c, gc); err != nil {
+			return nil, nil, err
+		}
+	}
+	cov, err := normalize.Correct(s.Layout, reads, eff, s.GC, s.Mask, gc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sample %s: %w", c.Header.Sample, err)
+	}
+	if !math.IsNaN(fineBias) {
+		cov.GCBias = fineBias
 	}
 	filters := c.Header.Filters
 	p := &SampleProfile{
@@ -100,7 +116,7 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 		Rel:           make([]float32, len(cov.Rel)),
 	}
 	if p.Reads == 0 {
-		for _, v := range reads {
+		for _, v := range all {
 			p.Reads += int64(v)
 		}
 	}
@@ -112,7 +128,7 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 	}
 	for c := 0; c < genome.NumChroms; c++ {
 		for i := s.Layout.Offset[c]; i < s.Layout.Offset[c+1]; i++ {
-			p.ChromReads[c] += int64(reads[i])
+			p.ChromReads[c] += int64(all[i])
 			if s.Mask[i] == normalize.MaskNone {
 				p.UsedReads[c] += int64(reads[i])
 			}

@@ -41,6 +41,9 @@ type Summary struct {
 	// Thresholds are the trisomy z thresholds nipt analyze derives from
 	// this reference at the default trisomy specificity.
 	Thresholds TrisomyThresholds `json:"trisomy_thresholds"`
+	// FineBinSize is the counted bin size samples are corrected at
+	// (Options.FineCorrection; 0: at the analysis bin size).
+	FineBinSize int `json:"fine_correction_bin_size,omitempty"`
 }
 
 // DefaultTrisomySpecificity is the default trisomy_specificity of the
@@ -89,7 +92,7 @@ type ChromNoise struct {
 func (r *Reference) Summarize() *Summary {
 	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
 		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
-		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters}
+		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters, FineBinSize: r.FineBinSize}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
@@ -172,6 +175,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "nipt reference %s\n", short(s.ID))
 	fmt.Fprintf(&b, "build %s, bins of %d b, median autosomal reads %.0f\n", s.Build, s.BinSize, s.Depth)
+	if s.FineBinSize > 0 {
+		fmt.Fprintf(&b, "fine correction: samples are GC-corrected and masked at their counted %d b bins before merging (count test samples at %d b)\n", s.FineBinSize, s.FineBinSize)
+	}
 	if f := s.Filters; f != nil {
 		fmt.Fprintf(&b, "counted with: --min-mapq %d --dedup %s", f.MinMAPQ, f.Dedup)
 		if f.ShortFragmentMax > 0 {
