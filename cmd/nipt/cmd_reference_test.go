@@ -25,11 +25,13 @@ func runEngine(t *testing.T, args ...string) (int, string) {
 	return exitCode(root.Execute()), out.String()
 }
 
-// TestReferenceAndAnalyzeCommands builds a reference from 24 synthetic
-// samples at 1 Mb bins, shows it, grows it, and analyses two samples.
-func TestReferenceAndAnalyzeCommands(t *testing.T) {
-	dir := t.TempDir()
-	g, err := synth.NewGenome(1_000_000, 1)
+// writeSynthCohort writes into dir a synthetic genome's annotation at
+// binSize and the counts of 26 euploid reference samples (2 M paired-end
+// reads) followed by the given test samples, drawn with seeds derived from
+// seed; it returns the annotation path and the counts paths in that order.
+func writeSynthCohort(t *testing.T, dir string, binSize int, seed uint64, tests ...synth.Sample) (string, []string) {
+	t.Helper()
+	g, err := synth.NewGenome(binSize, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,11 +39,8 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 	if err := annotation.WriteFile(ann, g.Ann); err != nil {
 		t.Fatal(err)
 	}
-	m := synth.NewModel(g, 2)
-	samples := synth.EuploidSamples("ref", 26, 2_000_000, true, 3)
-	samples = append(samples,
-		synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 91},
-		synth.Sample{ID: "eu", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: -1, Seed: 92})
+	m := synth.NewModel(g, seed+1)
+	samples := append(synth.EuploidSamples("ref", 26, 2_000_000, true, seed+2), tests...)
 	var paths []string
 	for _, c := range m.Draw(samples).Counts {
 		p := filepath.Join(dir, c.Header.Sample+".counts")
@@ -50,6 +49,16 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
+	return ann, paths
+}
+
+// TestReferenceAndAnalyzeCommands builds a reference from 24 synthetic
+// samples at 1 Mb bins, shows it, grows it, and analyses two samples.
+func TestReferenceAndAnalyzeCommands(t *testing.T) {
+	dir := t.TempDir()
+	ann, paths := writeSynthCohort(t, dir, 1_000_000, 1,
+		synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 91},
+		synth.Sample{ID: "eu", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: -1, Seed: 92})
 	ref := filepath.Join(dir, "ref.niptref")
 	args := append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
 	if code, _ := runEngine(t, args...); code != 0 {
@@ -100,25 +109,8 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 // the analysis bin size).
 func TestReferenceFineCorrection(t *testing.T) {
 	dir := t.TempDir()
-	g, err := synth.NewGenome(500_000, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ann := filepath.Join(dir, "genome.bins")
-	if err := annotation.WriteFile(ann, g.Ann); err != nil {
-		t.Fatal(err)
-	}
-	m := synth.NewModel(g, 5)
-	samples := synth.EuploidSamples("ref", 26, 2_000_000, true, 6)
-	samples = append(samples, synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 93})
-	var paths []string
-	for _, c := range m.Draw(samples).Counts {
-		p := filepath.Join(dir, c.Header.Sample+".counts")
-		if err := counts.WriteFile(p, c, 1); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	ann, paths := writeSynthCohort(t, dir, 500_000, 4,
+		synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 93})
 	ref := filepath.Join(dir, "ref.niptref")
 	args := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
 	if code, _ := runEngine(t, args...); code != 0 {

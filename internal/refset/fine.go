@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/counts"
@@ -34,6 +35,9 @@ type Fine struct {
 	// Use marks the fine bins that enter a sample's coverage: some
 	// callable bases, a GC value, not blacklisted.
 	Use []bool
+
+	coarseOnce sync.Once
+	coarse     []int // analysis bin of every fine bin (coarseOf)
 }
 
 // AttachFine keeps the annotation a at its own (finer) bin size for fine
@@ -60,16 +64,20 @@ func (s *Static) AttachFine(a *annotation.Annotation, extra []bool) error {
 	return nil
 }
 
-// coarseOf returns, for every fine bin, its analysis bin.
+// coarseOf returns, for every fine bin, its analysis bin (computed once
+// per Fine: every sample prepared against the reference needs it).
 func (s *Static) coarseOf() []int {
-	fl := s.Fine.Layout
-	out := make([]int, fl.NumBins())
-	for c := range genome.NumChroms {
-		for f := fl.Offset[c]; f < fl.Offset[c+1]; f++ {
-			out[f] = s.Layout.Offset[c] + (f-fl.Offset[c])*fl.BinSize/s.Layout.BinSize
+	f := s.Fine
+	f.coarseOnce.Do(func() {
+		fl := f.Layout
+		f.coarse = make([]int, fl.NumBins())
+		for c := range genome.NumChroms {
+			for i := fl.Offset[c]; i < fl.Offset[c+1]; i++ {
+				f.coarse[i] = s.Layout.Offset[c] + (i-fl.Offset[c])*fl.BinSize/s.Layout.BinSize
+			}
 		}
-	}
-	return out
+	})
+	return f.coarse
 }
 
 // prepareFine merges a sample counted at the fine bin size over the usable
@@ -79,16 +87,12 @@ func (s *Static) coarseOf() []int {
 // fitted on the fine autosomal bins), and the GC curve's bias measure
 // (log2 of the curve at the 95th over the 5th GC percentile).
 func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, short []uint32, expected []float64, gcBias float64, err error) {
+	// The build and the counts themselves were checked by Merge, which
+	// Prepare calls first; only the bin size is fine correction's own.
 	h := &c.Header
 	fl := s.Fine.Layout
-	if h.Build != s.Layout.Build.Name {
-		return nil, nil, nil, 0, fmt.Errorf("sample %s was counted on %s but the reference is %s: recount the sample against %s", h.Sample, h.Build, s.Layout.Build.Name, s.Layout.Build.Name)
-	}
-	if c.Layout == nil || c.Layout.BinSize != fl.BinSize || c.Layout.NumBins() != fl.NumBins() {
+	if c.Layout.BinSize != fl.BinSize || c.Layout.NumBins() != fl.NumBins() {
 		return nil, nil, nil, 0, fmt.Errorf("sample %s is counted at %d b bins; this reference corrects at the counted %d b bins (built with fine correction): recount it with nipt count --bin-size %d", h.Sample, h.BinSize, fl.BinSize, fl.BinSize)
-	}
-	if err := c.Validate(); err != nil {
-		return nil, nil, nil, 0, fmt.Errorf("sample %s: %w", h.Sample, err)
 	}
 	co := s.coarseOf()
 	nb := s.Layout.NumBins()

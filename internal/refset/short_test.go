@@ -202,8 +202,15 @@ func TestShortOwnKappa(t *testing.T) {
 			}
 		}
 	}
-	// Too few blocks: no estimate.
-	if k := ShortOwnKappa(l, auto[:50], make([]float64, nb), make([]float64, nb), []int{8}); !math.IsNaN(k[0]) {
-		t.Errorf("6 blocks gave kappa %.3f, want NaN", k[0])
+	// Too few blocks: no estimate. Real residuals, so that only the block
+	// count can give NaN: 6 blocks of 8 over 50 bins (≥ 30 needed), while
+	// single bins give 50 blocks and an estimate.
+	y := make([]float64, nb)
+	v := make([]float64, nb)
+	for _, j := range auto[:50] {
+		y[j], v[j] = r.NormFloat64(), 1
+	}
+	if k := ShortOwnKappa(l, auto[:50], y, v, []int{1, 8}); math.IsNaN(k[0]) || !math.IsNaN(k[1]) {
+		t.Errorf("50 bins: kappa(1) %.3f, kappa(8) %.3f; want an estimate and NaN", k[0], k[1])
 	}
 }
