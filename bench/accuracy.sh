@@ -15,8 +15,9 @@
 # JSON file of simulator parameters, nipt simulate cohort --params; e.g.
 # bench/stress/*.json) draws the cohort from another model of the lab and
 # the plasma: the engine's robustness to what it was not developed on.
-# FINE=1 builds the reference with --fine-correction (GC correction and
-# masking at the counted bin size, docs/method.md §4).
+# FINE=0 builds the reference with --fine-correction=false (GC correction
+# and masking at the analysis bin size instead of the counted one, the
+# engine before fine correction became the default; docs/method.md §4).
 # Environment: PRESET (default validation), SEED (default 1), THREADS
 # (default 2), WORK (scratch directory, default a new temporary one), KEEP=1
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
@@ -127,7 +128,7 @@ done
 
 echo "building the reference ..." >&2
 refargs=()
-[[ -n "${FINE:-}" && "${FINE}" != 0 ]] && refargs=(--fine-correction)
+[[ "${FINE:-1}" == 0 ]] && refargs=(--fine-correction=false)
 timed reference "$NIPT" reference build -q -t "$THREADS" "${REFS[@]}" "${refargs[@]}" --annotation "$COHORT/genome.bins" -o "$WORK/ref.niptref"
 # profile NAME SEX_POLICY writes a profile screening every condition.
 profile() {

@@ -22,8 +22,10 @@ type referenceOptions struct {
 	minSamples int
 	minReads   int64
 	fine       bool
-	json       bool
-	stdout     io.Writer
+	// fineExplicit: --fine-correction was given on the command line.
+	fineExplicit bool
+	json         bool
+	stdout       io.Writer
 }
 
 func (o *referenceOptions) addBuildFlags(f *pflag.FlagSet) {
@@ -34,7 +36,7 @@ func (o *referenceOptions) addBuildFlags(f *pflag.FlagSet) {
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the fetal-sex mixture model")
 	f.IntVar(&o.minSamples, "min-samples", 20, "fewest usable euploid reference samples accepted")
 	f.Int64Var(&o.minReads, "min-reads", 1_000_000, "reference samples with fewer reads are excluded")
-	f.BoolVar(&o.fine, "fine-correction", false, "GC-correct and mask samples at the counted bin size (the annotation's, finer than --bin-size) before merging; samples must then be counted at that size (docs/method.md §4)")
+	f.BoolVar(&o.fine, "fine-correction", true, "GC-correct and mask samples at the counted bin size (the annotation's, when finer than --bin-size) before merging; samples must then be counted at that size; given explicitly, a build whose annotation is not finer fails (docs/method.md §4)")
 }
 
 func newReferenceCommand() *cobra.Command {
@@ -60,6 +62,7 @@ func newReferenceBuildCommand() *cobra.Command {
 		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.stdout = cmd.OutOrStdout()
+			o.fineExplicit = cmd.Flags().Changed("fine-correction")
 			return runReferenceBuild(cmd.Context(), o, args)
 		},
 	}
@@ -105,6 +108,7 @@ func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) 
 	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads
 	opt.MinSamples, opt.MinReads = o.minSamples, o.minReads
 	opt.FineCorrection = o.fine
+	opt.RequireFine = o.fine && o.fineExplicit
 	ref, err := refset.BuildFiles(ctx, o.annotation, o.blacklist, args, opt)
 	if err != nil {
 		return err

@@ -68,6 +68,11 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 	if err != nil || !strings.Contains(string(sum), "chr21") {
 		t.Fatalf("summary: %v\n%s", err, sum)
 	}
+	// Fine correction is on by default, but this annotation is at the
+	// analysis bin size: the build corrects at 1 Mb and says so.
+	if strings.Contains(string(sum), "fine correction") {
+		t.Errorf("summary reports fine correction with an annotation at the analysis bin size:\n%s", sum)
+	}
 	code, out := runEngine(t, "reference", "show", "--json", ref)
 	var js map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &js) != nil || js["used"] == nil {
@@ -103,22 +108,30 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 	}
 }
 
-// --fine-correction end to end: samples counted at 500 kb, a reference at
-// 1 Mb corrected at 500 kb, grown by two samples, analysing a T21; and the
-// clear refusals (an annotation with no finer bins; a sample counted at
-// the analysis bin size).
+// Fine correction end to end: samples counted at 500 kb, a reference at
+// 1 Mb corrected at 500 kb by default, grown by two samples, analysing a
+// T21; --fine-correction=false turns it off; and the clear refusal when it
+// is asked for explicitly with an annotation that has no finer bins.
 func TestReferenceFineCorrection(t *testing.T) {
 	dir := t.TempDir()
 	ann, paths := writeSynthCohort(t, dir, 500_000, 4,
 		synth.Sample{ID: "t21", FF: 0.12, Reads: 2_000_000, Paired: true, Trisomy: 20, Seed: 93})
 	ref := filepath.Join(dir, "ref.niptref")
-	args := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
+	args := append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", ref}, paths[:24]...)
 	if code, _ := runEngine(t, args...); code != 0 {
-		t.Fatalf("reference build --fine-correction exited %d", code)
+		t.Fatalf("reference build exited %d", code)
 	}
 	code, out := runEngine(t, "reference", "show", "--json", ref)
 	if code != 0 || !strings.Contains(out, `"fine_correction_bin_size": 500000`) {
-		t.Errorf("reference show: exit %d, no fine_correction option in\n%.400s", code, out)
+		t.Errorf("reference show: exit %d, fine correction not on by default in\n%.400s", code, out)
+	}
+	off := filepath.Join(dir, "off.niptref")
+	args = append([]string{"reference", "build", "--fine-correction=false", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", off}, paths[:24]...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Fatalf("reference build --fine-correction=false exited %d", code)
+	}
+	if code, out := runEngine(t, "reference", "show", "--json", off); code != 0 || strings.Contains(out, "fine_correction") {
+		t.Errorf("--fine-correction=false: exit %d, fine correction still recorded in\n%.400s", code, out)
 	}
 	ref2 := filepath.Join(dir, "ref2.niptref")
 	if code, _ := runEngine(t, append([]string{"reference", "add", ref, "-o", ref2}, paths[24:26]...)...); code != 0 {

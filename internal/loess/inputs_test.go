@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/nipt/nipt/internal/stats"
@@ -85,6 +86,39 @@ func TestAtExtrapolatesFlat(t *testing.T) {
 	}
 	if c.At(-10) != c.At(0) || c.At(99) != c.At(5) || !math.IsNaN(c.At(math.NaN())) {
 		t.Errorf("At outside the range: %v %v, NaN → %v", c.At(-10), c.At(99), c.At(math.NaN()))
+	}
+}
+
+// AtSorted must give exactly At's values: below, inside (between and on
+// grid points, with repeats) and above the grid, and NaN at the end.
+func TestAtSortedMatchesAt(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, 2000)
+	y := make([]float64, len(x))
+	for i := range x {
+		x[i] = r.Float64()
+		y[i] = math.Sin(6*x[i]) + 0.2*r.NormFloat64()
+	}
+	c, err := Fit(x, y, Options{Span: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gx, _ := c.Grid()
+	q := []float64{-1, gx[0]}
+	for i := range 5000 {
+		q = append(q, -0.1+1.2*float64(i)/5000)
+	}
+	q = append(q, gx...)
+	q = append(q, gx[3], gx[3], 2)
+	slices.Sort(q)
+	q = append(q, math.NaN(), math.NaN())
+	got := make([]float64, len(q))
+	c.AtSorted(q, got)
+	for i, v := range q {
+		want := c.At(v)
+		if got[i] != want && !(math.IsNaN(want) && math.IsNaN(got[i])) {
+			t.Fatalf("AtSorted at %v = %v, At = %v", v, got[i], want)
+		}
 	}
 }
 

@@ -80,6 +80,38 @@ func (c *Curve) At(x float64) float64 {
 	return c.gy[i-1] + f*(c.gy[i]-c.gy[i-1])
 }
 
+// AtSorted sets dst[i] = At(x[i]) for non-decreasing x (NaN only at the
+// end, where At gives NaN), walking the grid once instead of searching it
+// for every value: the same values as At, for the many-point evaluations
+// of GC correction. It panics if len(dst) < len(x).
+func (c *Curve) AtSorted(x, dst []float64) {
+	g, n := c.gx, len(c.gx)
+	dst = dst[:len(x)]
+	i := 1 // g[i-1] < v <= g[i] for the current interior value v
+	for k, v := range x {
+		switch {
+		case math.IsNaN(v):
+			dst[k] = math.NaN()
+			continue
+		case v <= g[0]:
+			dst[k] = c.gy[0]
+			continue
+		case v >= g[n-1]:
+			dst[k] = c.gy[n-1]
+			continue
+		}
+		for g[i] < v {
+			i++
+		}
+		if g[i] == v {
+			dst[k] = c.gy[i]
+			continue
+		}
+		f := (v - g[i-1]) / (g[i] - g[i-1])
+		dst[k] = c.gy[i-1] + f*(c.gy[i]-c.gy[i-1])
+	}
+}
+
 // Slope returns the slope of the local polynomial fitted at the grid point
 // nearest to x (at or below it): the LOESS derivative estimate, e.g. how
 // fast the GC bias changes with GC content. NaN for NaN x.
@@ -179,8 +211,9 @@ func Fit(x, y []float64, opt Options) (*Curve, error) {
 		if iter == opt.Iterations {
 			break
 		}
-		for i := range d.x {
-			resid[i] = math.Abs(d.y[i] - c.At(d.x[i]))
+		c.AtSorted(d.x, resid)
+		for i, v := range resid {
+			resid[i] = math.Abs(d.y[i] - v)
 		}
 		copy(scratch, resid)
 		s := medianInPlace(scratch)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/parallel"
@@ -36,11 +37,12 @@ func Build(ctx context.Context, st *Static, paths []string, opt Options) (*Refer
 	if st.Layout.BinSize != opt.BinSize {
 		return nil, fmt.Errorf("annotation prepared for %d b bins, options ask for %d b", st.Layout.BinSize, opt.BinSize)
 	}
+	t := time.Now()
 	ps, err := st.PrepareFiles(ctx, paths, opt)
 	if err != nil {
 		return nil, err
 	}
-	slog.Info("reference: samples prepared", "samples", len(ps))
+	slog.Info("reference: samples prepared", "samples", len(ps), "seconds", time.Since(t).Seconds())
 	return Fit(st, ps, opt)
 }
 

@@ -3,6 +3,7 @@ package refset
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 
@@ -42,7 +43,11 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, count
 	if err != nil {
 		return nil, err
 	}
-	if opt.FineCorrection {
+	fine := opt.RequireFine || (opt.FineCorrection && hdr.BinSize < opt.BinSize)
+	if opt.FineCorrection && !fine {
+		slog.Info("reference: fine correction not used: the annotation is at the analysis bin size", "annotation", annotationPath, "bin_size", hdr.BinSize)
+	}
+	if fine {
 		raw, err := annotation.ReadFile(annotationPath)
 		if err != nil {
 			return nil, err

@@ -1,9 +1,11 @@
 package refset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/nipt/nipt/internal/annotation"
@@ -38,6 +40,29 @@ type Fine struct {
 
 	coarseOnce sync.Once
 	coarse     []int // analysis bin of every fine bin (coarseOf)
+
+	sortOnce sync.Once
+	byGC     []int32   // the usable fine bins in increasing GC (sortedGC)
+	gcSorted []float64 // their GC values, in that order
+}
+
+// sortedGC returns the usable fine bins ordered by GC, and their GC values,
+// so that a sample's GC curve is evaluated at all of them in one sweep
+// (computed once per Fine).
+func (f *Fine) sortedGC() ([]int32, []float64) {
+	f.sortOnce.Do(func() {
+		for i, u := range f.Use {
+			if u {
+				f.byGC = append(f.byGC, int32(i))
+			}
+		}
+		slices.SortStableFunc(f.byGC, func(a, b int32) int { return cmp.Compare(f.GC[a], f.GC[b]) })
+		f.gcSorted = make([]float64, len(f.byGC))
+		for k, i := range f.byGC {
+			f.gcSorted[k] = float64(f.GC[i])
+		}
+	})
+	return f.byGC, f.gcSorted
 }
 
 // AttachFine keeps the annotation a at its own (finer) bin size for fine
@@ -139,12 +164,21 @@ func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, s
 	if lo, hi := curve.At(q[0]), curve.At(q[1]); lo > 0 && hi > 0 {
 		gcBias = math.Log2(hi / lo)
 	}
+	// The curve at every usable fine bin, evaluated in one sweep over them
+	// in GC order and kept by bin, so that the sums below run in bin order.
+	byGC, gcs := s.Fine.sortedGC()
+	vals := make([]float64, len(gcs))
+	curve.AtSorted(gcs, vals)
+	at := make([]float64, fl.NumBins())
+	for k, f := range byGC {
+		at[f] = vals[k]
+	}
 	expected = make([]float64, nb)
 	for f := range fl.NumBins() {
 		if !s.Fine.Use[f] {
 			continue
 		}
-		v := curve.At(float64(s.Fine.GC[f]))
+		v := at[f]
 		if !(v > 0) {
 			continue
 		}

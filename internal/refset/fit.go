@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
@@ -57,22 +58,28 @@ func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) 
 			return nil, fmt.Errorf("%w: %d of %d samples usable, need at least %d euploid samples (add samples; see the exclusion reasons with nipt reference show)%s",
 				ErrTooFewSamples, len(f.used), len(ps), opt.MinSamples, reasonsSummary(ps, status))
 		}
+		done := stage("matrix")
 		f.medians()
 		f.coverageMask()
 		f.matrix()
+		done()
 		if len(f.auto) < 10*genome.ChrX {
 			return nil, fmt.Errorf("only %d usable autosomal bins after masking: check the annotation and bin size", len(f.auto))
 		}
+		done = stage("components")
 		if err := f.components(); err != nil {
 			return nil, err
 		}
+		done()
 		if f.varianceMask() > 0 {
 			f.matrix()
 			if err := f.components(); err != nil {
 				return nil, err
 			}
 		}
+		done = stage("outliers")
 		out := f.outliers()
+		done()
 		if len(out) == 0 || iter >= opt.MaxIterations {
 			if len(out) > 0 {
 				warn = append(warn, fmt.Sprintf("%d samples still outlying after %d rounds were kept", len(out), iter))
@@ -145,27 +152,41 @@ func reasonsSummary(ps []*SampleProfile, status []SampleStatus) string {
 // assemble fits the final models and builds the Reference.
 func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Reference, error) {
 	l := f.st.Layout
+	done := stage("reference bins")
 	rb, rbsd, rbFun, err := f.refBins()
+	done()
 	if err != nil {
 		return nil, err
 	}
+	done = stage("null distributions")
 	pcaFun := f.pcaFunctionals()
 	pcaNull, _ := f.heldOutNull(pcaFun)
 	rbNull, _ := f.heldOutNull(rbFun)
 	pcaPois := f.poissonSD(pcaFun)
 	rbPois := f.poissonSD(rbFun)
 	dens, ncvNull := f.ncv()
+	done()
+	done = stage("sex-chromosome and fetal-fraction models")
+	d2 := stage("X model")
 	xm, w := f.fitX()
+	d2()
 	warn = append(warn, w...)
+	d2 = stage("Y model")
 	ybins, ym, w := f.fitY(xm)
+	d2()
 	warn = append(warn, w...)
+	d2 = stage("FF model")
 	ffm, w := f.fitFF(ym, ybins)
+	d2()
 	warn = append(warn, w...)
 	rows, target := f.maleTargets(ym, ybins)
+	d2 = stage("short model")
 	short, why := f.fitShort(rows, target)
+	d2()
 	if why != "" {
 		warn = append(warn, why)
 	}
+	done()
 
 	ref := &Reference{
 		Layout:  l,
@@ -191,8 +212,10 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 			ref.Sigma[j] = xm.sigma[a]
 		}
 	}
+	done = stage("depth and block noise")
 	depth, noise := f.depthNoise()
 	ksz, kv := f.kappa(f.oof)
+	done()
 	opt := f.opt
 	opt.FineCorrection = f.st.Fine != nil
 	fineBin := 0
@@ -324,4 +347,10 @@ func (f *fitState) ncvPoisson(c int, den []int, depth float64) float64 {
 		return 0
 	}
 	return math.Sqrt(1/nc+1/nd) / math.Ln2
+}
+
+// stage logs, at debug level, how long a step of the build took.
+func stage(name string) func() {
+	t := time.Now()
+	return func() { slog.Debug("reference: "+name, "seconds", time.Since(t).Seconds()) }
 }

@@ -36,8 +36,13 @@ type Options struct {
 	// FineCorrection: GC-correct and mask every sample at the counted bin
 	// size (the annotation's, finer than BinSize) before merging (Fine;
 	// docs/method.md §4). The reference keeps the fine annotation, and
-	// samples must be counted at that bin size.
+	// samples must be counted at that bin size. On by default; a build
+	// whose annotation is at BinSize itself corrects at BinSize (unless
+	// RequireFine), and the built reference records what was done.
 	FineCorrection bool `json:"fine_correction,omitempty"`
+	// RequireFine makes a build fail instead of correcting at BinSize when
+	// the annotation is not finer (fine correction asked for explicitly).
+	RequireFine bool `json:"-"`
 	// Threads for the parallel parts.
 	Threads int `json:"-"`
 }
@@ -56,6 +61,7 @@ func DefaultOptions() Options {
 		MinReads:         1_000_000,
 		MaxDuplicateRate: 0.5,
 		Seed:             1,
+		FineCorrection:   true,
 		Threads:          2,
 	}
 }
