@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset/synth"
 )
 
@@ -145,9 +147,59 @@ func TestReferenceFineCorrection(t *testing.T) {
 	if err != nil || !strings.Contains(string(tsv), "high_risk") {
 		t.Errorf("T21 against the fine reference: %v\n%s", err, tsv)
 	}
+	// Counted at the analysis bin size (the annotation finer): the default
+	// build corrects at the analysis bins; asked for explicitly, it fails
+	// and says how to count.
+	var coarse []string
+	for _, p := range paths[:24] {
+		coarse = append(coarse, coarsenCounts(t, p, 1_000_000))
+	}
+	args = append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", filepath.Join(dir, "coarse.niptref")}, coarse...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Errorf("default build from counts at the analysis bin size exited %d", code)
+	}
+	if code, out := runEngine(t, "reference", "show", "--json", filepath.Join(dir, "coarse.niptref")); code != 0 || strings.Contains(out, "fine_correction") {
+		t.Errorf("counts at the analysis bin size: exit %d, fine correction recorded in\n%.400s", code, out)
+	}
+	args = append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", filepath.Join(dir, "bad0.niptref")}, coarse...)
+	if code, _ := runEngine(t, args...); code != 1 {
+		t.Errorf("--fine-correction with counts at the analysis bin size: exit %d, want 1", code)
+	}
+	// Mixed counted bin sizes: corrected at the analysis bins by default.
+	args = append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", filepath.Join(dir, "mixed.niptref")}, append(paths[:23:23], coarse[23])...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Errorf("default build from counts at mixed bin sizes exited %d", code)
+	}
+	if code, out := runEngine(t, "reference", "show", "--json", filepath.Join(dir, "mixed.niptref")); code != 0 || strings.Contains(out, "fine_correction") {
+		t.Errorf("mixed bin sizes: exit %d, fine correction recorded in\n%.400s", code, out)
+	}
 	// The annotation must be finer than the analysis bins.
 	bad := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "500000", "--min-reads", "100000", "-o", filepath.Join(dir, "bad.niptref")}, paths[:24]...)
 	if code, _ := runEngine(t, bad...); code != 1 {
 		t.Errorf("--fine-correction with the annotation at the analysis bin size: exit %d, want 1", code)
 	}
+}
+
+// coarsenCounts writes a copy of the counts file at path merged to binSize
+// (a multiple of its own) and returns its path.
+func coarsenCounts(t *testing.T, path string, binSize int) string {
+	t.Helper()
+	c, err := counts.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, k, err := c.Layout.Coarsen(binSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Reads = genome.Merge(c.Layout, l, k, c.Reads)
+	if c.Short != nil {
+		c.Short = genome.Merge(c.Layout, l, k, c.Short)
+	}
+	c.Layout, c.Header.BinSize = l, binSize
+	out := strings.TrimSuffix(path, ".counts") + fmt.Sprintf(".%d.counts", binSize)
+	if err := counts.WriteFile(out, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

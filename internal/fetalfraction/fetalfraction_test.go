@@ -33,7 +33,7 @@ func TestFitRidgeSignalAndNoise(t *testing.T) {
 		y[i] = 0.1 + 0.02*s + 0.02*r.NormFloat64()
 		noise[i] = r.NormFloat64()
 	}
-	m, err := FitRidge([]*mat.Dense{x}, y)
+	m, err := FitRidge([]*mat.Dense{x}, y, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestFitRidgeSignalAndNoise(t *testing.T) {
 	if pred := m.Predict(row); math.Abs(pred-y[0]) > 0.1 {
 		t.Errorf("prediction %.3f for target %.3f", pred, y[0])
 	}
-	m0, err := FitRidge([]*mat.Dense{x}, noise)
+	m0, err := FitRidge([]*mat.Dense{x}, noise, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,11 +58,22 @@ func TestFitRidgeSignalAndNoise(t *testing.T) {
 			junk.Set(i, j, r.NormFloat64())
 		}
 	}
-	m2, _ := FitRidge([]*mat.Dense{junk, x}, y)
+	m2, _ := FitRidge([]*mat.Dense{junk, x}, y, 2)
 	if m2.Set != 1 {
 		t.Errorf("chose feature set %d, want 1", m2.Set)
 	}
-	if _, err := FitRidge([]*mat.Dense{x}, y[:3]); err == nil {
+	// The nested leave-one-out runs in parallel: the thread count does not
+	// change a bit of it.
+	m1, _ := FitRidge([]*mat.Dense{junk, x}, y, 1)
+	for i := range m1.LOO {
+		if m1.LOO[i] != m2.LOO[i] {
+			t.Fatalf("leave-one-out prediction %d: %v with 2 threads, %v with 1", i, m2.LOO[i], m1.LOO[i])
+		}
+	}
+	if m1.CV != m2.CV {
+		t.Errorf("nested CV: %+v with 2 threads, %+v with 1", m2.CV, m1.CV)
+	}
+	if _, err := FitRidge([]*mat.Dense{x}, y[:3], 1); err == nil {
 		t.Error("3 targets accepted")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/mat"
@@ -250,11 +251,37 @@ func best(grams []*mat.SymDense, y []float64, train []int) (choice, []*kernelFit
 	return b, fits, nil
 }
 
+// nestedPrediction chooses the feature set and penalty without sample i
+// and predicts it.
+func nestedPrediction(grams []*mat.SymDense, y []float64, i int) (float64, error) {
+	n := len(y)
+	train := make([]int, 0, n-1)
+	for j := 0; j < n; j++ {
+		if j != i {
+			train = append(train, j)
+		}
+	}
+	c, fits, err := best(grams, y, train)
+	if err != nil {
+		return 0, err
+	}
+	kf := fits[c.set]
+	a := kf.alpha(c.lam)
+	rows := append(append([]int(nil), train...), i)
+	gc := centredGram(grams[c.set], rows, train)
+	p := kf.ymean
+	for t := range train {
+		p += a[t] * gc.At(t, len(train))
+	}
+	return p, nil
+}
+
 // FitRidge fits a ridge predictor of y from one of several candidate
 // feature sets (each n × p_s, rows in the order of y), choosing the set and
 // the penalty by exact leave-one-out, and reports nested leave-one-out
-// prediction errors.
-func FitRidge(sets []*mat.Dense, y []float64) (*Ridge, error) {
+// prediction errors, computed on up to threads goroutines (the result does
+// not depend on the number).
+func FitRidge(sets []*mat.Dense, y []float64, threads int) (*Ridge, error) {
 	n := len(y)
 	if n < 5 {
 		return nil, fmt.Errorf("fetalfraction: %d training samples, need at least 5", n)
@@ -273,28 +300,30 @@ func FitRidge(sets []*mat.Dense, y []float64) (*Ridge, error) {
 	for i := range all {
 		all[i] = i
 	}
-	// Nested LOO: choose on n-1, predict the held-out sample.
+	// Nested LOO: choose on n-1, predict the held-out sample. The held-out
+	// samples are independent; they run on up to threads goroutines, and
+	// the first error in sample order is returned, so the result does not
+	// depend on the thread count.
 	pred := make([]float64, n)
-	for i := 0; i < n; i++ {
-		train := make([]int, 0, n-1)
-		for j := 0; j < n; j++ {
-			if j != i {
-				train = append(train, j)
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range max(1, min(threads, n)) {
+		wg.Go(func() {
+			for i := range next {
+				pred[i], errs[i] = nestedPrediction(grams, y, i)
 			}
-		}
-		c, fits, err := best(grams, y, train)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		kf := fits[c.set]
-		a := kf.alpha(c.lam)
-		rows := append(append([]int(nil), train...), i)
-		gc := centredGram(grams[c.set], rows, train)
-		p := kf.ymean
-		for t := range train {
-			p += a[t] * gc.At(t, len(train))
-		}
-		pred[i] = p
 	}
 	c, fits, err := best(grams, y, all)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -132,8 +133,10 @@ func eigenDesc(m *mat.Dense) ([]float64, *mat.Dense, error) {
 }
 
 // FitPCA decomposes the whitened profiles y (samples × columns, already
-// multiplied by w) of a cohort with Gram matrix g and keeps k components.
-func FitPCA(y *mat.Dense, g *Gram, w []float64, k int) (*PCA, error) {
+// multiplied by w) of a cohort with Gram matrix g and keeps k components,
+// computing them on up to threads goroutines (the result does not depend
+// on the number).
+func FitPCA(y *mat.Dense, g *Gram, w []float64, k, threads int) (*PCA, error) {
 	n, p := y.Dims()
 	if n < 2 {
 		return nil, fmt.Errorf("normalize: PCA needs at least 2 samples, got %d", n)
@@ -159,24 +162,39 @@ func FitPCA(y *mat.Dense, g *Gram, w []float64, k int) (*PCA, error) {
 	for j := range m.Mean {
 		m.Mean[j] /= float64(n)
 	}
-	for c := 0; c < k; c++ {
-		if vals[c] <= 1e-12*vals[0] {
-			break
-		}
-		v := make([]float64, p)
-		s := 1 / math.Sqrt(vals[c])
-		for i := 0; i < n; i++ {
-			u := vecs.At(i, c) * s
-			if u == 0 {
-				continue
-			}
-			r := y.RawRowView(i)
-			for j := range v {
-				v[j] += u * (r[j] - m.Mean[j])
-			}
-		}
-		m.Components = append(m.Components, v)
+	kept := 0
+	for kept < k && vals[kept] > 1e-12*vals[0] {
+		kept++
 	}
+	// Each component is computed on its own (in parallel, the same
+	// arithmetic in the same order as serially).
+	m.Components = make([][]float64, kept)
+	next := make(chan int, kept)
+	for c := range kept {
+		next <- c
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range max(1, min(threads, kept)) {
+		wg.Go(func() {
+			for c := range next {
+				v := make([]float64, p)
+				s := 1 / math.Sqrt(vals[c])
+				for i := 0; i < n; i++ {
+					u := vecs.At(i, c) * s
+					if u == 0 {
+						continue
+					}
+					r := y.RawRowView(i)
+					for j := range v {
+						v[j] += u * (r[j] - m.Mean[j])
+					}
+				}
+				m.Components[c] = v
+			}
+		})
+	}
+	wg.Wait()
 	return m, nil
 }
 

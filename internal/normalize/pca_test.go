@@ -45,11 +45,37 @@ func ones(p int) []float64 {
 	return w
 }
 
+// The components are computed in parallel: any thread count gives the
+// same bits.
+func TestFitPCAThreadsDoNotChangeResult(t *testing.T) {
+	x := lowRank(30, 400, []float64{5, 3, 2}, 7)
+	w := ones(400)
+	y := Whiten(x, w)
+	m1, err := FitPCA(y, NewGram(y), w, 12, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m4, err := FitPCA(y, NewGram(y), w, 12, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m1.K() != 12 || m4.K() != m1.K() {
+		t.Fatalf("components: %d with 1 thread, %d with 4; want 12", m1.K(), m4.K())
+	}
+	for c := range m1.Components {
+		for j, v := range m1.Components[c] {
+			if m4.Components[c][j] != v {
+				t.Fatalf("component %d column %d: %v with 4 threads, %v with 1", c, j, m4.Components[c][j], v)
+			}
+		}
+	}
+}
+
 func TestPCAResidualOrthogonal(t *testing.T) {
 	x := lowRank(30, 400, []float64{5, 3}, 1)
 	w := ones(400)
 	y := Whiten(x, w)
-	m, err := FitPCA(y, NewGram(y), w, 2)
+	m, err := FitPCA(y, NewGram(y), w, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +146,7 @@ func TestHeldOutMatchesRefit(t *testing.T) {
 		}
 		ty := Whiten(tx, w)
 		for k := 0; k <= kmax; k++ {
-			m, err := FitPCA(ty, NewGram(ty), w, k)
+			m, err := FitPCA(ty, NewGram(ty), w, k, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

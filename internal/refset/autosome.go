@@ -273,7 +273,7 @@ func (f *fitState) components() error {
 	F, qw := f.poissonFunctionals()
 	held := normalize.HeldOut(f.folds, F, km)
 	f.k, f.crit = normalize.ChooseK(held, km, qw)
-	f.pca, err = normalize.FitPCA(f.y, f.gram, f.omega, f.k)
+	f.pca, err = normalize.FitPCA(f.y, f.gram, f.omega, f.k, f.opt.Threads)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func (f *fitState) fitFF(ym fetalfraction.YModel, ybins []int32) (FFModels, []st
 	// profRes holds the bin-profile model's calibrated residuals (leave-one-out
 	// prediction − A − B·target, fetalfraction.Calibration.Residual).
 	var profRes []float64
-	if rd, err := fetalfraction.FitRidge(sets, target); err != nil {
+	if rd, err := fetalfraction.FitRidge(sets, target, f.opt.Threads); err != nil {
 		warn = append(warn, "bin-profile fetal-fraction model not fitted: "+err.Error())
 	} else {
 		ffm.Profile = &ProfileFF{Source: defs[rd.Set].src, Window: defs[rd.Set].w, Ridge: *rd}
@@ -291,7 +291,7 @@ func (f *fitState) fitSize(rows []int, target []float64) (*SizeFF, []int, error)
 	}
 	sets := []*mat.Dense{mat.NewDense(n, 1, short), mat.NewDense(n, fetalfraction.NumSizeClasses, prof),
 		mat.NewDense(n, len(coarse)/n, coarse)}
-	rd, err := fetalfraction.FitRidge(sets, y)
+	rd, err := fetalfraction.FitRidge(sets, y, f.opt.Threads)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,13 +9,14 @@ import (
 
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 )
 
 // BuildFiles builds a reference from counts files, reading the genome
 // annotation (a .bins file from nipt annotate or nipt simulate) and an
 // optional blacklist BED. It is what nipt reference build does.
-func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, counts []string, opt Options) (*Reference, error) {
+func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, paths []string, opt Options) (*Reference, error) {
 	hdr, err := annotation.ReadHeaderFile(annotationPath)
 	if err != nil {
 		return nil, err
@@ -43,18 +44,31 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, count
 	if err != nil {
 		return nil, err
 	}
-	fine := opt.RequireFine || (opt.FineCorrection && hdr.BinSize < opt.BinSize)
-	if opt.FineCorrection && !fine {
-		slog.Info("reference: fine correction not used: the annotation is at the analysis bin size", "annotation", annotationPath, "bin_size", hdr.BinSize)
+	fineSize, why := 0, ""
+	if opt.FineCorrection || opt.RequireFine {
+		if fineSize, why, err = fineBinSize(hdr.BinSize, paths, opt.BinSize); err != nil {
+			return nil, err
+		}
 	}
-	if fine {
-		raw, err := annotation.ReadFile(annotationPath)
+	switch {
+	case why != "" && opt.RequireFine:
+		return nil, fmt.Errorf("fine correction asked for, but %s (docs/method.md §4)", why)
+	case why != "" && opt.FineCorrection:
+		slog.Info("reference: fine correction not used: "+why, "annotation", annotationPath)
+	case opt.FineCorrection || opt.RequireFine:
+		// The annotation at the counted bin size (merged from a finer one
+		// if need be) and the blacklist at that size.
+		fl, err := genome.NewLayout(b, fineSize)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := annotation.LoadFor(annotationPath, fl)
 		if err != nil {
 			return nil, err
 		}
 		var fbl []bool
 		if blacklistPath != "" {
-			if fbl, err = annotation.ReadBEDFile(blacklistPath, raw.Layout, 0); err != nil {
+			if fbl, err = annotation.ReadBEDFile(blacklistPath, fl, 0); err != nil {
 				return nil, err
 			}
 		}
@@ -62,7 +76,7 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, count
 			return nil, fmt.Errorf("%s: %w", annotationPath, err)
 		}
 	}
-	ref, err := Build(ctx, st, counts, opt)
+	ref, err := Build(ctx, st, paths, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +85,33 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, count
 		ref.Annotation += " + " + filepath.Base(blacklistPath)
 	}
 	return ref, nil
+}
+
+// fineBinSize returns the bin size at which fine correction can work for
+// these counts files: their common counted bin size, when it is finer
+// than the analysis bin size and not finer than the annotation. Otherwise
+// it returns why not (a sentence for the log or the error).
+func fineBinSize(annBin int, paths []string, binSize int) (int, string, error) {
+	size := 0
+	for _, p := range paths {
+		h, err := counts.ReadHeaderFile(p)
+		if err != nil {
+			return 0, "", err
+		}
+		switch {
+		case size == 0:
+			size = h.BinSize
+		case h.BinSize != size:
+			return 0, fmt.Sprintf("the reference samples are counted at different bin sizes (%d and %d b; %s); count them all at one", size, h.BinSize, p), nil
+		}
+	}
+	switch {
+	case size >= binSize:
+		return 0, fmt.Sprintf("the samples are counted at %d b, not finer than the analysis bins (%d b); count them finer (nipt count's default, 10 kb)", size, binSize), nil
+	case size < annBin:
+		return 0, fmt.Sprintf("the annotation is at %d b, coarser than the counted %d b bins; annotate at the counted bin size", annBin, size), nil
+	}
+	return size, "", nil
 }
 
 // WriteWithSummary writes the reference to path and its human-readable

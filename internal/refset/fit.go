@@ -175,14 +175,21 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	ybins, ym, w := f.fitY(xm)
 	d2()
 	warn = append(warn, w...)
-	d2 = stage("FF model")
+	// The fetal-fraction models and the short-fragment model read the
+	// fitted state and write nothing to it: fitted side by side.
+	d2 = stage("fetal-fraction and short-fragment models")
+	rows, target := f.maleTargets(ym, ybins)
+	var short *ShortModel
+	var why string
+	shortDone := make(chan struct{})
+	go func() {
+		defer close(shortDone)
+		short, why = f.fitShort(rows, target)
+	}()
 	ffm, w := f.fitFF(ym, ybins)
+	<-shortDone
 	d2()
 	warn = append(warn, w...)
-	rows, target := f.maleTargets(ym, ybins)
-	d2 = stage("short model")
-	short, why := f.fitShort(rows, target)
-	d2()
 	if why != "" {
 		warn = append(warn, why)
 	}
