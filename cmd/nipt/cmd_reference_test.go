@@ -165,6 +165,14 @@ func TestReferenceFineCorrection(t *testing.T) {
 	if code, _ := runEngine(t, args...); code != 1 {
 		t.Errorf("--fine-correction with counts at the analysis bin size: exit %d, want 1", code)
 	}
+	// A test sample counted coarser than the reference's fine bins is
+	// refused before any work.
+	if code, _ := runEngine(t, "analyze", "--reference", ref, "-o", filepath.Join(dir, "out-coarse"), coarse[0]); code != 1 {
+		t.Errorf("a sample counted at 1 Mb against a reference corrected at 500 kb: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out-coarse", "summary.tsv")); err == nil {
+		t.Error("the refused analysis wrote a summary")
+	}
 	// Mixed counted bin sizes: corrected at the analysis bins by default.
 	args = append([]string{"reference", "build", "--annotation", ann, "--bin-size", "1000000", "--min-reads", "100000", "-o", filepath.Join(dir, "mixed.niptref")}, append(paths[:23:23], coarse[23])...)
 	if code, _ := runEngine(t, args...); code != 0 {
@@ -172,6 +180,28 @@ func TestReferenceFineCorrection(t *testing.T) {
 	}
 	if code, out := runEngine(t, "reference", "show", "--json", filepath.Join(dir, "mixed.niptref")); code != 0 || strings.Contains(out, "fine_correction") {
 		t.Errorf("mixed bin sizes: exit %d, fine correction recorded in\n%.400s", code, out)
+	}
+	// Counted finer than the annotation: corrected at the annotation's bins
+	// (the counts merged to them), and a test sample counted at 500 kb is
+	// merged the same way against that reference.
+	a2, err := annotation.LoadFor(ann, mustLayout(t, 1_000_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann1M := filepath.Join(dir, "genome-1M.bins")
+	if err := annotation.WriteFile(ann1M, a2); err != nil {
+		t.Fatal(err)
+	}
+	ref2M := filepath.Join(dir, "ref2M.niptref")
+	args = append([]string{"reference", "build", "--fine-correction", "--annotation", ann1M, "--bin-size", "2000000", "--min-reads", "100000", "-o", ref2M}, paths[:24]...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Fatalf("fine build with counts finer than the annotation exited %d", code)
+	}
+	if code, out := runEngine(t, "reference", "show", "--json", ref2M); code != 0 || !strings.Contains(out, `"fine_correction_bin_size": 1000000`) {
+		t.Errorf("counts finer than the annotation: exit %d, not corrected at 1 Mb in\n%.400s", code, out)
+	}
+	if code, _ := runEngine(t, "analyze", "--reference", ref2M, "-o", filepath.Join(dir, "out2M"), paths[26]); code != 0 {
+		t.Errorf("a sample counted at 500 kb against a reference corrected at 1 Mb: exit %d", code)
 	}
 	// The annotation must be finer than the analysis bins.
 	bad := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "500000", "--min-reads", "100000", "-o", filepath.Join(dir, "bad.niptref")}, paths[:24]...)
@@ -202,4 +232,17 @@ func coarsenCounts(t *testing.T, path string, binSize int) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func mustLayout(t *testing.T, binSize int) *genome.Layout {
+	t.Helper()
+	b, err := genome.LookupBuild("GRCh38")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := genome.NewLayout(b, binSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -123,6 +123,9 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		if h.Build != ref.Build || ref.BinSize%h.BinSize != 0 {
 			return nil, fmt.Errorf("%s: counted on %s at %d b bins; the reference is %s at %d b: recount the sample with --build %s and a bin size dividing %d", p, h.Build, h.BinSize, ref.Build, ref.BinSize, ref.Build, ref.BinSize)
 		}
+		if fb := ref.FineBinSize; fb > 0 && fb%h.BinSize != 0 {
+			return nil, fmt.Errorf("%s: counted at %d b bins; the reference corrects GC at %d b bins (fine correction), so samples must be counted at %d b or a divisor of it: recount with nipt count --bin-size %d", p, h.BinSize, fb, fb, fb)
+		}
 	}
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)

@@ -88,9 +88,10 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, paths
 }
 
 // fineBinSize returns the bin size at which fine correction can work for
-// these counts files: their common counted bin size, when it is finer
-// than the analysis bin size and not finer than the annotation. Otherwise
-// it returns why not (a sentence for the log or the error).
+// these counts files: their common counted bin size, or the annotation's
+// when that is coarser and a multiple of it (the counts are merged to it),
+// provided it is finer than the analysis bin size. Otherwise it returns
+// why not (a sentence for the log or the error).
 func fineBinSize(annBin int, paths []string, binSize int) (int, string, error) {
 	size := 0
 	for _, p := range paths {
@@ -105,11 +106,14 @@ func fineBinSize(annBin int, paths []string, binSize int) (int, string, error) {
 			return 0, fmt.Sprintf("the reference samples are counted at different bin sizes (%d and %d b; %s); count them all at one", size, h.BinSize, p), nil
 		}
 	}
-	switch {
-	case size >= binSize:
-		return 0, fmt.Sprintf("the samples are counted at %d b, not finer than the analysis bins (%d b); count them finer (nipt count's default, 10 kb)", size, binSize), nil
-	case size < annBin:
-		return 0, fmt.Sprintf("the annotation is at %d b, coarser than the counted %d b bins; annotate at the counted bin size", annBin, size), nil
+	if annBin > size {
+		if annBin%size != 0 {
+			return 0, fmt.Sprintf("the annotation's %d b bins are not a multiple of the counted %d b bins; annotate at the counted bin size", annBin, size), nil
+		}
+		size = annBin
+	}
+	if size >= binSize {
+		return 0, fmt.Sprintf("the samples are counted (or annotated) at %d b, not finer than the analysis bins (%d b); count and annotate them finer (nipt count's default, 10 kb)", size, binSize), nil
 	}
 	return size, "", nil
 }

@@ -116,13 +116,27 @@ func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, s
 	// Prepare calls first; only the bin size is fine correction's own.
 	h := &c.Header
 	fl := s.Fine.Layout
-	if c.Layout.BinSize != fl.BinSize || c.Layout.NumBins() != fl.NumBins() {
-		return nil, nil, nil, 0, fmt.Errorf("sample %s is counted at %d b bins; this reference corrects at the counted %d b bins (built with fine correction): recount it with nipt count --bin-size %d", h.Sample, h.BinSize, fl.BinSize, fl.BinSize)
+	cReads, cShort := c.Reads, c.Short
+	switch {
+	case c.Layout.BinSize == fl.BinSize:
+	case c.Layout.BinSize < fl.BinSize && fl.BinSize%c.Layout.BinSize == 0:
+		// Counted finer still: merged to the reference's fine bins, as
+		// counts are merged to the analysis bins.
+		l, k, err := c.Layout.Coarsen(fl.BinSize)
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		cReads = genome.Merge(c.Layout, l, k, c.Reads)
+		if c.Short != nil {
+			cShort = genome.Merge(c.Layout, l, k, c.Short)
+		}
+	default:
+		return nil, nil, nil, 0, fmt.Errorf("sample %s is counted at %d b bins; this reference corrects at %d b bins (built with fine correction), so samples must be counted at %d b or a divisor of it: recount it with nipt count --bin-size %d", h.Sample, h.BinSize, fl.BinSize, fl.BinSize, fl.BinSize)
 	}
 	co := s.coarseOf()
 	nb := s.Layout.NumBins()
 	reads = make([]uint32, nb)
-	if c.Short != nil {
+	if cShort != nil {
 		short = make([]uint32, nb)
 	}
 	// The GC curve: LOESS of reads per unit effective length on GC over
@@ -150,7 +164,7 @@ func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, s
 		if fit(f) {
 			if k%stride == 0 {
 				xs = append(xs, float64(s.Fine.GC[f]))
-				ys = append(ys, float64(c.Reads[f])*meanEff/float64(s.Fine.Eff[f]))
+				ys = append(ys, float64(cReads[f])*meanEff/float64(s.Fine.Eff[f]))
 			}
 			k++
 		}
@@ -183,9 +197,9 @@ func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, s
 			continue
 		}
 		i := co[f]
-		reads[i] += c.Reads[f]
+		reads[i] += cReads[f]
 		if short != nil {
-			short[i] += c.Short[f]
+			short[i] += cShort[f]
 		}
 		expected[i] += float64(s.Fine.Eff[f]) * v
 	}

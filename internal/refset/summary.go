@@ -176,7 +176,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "nipt reference %s\n", short(s.ID))
 	fmt.Fprintf(&b, "build %s, bins of %d b, median autosomal reads %.0f\n", s.Build, s.BinSize, s.Depth)
 	if s.FineBinSize > 0 {
-		fmt.Fprintf(&b, "fine correction: samples are GC-corrected and masked at their counted %d b bins before merging (count test samples at %d b)\n", s.FineBinSize, s.FineBinSize)
+		fmt.Fprintf(&b, "fine correction: samples are GC-corrected and masked at their counted %d b bins before merging (count test samples at %d b or a divisor of it)\n", s.FineBinSize, s.FineBinSize)
 	}
 	if f := s.Filters; f != nil {
 		fmt.Fprintf(&b, "counted with: --min-mapq %d --dedup %s", f.MinMAPQ, f.Dedup)
