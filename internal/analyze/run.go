@@ -153,6 +153,16 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := WriteSummary(filepath.Join(outdir, SummaryFile), views); err != nil {
 		return nil, err
 	}
+	if rows := BatchQC(views, cfg); rows != nil {
+		for _, b := range rows {
+			if b.Status == BatchWarn {
+				slog.Warn(BatchWarning(b))
+			}
+		}
+		if err := WriteBatch(filepath.Join(outdir, BatchFile), rows); err != nil {
+			return nil, err
+		}
+	}
 	return views, nil
 }
 

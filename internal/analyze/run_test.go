@@ -53,6 +53,14 @@ func TestRun(t *testing.T) {
 	if strings.Count(string(sum), "\n") != 3 || disclosure.SexPattern(string(sum)) {
 		t.Errorf("summary:\n%s", sum)
 	}
+	// The batch QC table: 22 autosomes, none tested with 2 samples.
+	bq, err := os.ReadFile(filepath.Join(out, BatchFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(bq), "\n") != 23 || strings.Count(string(bq), "not_tested") != 22 || strings.Contains(string(bq), "chrX") {
+		t.Errorf("batch QC:\n%s", bq)
+	}
 	// The same sample twice is refused before any output.
 	if _, err := Run(context.Background(), f.Ref, []string{paths[0], paths[0]}, filepath.Join(dir, "dup"), RunOptions{Config: call.DefaultConfig()}); err == nil || !strings.Contains(err.Error(), "unique") {
 		t.Errorf("duplicate sample IDs: %v", err)

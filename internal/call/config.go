@@ -114,6 +114,13 @@ type Config struct {
 	CNVScanFalseCalls float64 `toml:"cnv_scan_false_calls"`
 	// OriginPosterior: posterior needed to label a CNV fetal or maternal.
 	OriginPosterior float64 `toml:"origin_posterior"`
+	// BatchFalseAlarms: probability that a batch without any offset gets
+	// a batch-offset warning on at least one autosome (the batch QC of
+	// nipt analyze, docs/qc.md); 0 turns the check off.
+	BatchFalseAlarms float64 `toml:"batch_false_alarms"`
+	// BatchMinSamples: fewest samples with a usable z-score of a
+	// chromosome for its batch offset to be tested.
+	BatchMinSamples int `toml:"batch_min_samples"`
 }
 
 func f(v float64) *float64 { return &v }
@@ -208,6 +215,8 @@ func DefaultConfig() Config {
 		CNVFalseCalls:     0.01,
 		CNVScanFalseCalls: 0.04,
 		OriginPosterior:   0.99,
+		BatchFalseAlarms:  0.01,
+		BatchMinSamples:   10,
 	}
 }
 
@@ -276,6 +285,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("cnv_false_calls must lie in (0, 1), got %g", c.CNVFalseCalls)
 	case !(c.CNVScanFalseCalls >= 0 && c.CNVScanFalseCalls < 1):
 		return fmt.Errorf("cnv_scan_false_calls must lie in [0, 1), got %g", c.CNVScanFalseCalls)
+	case !(c.BatchFalseAlarms >= 0 && c.BatchFalseAlarms < 1):
+		return fmt.Errorf("batch_false_alarms must lie in [0, 1) (0 turns the batch check off), got %g", c.BatchFalseAlarms)
+	case c.BatchMinSamples < 3:
+		return fmt.Errorf("batch_min_samples must be at least 3, got %d", c.BatchMinSamples)
 	}
 	if err := c.Prevalence.validate(); err != nil {
 		return err

@@ -1,0 +1,125 @@
+package analyze
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+
+	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/genome"
+	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
+)
+
+// BatchFile is the batch QC table nipt analyze writes next to summary.tsv.
+const BatchFile = "batch_qc.tsv"
+
+// Batch QC statuses of a chromosome.
+const (
+	BatchPass      = "pass"
+	BatchWarn      = "warn"
+	BatchNotTested = "not_tested"
+)
+
+// BatchOffset is the batch QC of one autosome: does the batch as a whole
+// read it higher or lower than the reference predicts?
+type BatchOffset struct {
+	Chrom string
+	// Samples: the samples whose z-score of the chromosome entered (QC
+	// not failed, no high-risk call and no CNV call on the chromosome).
+	Samples int
+	// Median is the median z-score over them; SE its standard error under
+	// no offset; T = Median / SE; Threshold the |T| that warns.
+	Median, SE, T, Threshold float64
+	Status                   string
+}
+
+// BatchQC tests every autosome for a batch offset: a shift of the whole
+// batch's z-scores, which the per-sample nulls cannot see — a run whose
+// library preparation or sequencing differs from the reference's moves a
+// chromosome for all its samples at once, so that its trisomy calls
+// (positive offset) or low-risk calls (negative) rest partly on the run.
+//
+// Under no offset a chromosome's z-scores over n independent samples have
+// median ≈ N(0, (π/2)·s²/n), s their SD (1 for a calibrated null; the
+// robust SD of the batch when larger, never less than 1), plus the error
+// of the reference's own null mean, which every sample shares: 1/√m in z
+// units for m reference samples. SE² = (π/2)·s²/n + 1/m. Each autosome is
+// tested at the Bonferroni share of cfg.BatchFalseAlarms, two-sided, so a
+// batch without offsets gets any warning with probability at most
+// BatchFalseAlarms. Only autosomes are tested: the batch file is shown
+// under every disclosure policy.
+func BatchQC(views []*result.Result, cfg call.Config) []BatchOffset {
+	if cfg.BatchFalseAlarms <= 0 {
+		return nil
+	}
+	zs := make(map[string][]float64)
+	refs := 0
+	for _, v := range views {
+		if v.QC.Status == result.QCFail {
+			continue
+		}
+		refs = v.Reference.Samples
+		skip := map[string]bool{}
+		for _, f := range v.Aneuploidies {
+			if f.Call == result.HighRisk {
+				skip[f.Chrom] = true
+			}
+		}
+		for _, c := range v.CNVs {
+			skip[c.Chrom] = true
+		}
+		for _, c := range v.Chromosomes {
+			if !skip[c.Chrom] && !math.IsNaN(c.Z) && !math.IsInf(c.Z, 0) {
+				zs[c.Chrom] = append(zs[c.Chrom], c.Z)
+			}
+		}
+	}
+	thr := stats.NormalQuantile(1 - cfg.BatchFalseAlarms/(2*float64(genome.ChrX)))
+	out := make([]BatchOffset, 0, genome.ChrX)
+	for c := range genome.ChrX {
+		name := genome.ChromName(c)
+		z := zs[name]
+		b := BatchOffset{Chrom: name, Samples: len(z), Median: math.NaN(), SE: math.NaN(), T: math.NaN(), Threshold: thr, Status: BatchNotTested}
+		if len(z) >= cfg.BatchMinSamples && refs > 0 {
+			s := math.Max(1, stats.MAD(z))
+			b.Median = stats.Median(z)
+			b.SE = math.Sqrt(math.Pi/2*s*s/float64(len(z)) + 1/float64(refs))
+			b.T = b.Median / b.SE
+			b.Status = BatchPass
+			if math.Abs(b.T) > thr {
+				b.Status = BatchWarn
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// BatchWarning is the log sentence for a chromosome whose batch offset
+// warns.
+func BatchWarning(b BatchOffset) string {
+	dir, effect := "higher", "its trisomy calls may rest partly on the run"
+	if b.Median < 0 {
+		dir, effect = "lower", "its low-risk calls lose power"
+	}
+	return fmt.Sprintf("batch QC: %s reads %s in this batch than the reference predicts (median z %+.2f over %d samples, %.1f standard errors): %s; check the run, or add samples of its conditions to the reference (nipt reference add)", b.Chrom, dir, b.Median, b.Samples, math.Abs(b.T), effect)
+}
+
+// WriteBatch writes the batch QC table (tab-separated, header line;
+// NA where a chromosome was not tested).
+func WriteBatch(path string, rows []BatchOffset) error {
+	var buf bytes.Buffer
+	buf.WriteString("chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\n")
+	num := func(v float64) string {
+		if math.IsNaN(v) {
+			return "NA"
+		}
+		return fmt.Sprintf("%.3f", v)
+	}
+	for _, b := range rows {
+		fmt.Fprintf(&buf, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status)
+	}
+	return atomicfile.WriteFile(path, buf.Bytes())
+}
