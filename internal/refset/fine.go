@@ -41,6 +41,9 @@ type Fine struct {
 	coarseOnce sync.Once
 	coarse     []int // analysis bin of every fine bin (coarseOf)
 
+	gcqOnce sync.Once
+	gcq     []float64 // 5th and 95th percentile of the analysis bins' GC
+
 	sortOnce sync.Once
 	byGC     []int32   // the usable fine bins in increasing GC (sortedGC)
 	gcSorted []float64 // their GC values, in that order
@@ -87,6 +90,23 @@ func (s *Static) AttachFine(a *annotation.Annotation, extra []bool) error {
 	}
 	s.Fine = f
 	return nil
+}
+
+// analysisGCQuantiles returns the 5th and 95th percentiles of the GC of
+// the usable autosomal analysis bins, the GC range over which the QC
+// gc_bias metric reads a sample's GC curve (computed once per Fine).
+func (s *Static) analysisGCQuantiles() []float64 {
+	f := s.Fine
+	f.gcqOnce.Do(func() {
+		var gc []float64
+		for i := range s.Layout.Offset[genome.ChrX] {
+			if s.Mask[i] == normalize.MaskNone && s.Eff[i] > 0 {
+				gc = append(gc, s.GC[i])
+			}
+		}
+		f.gcq = stats.Quantiles(gc, 0.05, 0.95)
+	})
+	return f.gcq
 }
 
 // coarseOf returns, for every fine bin, its analysis bin (computed once
@@ -173,7 +193,10 @@ func (s *Static) prepareFine(c *counts.Counts, gc normalize.GCOptions) (reads, s
 	if err != nil {
 		return nil, nil, nil, 0, fmt.Errorf("sample %s: fine GC curve: %w", h.Sample, err)
 	}
-	q := stats.Quantiles(xs, 0.05, 0.95)
+	// The bias measure at the GC percentiles of the analysis bins, as
+	// without fine correction: the fine bins' GC spreads wider, and the
+	// same curve would read more biased against the same QC thresholds.
+	q := s.analysisGCQuantiles()
 	gcBias = math.Inf(1)
 	if lo, hi := curve.At(q[0]), curve.At(q[1]); lo > 0 && hi > 0 {
 		gcBias = math.Log2(hi / lo)

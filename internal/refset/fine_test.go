@@ -103,6 +103,23 @@ func TestFineCorrectionRemovesWithinBinEffects(t *testing.T) {
 	if withFine > 1.1*floor {
 		t.Errorf("fine correction SD %.4f, more than 10%% above the same-curve floor %.4f", withFine, floor)
 	}
+	// The QC gc_bias metric reads the curve over the analysis bins' GC
+	// range with either correction: a linear bias of slope 3 per unit GC
+	// gives the same value (log2 e^{3·Δ}, Δ the 5–95% GC range) both ways,
+	// not a larger one from the fine bins' wider GC spread.
+	lin := fineCounts(t, g, fine, "lin", 3, 0, 0, 14)
+	pf, _, err := fine.Prepare(lin, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, _, err := coarse.Prepare(lin, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gc_bias: fine %.3f, merged %.3f", pf.GCBias, pc.GCBias)
+	if math.Abs(pf.GCBias-pc.GCBias) > 0.1*math.Abs(pc.GCBias) {
+		t.Errorf("gc_bias %.3f with fine correction, %.3f without: not the same measure", pf.GCBias, pc.GCBias)
+	}
 	// A sample counted at the analysis bin size cannot be corrected finely.
 	l1, k, err := g.Ann.Layout.Coarsen(1_000_000)
 	if err != nil {
