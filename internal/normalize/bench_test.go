@@ -15,7 +15,7 @@ func BenchmarkGroupResidual(b *testing.B) {
 	x := lowRank(n, p, sds, 1)
 	w := ones(p)
 	y := Whiten(x, w)
-	m, err := FitPCA(y, NewGram(y), w, k, 1)
+	m, err := FitPCA(y, NewGram(y, 1), w, k, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func TestGroupResidualMatchesLeastSquares(t *testing.T) {
 		w[j] = 0.5 + r.Float64()
 	}
 	y := Whiten(x, w)
-	m, err := FitPCA(y, NewGram(y), w, 3, 1)
+	m, err := FitPCA(y, NewGram(y, 1), w, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestGroupResidualRetainsShift(t *testing.T) {
 	x := lowRank(n, p, []float64{4, 2}, 21)
 	w := ones(p)
 	y := Whiten(x, w)
-	m, _ := FitPCA(y, NewGram(y), w, 2, 1)
+	m, _ := FitPCA(y, NewGram(y, 1), w, 2, 1)
 	group := make([]int, p)
 	for j := range group {
 		group[j] = j / 50

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -47,11 +48,30 @@ func Whiten(x [][]float64, w []float64) *mat.Dense {
 	return y
 }
 
-// NewGram computes the Gram matrix of the rows of y.
-func NewGram(y *mat.Dense) *Gram {
+// NewGram computes the Gram matrix of the rows of y on up to threads
+// goroutines. Every entry is the same dot product (floats.Dot) that BLAS
+// Dsyrk computes for it, so the result does not depend on the thread count
+// and equals SymDense.SymOuterK's.
+func NewGram(y *mat.Dense, threads int) *Gram {
 	n, _ := y.Dims()
 	g := mat.NewSymDense(n, nil)
-	g.SymOuterK(1, y)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range max(1, min(threads, n)) {
+		wg.Go(func() {
+			for i := range next {
+				ri := y.RawRowView(i)
+				for j := i; j < n; j++ {
+					g.SetSym(i, j, floats.Dot(ri, y.RawRowView(j)))
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return &Gram{N: n, G: g}
 }
 

@@ -45,17 +45,35 @@ func ones(p int) []float64 {
 	return w
 }
 
+// The Gram matrix is computed in parallel, entry by entry, with the dot
+// product BLAS uses: the same bits as SymOuterK for any thread count.
+func TestNewGramMatchesSymOuterK(t *testing.T) {
+	y := Whiten(lowRank(37, 501, []float64{5, 3}, 9), ones(501))
+	want := mat.NewSymDense(37, nil)
+	want.SymOuterK(1, y)
+	for _, threads := range []int{1, 3} {
+		g := NewGram(y, threads)
+		for i := range 37 {
+			for j := range 37 {
+				if g.G.At(i, j) != want.At(i, j) {
+					t.Fatalf("%d threads: G[%d,%d] = %v, SymOuterK %v", threads, i, j, g.G.At(i, j), want.At(i, j))
+				}
+			}
+		}
+	}
+}
+
 // The components are computed in parallel: any thread count gives the
 // same bits.
 func TestFitPCAThreadsDoNotChangeResult(t *testing.T) {
 	x := lowRank(30, 400, []float64{5, 3, 2}, 7)
 	w := ones(400)
 	y := Whiten(x, w)
-	m1, err := FitPCA(y, NewGram(y), w, 12, 1)
+	m1, err := FitPCA(y, NewGram(y, 1), w, 12, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m4, err := FitPCA(y, NewGram(y), w, 12, 4)
+	m4, err := FitPCA(y, NewGram(y, 1), w, 12, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +93,7 @@ func TestPCAResidualOrthogonal(t *testing.T) {
 	x := lowRank(30, 400, []float64{5, 3}, 1)
 	w := ones(400)
 	y := Whiten(x, w)
-	m, err := FitPCA(y, NewGram(y), w, 2, 1)
+	m, err := FitPCA(y, NewGram(y, 1), w, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +150,7 @@ func TestHeldOutMatchesRefit(t *testing.T) {
 		F[i] = []float64{dot(fun[0], x[i]), dot(fun[1], x[i])}
 	}
 	y := Whiten(x, w)
-	g := NewGram(y)
+	g := NewGram(y, 1)
 	const nfold, kmax = 4, 3
 	folds, err := g.Folds(nfold, kmax)
 	if err != nil {
@@ -146,7 +164,7 @@ func TestHeldOutMatchesRefit(t *testing.T) {
 		}
 		ty := Whiten(tx, w)
 		for k := 0; k <= kmax; k++ {
-			m, err := FitPCA(ty, NewGram(ty), w, k, 1)
+			m, err := FitPCA(ty, NewGram(ty, 1), w, k, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +196,7 @@ func TestChooseK(t *testing.T) {
 		}
 	}
 	y := Whiten(x, w)
-	folds, err := NewGram(y).Folds(10, 10)
+	folds, err := NewGram(y, 1).Folds(10, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

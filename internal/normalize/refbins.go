@@ -48,7 +48,7 @@ func RefBins(r *mat.Dense, chrom []int, opt RefBinsOptions) ([][]int32, error) {
 	if opt.K < 1 {
 		return nil, fmt.Errorf("normalize: reference bin count %d < 1", opt.K)
 	}
-	g := NewGram(r)
+	g := NewGram(r, opt.Threads)
 	all := make([]int, n)
 	for i := range all {
 		all[i] = i

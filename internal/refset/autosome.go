@@ -188,7 +188,7 @@ func (f *fitState) matrix() {
 		f.x[r] = row
 	})
 	f.y = normalize.Whiten(f.x, f.omega)
-	f.gram = normalize.NewGram(f.y)
+	f.gram = normalize.NewGram(f.y, f.opt.Threads)
 }
 
 // cnvScale is the length of the blocks whose held-out noise, next to that
