@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/call"
@@ -14,6 +17,8 @@ import (
 
 // BatchFile is the batch QC table nipt analyze writes next to summary.tsv.
 const BatchFile = "batch_qc.tsv"
+
+const batchHeader = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus"
 
 // Batch QC statuses of a chromosome.
 const (
@@ -111,7 +116,7 @@ func BatchWarning(b BatchOffset) string {
 // NA where a chromosome was not tested).
 func WriteBatch(path string, rows []BatchOffset) error {
 	var buf bytes.Buffer
-	buf.WriteString("chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\n")
+	buf.WriteString(batchHeader + "\n")
 	num := func(v float64) string {
 		if math.IsNaN(v) {
 			return "NA"
@@ -122,4 +127,51 @@ func WriteBatch(path string, rows []BatchOffset) error {
 		fmt.Fprintf(&buf, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status)
 	}
 	return atomicfile.WriteFile(path, buf.Bytes())
+}
+
+// ReadBatch reads a batch QC table written by WriteBatch.
+func ReadBatch(path string) ([]BatchOffset, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) == 0 || lines[0] != batchHeader {
+		return nil, fmt.Errorf("%s: not a nipt batch QC table (first line %q)", path, lines[0])
+	}
+	num := func(s string) (float64, error) {
+		if s == "NA" {
+			return math.NaN(), nil
+		}
+		return strconv.ParseFloat(s, 64)
+	}
+	var out []BatchOffset
+	for i, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) != 7 {
+			return nil, fmt.Errorf("%s line %d: %d fields, want 7", path, i+2, len(f))
+		}
+		r := BatchOffset{Chrom: f[0], Status: f[6]}
+		var errs [5]error
+		r.Samples, errs[0] = strconv.Atoi(f[1])
+		r.Median, errs[1] = num(f[2])
+		r.SE, errs[2] = num(f[3])
+		r.T, errs[3] = num(f[4])
+		r.Threshold, errs[4] = num(f[5])
+		for _, e := range errs {
+			if e != nil {
+				return nil, fmt.Errorf("%s line %d: %w", path, i+2, e)
+			}
+		}
+		switch r.Status {
+		case BatchPass, BatchWarn, BatchNotTested:
+		default:
+			return nil, fmt.Errorf("%s line %d: status %q", path, i+2, r.Status)
+		}
+		if c, ok := genome.ChromIndex(r.Chrom); !ok || c >= genome.ChrX {
+			return nil, fmt.Errorf("%s line %d: %q is not an autosome", path, i+2, r.Chrom)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -134,4 +134,28 @@ func TestWriteBatch(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "chr1\t20\t") || !strings.HasSuffix(lines[22], "\tNA\tNA\tNA\t3.506\tnot_tested") {
 		t.Errorf("rows:\n%s\n%s", lines[1], lines[22])
 	}
+	// Read back: the values as written (3 decimals), NA as NaN.
+	back, err := ReadBatch(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 22 || back[0].Chrom != "chr1" || back[0].Samples != 20 || math.Abs(back[0].Median-rows[0].Median) > 5e-4 || !math.IsNaN(back[21].T) || back[21].Status != BatchNotTested {
+		t.Errorf("read back: %+v ... %+v", back[0], back[21])
+	}
+	// A damaged table is refused with the file named.
+	for name, body := range map[string]string{
+		"header": "chrom\tz\n",
+		"fields": string(b[:len(lines[0])+1]) + "chr1\t20\n",
+		"status": string(b[:len(lines[0])+1]) + "chr1\t20\t0.1\t0.2\t0.5\t3.5\tmaybe\n",
+		"chrX":   string(b[:len(lines[0])+1]) + "chrX\t20\t0.1\t0.2\t0.5\t3.5\tpass\n",
+		"number": string(b[:len(lines[0])+1]) + "chr1\tmany\t0.1\t0.2\t0.5\t3.5\tpass\n",
+	} {
+		bad := filepath.Join(t.TempDir(), BatchFile)
+		if err := os.WriteFile(bad, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadBatch(bad); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
 }

@@ -1,9 +1,9 @@
 package refset
 
 import (
-	"github.com/nipt/nipt/internal/counts"
 	"math"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 	"github.com/nipt/nipt/internal/stats"

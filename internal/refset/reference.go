@@ -1,10 +1,10 @@
 package refset
 
 import (
-	"github.com/nipt/nipt/internal/counts"
 	"math"
 	"sync"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"

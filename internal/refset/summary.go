@@ -2,12 +2,12 @@ package refset
 
 import (
 	"fmt"
-	"github.com/nipt/nipt/internal/counts"
 	"io"
 	"math"
 	"sort"
 	"strings"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 )
@@ -15,6 +16,8 @@ import (
 type BatchViews struct {
 	ID    string
 	Views []*result.Result
+	// Offsets is the batch's autosomal batch QC (nil: not available).
+	Offsets []analyze.BatchOffset
 }
 
 type batchSection struct {
@@ -22,6 +25,10 @@ type batchSection struct {
 	Rows             [][]string
 	Pass, Warn, Fail int
 	Issues           []string // "SAMPLE (warn|fail): reasons"
+	// BatchQC says whether the batch QC ran and what it found;
+	// BatchWarnings are its warnings, one per chromosome.
+	BatchQC       string
+	BatchWarnings []string
 }
 
 // SortBatches orders batches by run id (their directory name), the only
@@ -39,7 +46,12 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	var sections []batchSection
 	var stats []BatchStats
 	for _, b := range bs {
-		s := batchSection{ID: b.ID}
+		s := batchSection{ID: b.ID, BatchQC: batchQCNote(b.Offsets)}
+		for _, o := range b.Offsets {
+			if o.Status == analyze.BatchWarn {
+				s.BatchWarnings = append(s.BatchWarnings, analyze.BatchWarning(o))
+			}
+		}
 		st := BatchStats{ID: b.ID}
 		for _, v := range b.Views {
 			row, err := SummaryRow(v)
@@ -90,4 +102,28 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 		return nil, fmt.Errorf("batch report: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// batchQCNote summarises a batch's autosomal batch QC for the report.
+func batchQCNote(offsets []analyze.BatchOffset) string {
+	if offsets == nil {
+		return "Batch QC: not available for this analysis."
+	}
+	tested, warn := 0, 0
+	for _, o := range offsets {
+		switch o.Status {
+		case analyze.BatchWarn:
+			warn++
+			tested++
+		case analyze.BatchPass:
+			tested++
+		}
+	}
+	switch {
+	case tested == 0:
+		return "Batch QC: too few samples to test the batch for chromosome offsets."
+	case warn == 0:
+		return fmt.Sprintf("Batch QC: no autosome reads higher or lower across the batch than the reference predicts (%d tested).", tested)
+	}
+	return fmt.Sprintf("Batch QC: %d of %d autosomes read off across the batch:", warn, tested)
 }

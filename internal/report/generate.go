@@ -125,7 +125,7 @@ func WriteBatches(ctx context.Context, opts Options, batches []*Batch) (*Files, 
 	seen := map[string]string{}
 	var bvs []BatchViews
 	for _, b := range batches {
-		bv := BatchViews{ID: b.ID}
+		bv := BatchViews{ID: b.ID, Offsets: b.Offsets}
 		for _, r := range b.Results {
 			if prev, dup := seen[r.Sample]; dup {
 				return nil, fmt.Errorf("sample %s appears in both %s and %s: report each sample once", r.Sample, prev, b.Dir)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 )
@@ -50,6 +51,15 @@ func TestGenerate(t *testing.T) {
 	// Given in reverse order: the batch report orders runs by id.
 	dirs := writeRuns(t, map[string][]string{"run2": {"T21", "euploid"}, "run1": {"lowff"}}, false)
 	dirs[0], dirs[1] = dirs[1], dirs[0]
+	// run2's analysis has a batch QC table with a warning; run1's none.
+	offsets := make([]analyze.BatchOffset, 22)
+	for c := range offsets {
+		offsets[c] = analyze.BatchOffset{Chrom: fmt.Sprintf("chr%d", c+1), Samples: 40, Median: 0.1, SE: 0.2, T: 0.5, Threshold: 3.506, Status: analyze.BatchPass}
+	}
+	offsets[3] = analyze.BatchOffset{Chrom: "chr4", Samples: 40, Median: -0.9, SE: 0.2, T: -4.5, Threshold: 3.506, Status: analyze.BatchWarn}
+	if err := analyze.WriteBatch(filepath.Join(dirs[0], analyze.BatchFile), offsets); err != nil {
+		t.Fatal(err)
+	}
 	out := [2]string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
 	var files [2][]string
 	for i := range out {
@@ -92,6 +102,11 @@ func TestGenerate(t *testing.T) {
 	}
 	if !bytes.Contains(batch, []byte("run1-S1 (fail): fetal fraction 2.0% below")) {
 		t.Error("batch report lacks the QC failure of run1-S1")
+	}
+	for _, want := range []string{"Batch QC: not available for this analysis.", "Batch QC: 1 of 22 autosomes read off across the batch:", "chr4 reads lower in this batch than the reference predicts (median z -0.90 over 40 samples, 4.5 standard errors)"} {
+		if !bytes.Contains(batch, []byte(want)) {
+			t.Errorf("batch report lacks %q", want)
+		}
 	}
 	if !bytes.Contains(batch, []byte("reads and fetal fraction by batch")) {
 		t.Error("no trend plot for several batches")

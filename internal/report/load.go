@@ -24,6 +24,9 @@ type Batch struct {
 	ID      string // the directory name: batches are ordered by it
 	Dir     string
 	Results []*result.Result
+	// Offsets is the batch QC of nipt analyze (OUTDIR/batch_qc.tsv); nil
+	// when the directory has none (an older analysis, or the check off).
+	Offsets []analyze.BatchOffset
 }
 
 // LoadBatch reads an analysis directory. Samples are taken in the order of
@@ -51,6 +54,9 @@ func LoadBatch(dir string) (*Batch, error) {
 			return nil, fmt.Errorf("%s: sample %q in result.json does not match its directory %q", filepath.Join(dir, s, "result.json"), r.Sample, s)
 		}
 		b.Results = append(b.Results, r)
+	}
+	if b.Offsets, err = analyze.ReadBatch(filepath.Join(dir, analyze.BatchFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	return b, nil
 }
