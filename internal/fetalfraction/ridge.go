@@ -1,11 +1,12 @@
 package fetalfraction
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
+	"github.com/nipt/nipt/internal/parallel"
 	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -305,25 +306,12 @@ func FitRidge(sets []*mat.Dense, y []float64, threads int) (*Ridge, error) {
 	// the first error in sample order is returned, so the result does not
 	// depend on the thread count.
 	pred := make([]float64, n)
-	errs := make([]error, n)
-	next := make(chan int, n)
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range max(1, min(threads, n)) {
-		wg.Go(func() {
-			for i := range next {
-				pred[i], errs[i] = nestedPrediction(grams, y, i)
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := parallel.ForEach(context.Background(), n, threads, func(_ context.Context, i int) error {
+		var err error
+		pred[i], err = nestedPrediction(grams, y, i)
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	c, fits, err := best(grams, y, all)
 	if err != nil {

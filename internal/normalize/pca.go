@@ -1,12 +1,13 @@
 package normalize
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 
+	"github.com/nipt/nipt/internal/parallel"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -55,23 +56,13 @@ func Whiten(x [][]float64, w []float64) *mat.Dense {
 func NewGram(y *mat.Dense, threads int) *Gram {
 	n, _ := y.Dims()
 	g := mat.NewSymDense(n, nil)
-	next := make(chan int, n)
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range max(1, min(threads, n)) {
-		wg.Go(func() {
-			for i := range next {
-				ri := y.RawRowView(i)
-				for j := i; j < n; j++ {
-					g.SetSym(i, j, floats.Dot(ri, y.RawRowView(j)))
-				}
-			}
-		})
-	}
-	wg.Wait()
+	_ = parallel.ForEach(context.Background(), n, threads, func(_ context.Context, i int) error {
+		ri := y.RawRowView(i)
+		for j := i; j < n; j++ {
+			g.SetSym(i, j, floats.Dot(ri, y.RawRowView(j)))
+		}
+		return nil
+	})
 	return &Gram{N: n, G: g}
 }
 
@@ -189,32 +180,22 @@ func FitPCA(y *mat.Dense, g *Gram, w []float64, k, threads int) (*PCA, error) {
 	// Each component is computed on its own (in parallel, the same
 	// arithmetic in the same order as serially).
 	m.Components = make([][]float64, kept)
-	next := make(chan int, kept)
-	for c := range kept {
-		next <- c
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range max(1, min(threads, kept)) {
-		wg.Go(func() {
-			for c := range next {
-				v := make([]float64, p)
-				s := 1 / math.Sqrt(vals[c])
-				for i := 0; i < n; i++ {
-					u := vecs.At(i, c) * s
-					if u == 0 {
-						continue
-					}
-					r := y.RawRowView(i)
-					for j := range v {
-						v[j] += u * (r[j] - m.Mean[j])
-					}
-				}
-				m.Components[c] = v
+	_ = parallel.ForEach(context.Background(), kept, threads, func(_ context.Context, c int) error {
+		v := make([]float64, p)
+		s := 1 / math.Sqrt(vals[c])
+		for i := 0; i < n; i++ {
+			u := vecs.At(i, c) * s
+			if u == 0 {
+				continue
 			}
-		})
-	}
-	wg.Wait()
+			r := y.RawRowView(i)
+			for j := range v {
+				v[j] += u * (r[j] - m.Mean[j])
+			}
+		}
+		m.Components[c] = v
+		return nil
+	})
 	return m, nil
 }
 
