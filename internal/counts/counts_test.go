@@ -158,6 +158,7 @@ func TestBadInput(t *testing.T) {
 		"bad build":      func(x *Counts) { x.Header.Build = "mm10" },
 		"future version": func(x *Counts) { x.Header.FormatVersion = 9 },
 		"bin size":       func(x *Counts) { x.Header.BinSize = 777 },
+		"zero bin size":  func(x *Counts) { x.Header.BinSize = 0 },
 	} {
 		x := sample(t, false, 1000000)
 		var b bytes.Buffer
@@ -193,6 +194,12 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := ReadHeaderFile(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("header error does not name file: %v", err)
+	}
+	// A header whose bin size is 0 is refused from the header alone (the
+	// batch checks of nipt analyze divide by it).
+	os.WriteFile(p, cases["zero bin size"], 0o644)
+	if _, err := ReadHeaderFile(p); err == nil || !strings.Contains(err.Error(), "bin size 0") {
+		t.Errorf("zero bin size: %v", err)
 	}
 }
 

@@ -154,6 +154,11 @@ func readHeader(zr *zip.Reader, data []byte) (*Header, error) {
 	if h.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("counts format version %d is not supported by this nipt (reads version %d): recount with this version of nipt", h.FormatVersion, FormatVersion)
 	}
+	// Checked here, not only with the layout, so that a damaged header is
+	// refused before anything divides by its bin size.
+	if h.BinSize < 100 || h.BinSize > 100_000_000 {
+		return nil, fmt.Errorf("%w: header bin size %d out of range (100 b to 100 Mb): the file is damaged; recount with nipt count", ErrNotCounts, h.BinSize)
+	}
 	return h, nil
 }
 

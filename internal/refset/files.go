@@ -106,6 +106,9 @@ func fineBinSize(annBin int, paths []string, binSize int) (int, string, error) {
 			return 0, fmt.Sprintf("the reference samples are counted at different bin sizes (%d and %d b; %s); count them all at one", size, h.BinSize, p), nil
 		}
 	}
+	if size == 0 {
+		return 0, "no counts files", nil
+	}
 	if annBin > size {
 		if annBin%size != 0 {
 			return 0, fmt.Sprintf("the annotation's %d b bins are not a multiple of the counted %d b bins; annotate at the counted bin size", annBin, size), nil
