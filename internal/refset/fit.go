@@ -66,17 +66,17 @@ func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) 
 		if len(f.auto) < 10*genome.ChrX {
 			return nil, fmt.Errorf("only %d usable autosomal bins after masking: check the annotation and bin size", len(f.auto))
 		}
-		done = stage("components")
+		done = stage("components and variance mask")
 		if err := f.components(); err != nil {
 			return nil, err
 		}
-		done()
 		if f.varianceMask() > 0 {
 			f.matrix()
 			if err := f.components(); err != nil {
 				return nil, err
 			}
 		}
+		done()
 		done = stage("outliers")
 		out := f.outliers()
 		done()
@@ -166,18 +166,15 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	rbPois := f.poissonSD(rbFun)
 	dens, ncvNull := f.ncv()
 	done()
-	done = stage("sex-chromosome and fetal-fraction models")
-	d2 := stage("X model")
+	done = stage("chrX and chrY models")
 	xm, w := f.fitX()
-	d2()
 	warn = append(warn, w...)
-	d2 = stage("Y model")
 	ybins, ym, w := f.fitY(xm)
-	d2()
+	done()
 	warn = append(warn, w...)
 	// The fetal-fraction models and the short-fragment model read the
 	// fitted state and write nothing to it: fitted side by side.
-	d2 = stage("fetal-fraction and short-fragment models")
+	done = stage("fetal-fraction and short-fragment models")
 	rows, target := f.maleTargets(ym, ybins)
 	var short *ShortModel
 	var why string
@@ -188,12 +185,11 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	}()
 	ffm, w := f.fitFF(ym, ybins)
 	<-shortDone
-	d2()
+	done()
 	warn = append(warn, w...)
 	if why != "" {
 		warn = append(warn, why)
 	}
-	done()
 
 	ref := &Reference{
 		Layout:  l,
