@@ -36,7 +36,7 @@ func (o *referenceOptions) addBuildFlags(f *pflag.FlagSet) {
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the fetal-sex mixture model")
 	f.IntVar(&o.minSamples, "min-samples", 20, "fewest usable euploid reference samples accepted")
 	f.Int64Var(&o.minReads, "min-reads", 1_000_000, "reference samples with fewer reads are excluded")
-	f.BoolVar(&o.fine, "fine-correction", true, "GC-correct and mask samples at their counted bin size before merging to --bin-size, when they are counted finer than it (the annotation's bin size if coarser than the counts'); test samples must then be counted at that size or a divisor of it; =false corrects at --bin-size; given explicitly, a build that cannot use it fails (docs/method.md §4)")
+	f.BoolVar(&o.fine, "fine-correction", true, "GC-correct and mask samples at their counted bin size before merging to --bin-size, when they are counted finer than it (the least common multiple of the samples' and the annotation's bin sizes); test samples must then be counted at that size or a divisor of it; =false corrects at --bin-size; given explicitly, a build that cannot use it fails (docs/method.md §4)")
 }
 
 func newReferenceCommand() *cobra.Command {

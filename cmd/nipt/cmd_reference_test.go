@@ -203,6 +203,16 @@ func TestReferenceFineCorrection(t *testing.T) {
 	if code, _ := runEngine(t, "analyze", "--reference", ref2M, "-o", filepath.Join(dir, "out2M"), paths[26]); code != 0 {
 		t.Errorf("a sample counted at 500 kb against a reference corrected at 1 Mb: exit %d", code)
 	}
+	// Counted at mixed bin sizes (500 kb and 1 Mb) for 2 Mb bins: corrected
+	// at the 1 Mb bins both merge into.
+	mixed2M := filepath.Join(dir, "mixed2M.niptref")
+	args = append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "2000000", "--min-reads", "100000", "-o", mixed2M}, append(paths[:12:12], coarse[12:24]...)...)
+	if code, _ := runEngine(t, args...); code != 0 {
+		t.Fatalf("fine build from counts at 500 kb and 1 Mb exited %d", code)
+	}
+	if code, out := runEngine(t, "reference", "show", "--json", mixed2M); code != 0 || !strings.Contains(out, `"fine_correction_bin_size": 1000000`) {
+		t.Errorf("mixed bin sizes: exit %d, not corrected at 1 Mb in\n%.400s", code, out)
+	}
 	// The annotation must be finer than the analysis bins.
 	bad := append([]string{"reference", "build", "--fine-correction", "--annotation", ann, "--bin-size", "500000", "--min-reads", "100000", "-o", filepath.Join(dir, "bad.niptref")}, paths[:24]...)
 	if code, _ := runEngine(t, bad...); code != 1 {

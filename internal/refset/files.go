@@ -88,37 +88,41 @@ func BuildFiles(ctx context.Context, annotationPath, blacklistPath string, paths
 }
 
 // fineBinSize returns the bin size at which fine correction can work for
-// these counts files: their common counted bin size, or the annotation's
-// when that is coarser and a multiple of it (the counts are merged to it),
-// provided it is finer than the analysis bin size. Otherwise it returns
-// why not (a sentence for the log or the error).
+// these counts files: the least common multiple of their counted bin
+// sizes and the annotation's (every sample's bins merge into it, and the
+// annotation is loaded at it), provided it is finer than the analysis bin
+// size and divides it. Otherwise it returns why not (a sentence for the
+// log or the error).
 func fineBinSize(annBin int, paths []string, binSize int) (int, string, error) {
-	size := 0
+	if len(paths) == 0 {
+		return 0, "no counts files", nil
+	}
+	if annBin >= binSize {
+		return 0, fmt.Sprintf("the annotation is at %d b, not finer than the analysis bins (%d b); annotate at the counted bin size (nipt annotate --bin-size 10000)", annBin, binSize), nil
+	}
+	size := annBin
 	for _, p := range paths {
 		h, err := counts.ReadHeaderFile(p)
 		if err != nil {
 			return 0, "", err
 		}
-		switch {
-		case size == 0:
-			size = h.BinSize
-		case h.BinSize != size:
-			return 0, fmt.Sprintf("the reference samples are counted at different bin sizes (%d and %d b; %s); count them all at one", size, h.BinSize, p), nil
+		if size = lcm(size, h.BinSize); size >= binSize {
+			return 0, fmt.Sprintf("%s is counted at %d b, and with the other samples' and the annotation's bins it merges into bins not finer than the analysis bins (%d b); count the samples finer (nipt count's default, 10 kb)", p, h.BinSize, binSize), nil
 		}
 	}
-	if size == 0 {
-		return 0, "no counts files", nil
-	}
-	if annBin > size {
-		if annBin%size != 0 {
-			return 0, fmt.Sprintf("the annotation's %d b bins are not a multiple of the counted %d b bins; annotate at the counted bin size", annBin, size), nil
-		}
-		size = annBin
-	}
-	if size >= binSize {
-		return 0, fmt.Sprintf("the samples are counted (or annotated) at %d b, not finer than the analysis bins (%d b); count and annotate them finer (nipt count's default, 10 kb)", size, binSize), nil
+	if binSize%size != 0 {
+		return 0, fmt.Sprintf("the counted and annotated bin sizes merge into %d b bins, which do not divide the analysis bins (%d b)", size, binSize), nil
 	}
 	return size, "", nil
+}
+
+// lcm is the least common multiple of two positive integers.
+func lcm(a, b int) int {
+	x, y := a, b
+	for y != 0 {
+		x, y = y, x%y
+	}
+	return a / x * b
 }
 
 // WriteWithSummary writes the reference to path and its human-readable
