@@ -48,17 +48,11 @@ func fineCountsAt(t *testing.T, g *synth.Genome, st *Static, id string, perBase,
 	return c
 }
 
-// Fine correction removes what a sample's own curved GC bias and its
-// blacklist artefacts leave inside merged bins: between two samples with
-// different GC curves and blacklist excesses, the difference of their
-// analysis-bin log coverages varies less with it than without it, and
-// about as little as two samples that share both.
-func TestFineCorrectionRemovesWithinBinEffects(t *testing.T) {
+// fineStatic returns a synthetic genome annotated at 100 kb and a Static
+// for 1 Mb analysis bins that corrects at its 100 kb bins.
+func fineStatic(t *testing.T) (*synth.Genome, *Static) {
+	t.Helper()
 	g, err := synth.NewGenome(100_000, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coarse, err := NewStatic(g.Ann, 1_000_000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +61,20 @@ func TestFineCorrectionRemovesWithinBinEffects(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := fine.AttachFine(g.Ann, nil); err != nil {
+		t.Fatal(err)
+	}
+	return g, fine
+}
+
+// Fine correction removes what a sample's own curved GC bias and its
+// blacklist artefacts leave inside merged bins: between two samples with
+// different GC curves and blacklist excesses, the difference of their
+// analysis-bin log coverages varies less with it than without it, and
+// about as little as two samples that share both.
+func TestFineCorrectionRemovesWithinBinEffects(t *testing.T) {
+	g, fine := fineStatic(t)
+	coarse, err := NewStatic(g.Ann, 1_000_000, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	opt := FixtureOptions().GC
@@ -151,17 +159,7 @@ func TestFineCorrectionRemovesWithinBinEffects(t *testing.T) {
 // 1.026 on the same counts, and both are flat to 0.2% at 10 times the
 // depth).
 func TestFineCorrectionAtLowDepth(t *testing.T) {
-	g, err := synth.NewGenome(100_000, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fine, err := NewStatic(g.Ann, 1_000_000, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fine.AttachFine(g.Ann, nil); err != nil {
-		t.Fatal(err)
-	}
+	g, fine := fineStatic(t)
 	c := fineCountsAt(t, g, fine, "low", 1.5e-5, 3, -40, 0, 21)
 	var tot, n float64
 	for _, v := range c.Reads {
