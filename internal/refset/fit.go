@@ -181,7 +181,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	shortDone := make(chan struct{})
 	go func() {
 		defer close(shortDone)
-		short, why = f.fitShort(rows, target)
+		short, why = f.fitShort(rows, target, ym, ybins)
 	}()
 	ffm, w := f.fitFF(ym, ybins)
 	<-shortDone

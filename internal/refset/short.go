@@ -5,10 +5,10 @@ import (
 	"math"
 	"sort"
 
+	"github.com/nipt/nipt/internal/fetalfraction"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/stats"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Short-fragment track (docs/method.md §8). Fetal cell-free DNA is shorter
@@ -21,9 +21,10 @@ import (
 // autosomal bin's expected short share; a sample's departure from it is a
 // second, nearly independent measurement of a fetal change's level, which
 // the fetal-CNV scan combines with the read depth. β is learned from the
-// reference's own male-fetus pregnancies (short share against chrY fetal
-// fraction), the noise from its residuals, so the weight the track gets is
-// what the laboratory's data support, whatever its fragment-size profile.
+// reference's own male-fetus pregnancies (their chrY fragments, which are
+// fetal, against their autosomal ones; shortBeta), the noise from its
+// residuals, so the weight the track gets is what the laboratory's data
+// support, whatever its fragment-size profile.
 
 // ShortModel is the reference's short-fragment model.
 type ShortModel struct {
@@ -31,8 +32,9 @@ type ShortModel struct {
 	Samples int `json:"samples"`
 	// Beta is the rise of a sample's autosomal short-fragment share per
 	// unit of fetal fraction (short share of fetal minus maternal
-	// fragments), from the male-fetus references; BetaSE its standard
-	// error and BetaN the samples behind it.
+	// fragments), estimated within the male-fetus references from their
+	// chrY fragments (shortBeta); BetaSE its standard error and BetaN the
+	// samples behind it.
 	Beta   float64 `json:"beta"`
 	BetaSE float64 `json:"beta_se"`
 	BetaN  int     `json:"beta_samples"`
@@ -165,9 +167,10 @@ func ShortPhi(y, v []float64) float64 {
 
 // fitShort fits the short-fragment model from the used paired-end samples
 // (leave-one-out expectations for the noise), with β from the male-fetus
-// rows (positions in f.used) and their chrY fetal fractions target. It
-// returns nil and the reason when the data cannot support one.
-func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) {
+// rows (positions in f.used), their chrY fetal fractions target, the chrY
+// model ym and its male-specific bins ybins (shortBeta). It returns nil
+// and the reason when the data cannot support one.
+func (f *fitState) fitShort(rows []int, target []float64, ym fetalfraction.YModel, ybins []int32) (*ShortModel, string) {
 	var pool []int // indices into ps
 	for _, i := range f.used {
 		if p := f.ps[i]; p.Paired && p.BinShort != nil && p.BinReads != nil {
@@ -180,22 +183,13 @@ func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) 
 		}
 		return nil, fmt.Sprintf("%d paired-end reference samples with per-bin fragment counts (need %d): no short-fragment track for the fetal-CNV scan", len(pool), minShortSamples)
 	}
-	// β: short share against chrY fetal fraction among male fetuses.
-	var bx, by []float64
-	for k, r := range rows {
-		if p := f.ps[f.used[r]]; p.Paired && !math.IsNaN(p.ShortFraction) {
-			bx = append(bx, target[k])
-			by = append(by, p.ShortFraction)
-		}
+	m := &ShortModel{Samples: len(pool)}
+	m.Beta, m.BetaSE, m.BetaN = f.shortBeta(rows, target, ym, ybins)
+	if m.BetaN < 10 {
+		return nil, fmt.Sprintf("%d paired-end male-fetus reference samples with chrY fragments and a chrY fetal fraction (need 10): no short-fragment track for the fetal-CNV scan", m.BetaN)
 	}
-	m := &ShortModel{Samples: len(pool), BetaN: len(bx)}
-	if len(bx) < 10 {
-		return nil, fmt.Sprintf("%d paired-end male-fetus reference samples with a chrY fetal fraction (need 10): no short-fragment track for the fetal-CNV scan", len(bx))
-	}
-	_, m.Beta = stat.LinearRegression(bx, by, nil, false)
-	m.BetaSE = slopeSE(bx, by, m.Beta)
 	if !(m.Beta > 2*m.BetaSE) {
-		return nil, fmt.Sprintf("short-fragment share does not rise with the chrY fetal fraction by two standard errors (slope %.3f ± %.3f): no short-fragment track for the fetal-CNV scan", m.Beta, m.BetaSE)
+		return nil, fmt.Sprintf("fetal fragments (chrY of male-fetus references) are not shorter than maternal ones by two standard errors (short-share difference %.3f ± %.3f): no short-fragment track for the fetal-CNV scan", m.Beta, m.BetaSE)
 	}
 	pa := len(f.auto)
 	totS := make([]float64, pa)
@@ -245,23 +239,84 @@ func (f *fitState) fitShort(rows []int, target []float64) (*ShortModel, string) 
 	return m, ""
 }
 
-// slopeSE is the OLS standard error of slope b of y on x.
-func slopeSE(x, y []float64, b float64) float64 {
-	n := float64(len(x))
-	mx, my := stat.Mean(x, nil), stat.Mean(y, nil)
-	var sxx, rss float64
-	for i := range x {
-		sxx += (x[i] - mx) * (x[i] - mx)
+// minShortYReads is the fewest chrY reads (male-specific bins) a
+// male-fetus reference needs to enter the estimate of β.
+const minShortYReads = 20
+
+// shortBeta estimates β, the short share of fetal minus maternal
+// fragments, within samples: a male-fetus reference's chrY fragments are
+// fetal (up to the mismapped background that female-fetus references
+// show), so its chrY short share s_Y measures the fetal short share s_f
+// directly, and its autosomal share is s_A = s_m + f·(s_f − s_m), which
+// gives β_i = (s_f − s_A)/(1 − f). The background share of a male's chrY
+// reads is b = α/(α + f/γ) (α and γ of the chrY model) with the short
+// share the female-fetus references' chrY reads have (their autosomal
+// share when they have too few), so s_f = (s_Y − b·s_bg)/(1 − b). Both
+// shares come from the same library, so the between-sample variation of
+// fragment sizes (extraction, clean-up, storage), which dominates the
+// regression of the autosomal share on the fetal fraction across samples,
+// cancels; only the counting noise of the chrY reads remains. β is the
+// mean of β_i weighted by their binomial precision, its SE the sandwich
+// estimate, which includes the between-pregnancy spread of β. Returns
+// n = 0 when no male-fetus reference qualifies.
+func (f *fitState) shortBeta(rows []int, target []float64, ym fetalfraction.YModel, ybins []int32) (beta, se float64, n int) {
+	ySums := func(p *SampleProfile) (short, reads float64) {
+		for _, j := range ybins {
+			short += float64(p.BinShort[j])
+			reads += float64(p.BinReads[j])
+		}
+		return short, reads
 	}
-	a := my - b*mx
-	for i := range x {
-		e := y[i] - a - b*x[i]
-		rss += e * e
+	var bgS, bgN float64
+	for _, i := range f.used {
+		if p := f.ps[i]; f.sex[i] == SexFemale && p.Paired && p.BinShort != nil && p.BinReads != nil {
+			s, r := ySums(p)
+			bgS += s
+			bgN += r
+		}
 	}
-	if sxx == 0 || n <= 2 {
-		return math.Inf(1)
+	var bs, ws []float64
+	for k, r := range rows {
+		p := f.ps[f.used[r]]
+		ff := target[k]
+		if !p.Paired || p.BinShort == nil || p.BinReads == nil || math.IsNaN(p.ShortFraction) || !(ff > 0 && ff < 1) {
+			continue
+		}
+		s, nY := ySums(p)
+		if nY < minShortYReads {
+			continue
+		}
+		sY := s / nY
+		b := 0.0
+		if ym.Scale > 0 && ym.Background > 0 {
+			b = math.Min(ym.Background/(ym.Background+ff/ym.Scale), 0.9)
+		}
+		sBg := p.ShortFraction
+		if bgN >= 100 {
+			sBg = bgS / bgN
+		}
+		sF := (sY - b*sBg) / (1 - b)
+		bs = append(bs, (sF-p.ShortFraction)/(1-ff))
+		// Var β_i ≈ s_Y(1 − s_Y)/(n_Y (1 − b)² (1 − f)²).
+		ws = append(ws, nY*(1-b)*(1-b)*(1-ff)*(1-ff)/math.Max(sY*(1-sY), 1e-3))
 	}
-	return math.Sqrt(rss / (n - 2) / sxx)
+	n = len(bs)
+	if n < 2 {
+		return math.NaN(), math.NaN(), n
+	}
+	var sw, swb float64
+	for i, b := range bs {
+		sw += ws[i]
+		swb += ws[i] * b
+	}
+	beta = swb / sw
+	var v float64
+	for i, b := range bs {
+		d := ws[i] * (b - beta)
+		v += d * d
+	}
+	se = math.Sqrt(v*float64(n)/float64(n-1)) / sw
+	return beta, se, n
 }
 
 // shortKappa measures the short track's noise inflation as kappa does for

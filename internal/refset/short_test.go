@@ -8,6 +8,7 @@ import (
 
 	"github.com/nipt/nipt/internal/refset/synth"
 	"github.com/nipt/nipt/internal/stats"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -42,6 +43,53 @@ func TestShortModelFixture(t *testing.T) {
 	t.Logf("beta %.4f ± %.4f (n %d), phi %.3f, kappa %v", m.Beta, m.BetaSE, m.BetaN, m.Phi, m.KappaValues)
 	if len(m.Mu) != len(f.Ref.Auto) {
 		t.Fatalf("%d expected shares for %d bins", len(m.Mu), len(f.Ref.Auto))
+	}
+}
+
+// β is estimated within samples (the chrY fragments of male-fetus
+// references against their autosomal fragments), so the fixture's
+// per-sample variation of the maternal short share (log-SD 5%, ≈ 0.6
+// points) cancels. The across-sample regression of the autosomal short
+// share on the true fetal fraction — the estimator used before, here
+// even given the true fractions — keeps that variation: its SE must be
+// several times larger than the within-sample one, and both must find the
+// generative difference.
+func TestShortBetaWithinSamples(t *testing.T) {
+	f := fixtureT(t)
+	m := f.Ref.Short
+	if m == nil {
+		t.Fatalf("no short-fragment model; warnings: %q", f.Ref.Warnings)
+	}
+	want := f.Model.ShortFetal - f.Model.ShortMaternal
+	byID := map[string]*SampleProfile{}
+	for i := range f.Ref.Samples {
+		byID[f.Ref.Samples[i].ID] = &f.Ref.Samples[i]
+	}
+	var x, y []float64
+	for _, s := range f.Samples {
+		if p := byID[s.ID]; s.Male && p != nil && !math.IsNaN(p.ShortFraction) {
+			x = append(x, s.FF)
+			y = append(y, p.ShortFraction)
+		}
+	}
+	if len(x) != m.BetaN {
+		t.Errorf("β from %d male-fetus references, the fixture has %d", m.BetaN, len(x))
+	}
+	_, slope := stat.LinearRegression(x, y, nil, false)
+	mx, my := stat.Mean(x, nil), stat.Mean(y, nil)
+	var sxx, rss float64
+	for i := range x {
+		r := y[i] - my - slope*(x[i]-mx)
+		sxx += (x[i] - mx) * (x[i] - mx)
+		rss += r * r
+	}
+	slopeSE := math.Sqrt(rss / float64(len(x)-2) / sxx)
+	t.Logf("within samples %.4f ± %.4f; across samples %.4f ± %.4f; generative %.4f", m.Beta, m.BetaSE, slope, slopeSE, want)
+	if d := math.Abs(slope - want); d > 3*slopeSE {
+		t.Errorf("across-sample slope %.4f ± %.4f, generative %.4f: the comparison is broken", slope, slopeSE, want)
+	}
+	if !(m.BetaSE < slopeSE/3) {
+		t.Errorf("within-sample β SE %.4f is not a third of the across-sample slope's %.4f", m.BetaSE, slopeSE)
 	}
 }
 

@@ -243,7 +243,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if m := s.Short; m != nil {
 		fmt.Fprintf(&b, "\nshort-fragment track (fetal-CNV scan)\n")
-		fmt.Fprintf(&b, "  %d paired-end samples; short share rises %.4f ± %.4f per unit fetal fraction (n = %d); noise %.3f × binomial, segment inflation %.3f at %d bins\n",
+		fmt.Fprintf(&b, "  %d paired-end samples; short share of fetal minus maternal fragments %.4f ± %.4f (chrY fragments of %d male-fetus samples); noise %.3f × binomial, segment inflation %.3f at %d bins\n",
 			m.Samples, m.Beta, m.BetaSE, m.BetaN, m.Phi, m.Kappa(64), 64)
 	} else {
 		fmt.Fprintf(&b, "\nshort-fragment track (fetal-CNV scan): not available (needs paired-end reference samples, 10 of them male-fetus)\n")
