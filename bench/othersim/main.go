@@ -97,7 +97,7 @@ func main() {
 	flag.StringVar(&sex, "sex", "female", "fetal sex: female or male")
 	flag.StringVar(&sca, "sca", "", "sex-chromosome complement: 45,X 47,XXY 47,XXX 47,XYY")
 	flag.StringVar(&s.trisomy, "trisomy", "", "trisomic autosome (e.g. 21)")
-	flag.StringVar(&cnvs, "cnv", "", "';'-joined chrom:start-end:gain|loss:fetal|maternal (0-based, half-open)")
+	flag.StringVar(&cnvs, "cnv", "", "';'-joined chrom:start-end:gain|loss:fetal|maternal (0-based, half-open; maternal: the mother's, not inherited)")
 	flag.IntVar(&s.readLen, "read-length", 75, "read length")
 	flag.BoolVar(&s.ucsc, "ucsc", false, "UCSC contig names (chr1) instead of Ensembl (1)")
 	flag.BoolVar(&s.single, "single", false, "single-end reads (one read from a random end of each fragment)")
@@ -414,9 +414,10 @@ func simulate(w *bufio.Writer, s *sample, tracks map[string]track) error {
 			}
 			for _, v := range s.cnvs {
 				if v.chrom == c.name && mid >= v.start && mid < v.end {
-					cf += float64(v.delta)
-					if v.maternal {
+					if v.maternal { // the mother's, not inherited
 						cm += float64(v.delta)
+					} else {
+						cf += float64(v.delta)
 					}
 				}
 			}

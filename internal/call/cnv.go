@@ -220,9 +220,16 @@ type Origin struct {
 // level: a fetal change moves the dosage by f/2 per copy, a maternal one by
 // about (1 − f)/2 (half the genome copies are the mother's at ≈ 1 − f
 // share), far more. Priors: fetal and maternal one half each, spread evenly
-// over their states; the likelihood integrates over the fetal fraction.
+// over their states; the likelihood integrates over the posterior of the
+// fetal fraction (the estimate times the population distribution, as the
+// trisomy calls and the fetal-CNV scan use it). Without an estimate the
+// population distribution alone: a flat distribution up to 50% would let a
+// fetal deletion of both copies at a fetal fraction of 50% explain a
+// maternal deletion's ratio of ≈ 0.5 as well, and every maternal CNV of a
+// sample without a fetal fraction (single-end data without an informative
+// model) came out "uncertain" — and was dropped below 3 Mb.
 func ClassifyOrigin(sg Segment, ff FFPrior, cfg Config) Origin {
-	fs, ws := ff.grid()
+	fs, ws := ff.gridWith(cfg.PopulationFF())
 	var lf, lm []float64
 	for _, st := range cnvStates {
 		terms := make([]float64, len(fs))

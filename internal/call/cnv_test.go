@@ -102,6 +102,45 @@ func TestClassifyOrigin(t *testing.T) {
 	}
 }
 
+// Without a fetal-fraction estimate (single-end data whose models are not
+// informative) the origin rests on the population distribution of fetal
+// fractions: a maternal deletion or duplication (ratio ≈ 1 ∓ 0.45, or 0.5
+// inherited) is maternal and a change of a few percent fetal. Under a
+// flat distribution up to 50% a fetal loss of both copies at a fetal
+// fraction near 50% explained ratio 0.5 as well, and the maternal
+// deletions were "uncertain".
+func TestClassifyOriginWithoutEstimate(t *testing.T) {
+	cfg := DefaultConfig()
+	unknown := FFPrior{Value: math.NaN()}
+	for _, tc := range []struct {
+		name  string
+		ratio float64
+		want  string
+	}{
+		{"maternal deletion", 1 - 0.45, "maternal"},
+		{"inherited maternal deletion", 0.5, "maternal"},
+		{"maternal duplication", 1 + 0.45, "maternal"},
+		{"fetal deletion", 1 - 0.05, "fetal"},
+		{"fetal duplication", 1 + 0.05, "fetal"},
+	} {
+		o := ClassifyOrigin(Segment{Mean: math.Log2(tc.ratio), SE: 0.01}, unknown, cfg)
+		if o.Label != tc.want {
+			t.Errorf("%s without an estimate: origin %s (fetal %.4f, maternal %.4f), want %s", tc.name, o.Label, o.PFetal, o.PMaternal, tc.want)
+		}
+	}
+	// The posterior without an estimate is the population distribution:
+	// its mean is the log-normal's, Median·exp(LogSD²/2).
+	pop := cfg.PopulationFF()
+	f, w := unknown.gridWith(pop)
+	var mean float64
+	for i := range f {
+		mean += w[i] * f[i]
+	}
+	if want := pop.Median * math.Exp(pop.LogSD*pop.LogSD/2); math.Abs(mean-want) > 0.002 {
+		t.Errorf("mean fetal fraction without an estimate %.4f, population mean %.4f", mean, want)
+	}
+}
+
 // Origin.LogLR: a segment at a fetal or maternal copy-number level is
 // better explained by a change than by none; a long segment with a small
 // shift — z 3.5, but at a fifth of the fetal level — is not.

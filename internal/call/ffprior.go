@@ -63,7 +63,9 @@ func (p FFPrior) grid() (f, w []float64) { return p.gridWith(PopulationFF{}) }
 // gridWith returns quadrature nodes and normalised weights of the
 // posterior given the population distribution pop (the prior itself when
 // pop is zero). The nodes span the fractions within ffSpan SDs of the
-// estimate ({f : |Value − f| ≤ 6·SD(f)}).
+// estimate ({f : |Value − f| ≤ 6·SD(f)}). Without an estimate the
+// posterior is the population distribution itself over (0, MaxFF] (the
+// uniform distribution when pop is zero).
 func (p FFPrior) gridWith(pop PopulationFF) (f, w []float64) {
 	lo, hi := 1e-4, MaxFF
 	known := p.known()
@@ -80,10 +82,11 @@ func (p FFPrior) gridWith(pop PopulationFF) (f, w []float64) {
 	lw := make([]float64, ffGridN)
 	for i := range f {
 		f[i] = lo + (float64(i)+0.5)*step
+		lw[i] = math.Log(pop.density(f[i]))
 		if known {
 			s := p.sd(f[i])
 			z := (f[i] - p.Value) / s
-			lw[i] = -z*z/2 - math.Log(s) + math.Log(pop.density(f[i]))
+			lw[i] += -z*z/2 - math.Log(s)
 		}
 	}
 	// Normalise on the log scale: a density ratio of e^-700 must not

@@ -32,7 +32,8 @@ import (
 // ScanInput is what the fetal-CNV scan needs beyond the segmentation input.
 type ScanInput struct {
 	SegmentInput
-	// FF is the sample's fetal fraction (the scan is skipped when unknown).
+	// FF is the sample's fetal fraction; when it is unknown the scan's
+	// levels come from the population distribution (Config.PopulationFF).
 	FF FFPrior
 	// MinBins is the shortest window (usable bins) scanned.
 	MinBins int
@@ -222,7 +223,10 @@ func scanLengths(minBins, maxBins int) []int {
 // in Segments). The genome-wide false-call probability is
 // cfg.CNVScanFalseCalls (0 turns the scan off).
 func FetalScan(in ScanInput, cfg Config) []Segment {
-	if math.IsNaN(in.FF.Value) || in.MinBins < 2 || !(cfg.CNVScanFalseCalls > 0) {
+	// Without an estimate the levels come from the population distribution
+	// of fetal fractions alone (the posterior without data); without that
+	// either, there is no level to test.
+	if (math.IsNaN(in.FF.Value) && !cfg.PopulationFF().Valid()) || in.MinBins < 2 || !(cfg.CNVScanFalseCalls > 0) {
 		return nil
 	}
 	fs, w := scanLevels(in.FF, cfg.PopulationFF())

@@ -101,6 +101,54 @@ func TestFetalScanPower(t *testing.T) {
 	}
 }
 
+// Without a fetal-fraction estimate (single-end data whose models are not
+// informative) the scan tests the levels of the population distribution of
+// fetal fractions: it keeps its false-call rate (α = 0.2 on 150 noise
+// genomes: expected 30 ± 5, allowed 0.5–1.3 times) and finds a 5 Mb
+// fetal loss at FF 12% (expected z 0.09·√50/0.1 ≈ 6.4) in most of 40
+// draws. Before, the scan was skipped and only segmentation could find
+// fetal changes in such samples.
+func TestFetalScanWithoutEstimate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("190 genome scans")
+	}
+	l, _ := genome.NewLayout(genome.GRCh38, 100_000)
+	cfg := DefaultConfig()
+	chroms := []int{18, 19, 20, 21}
+	unknown := FFPrior{Value: math.NaN()}
+	r := rand.New(rand.NewPCG(7, 8))
+	shift := math.Log2(1 - 0.12/2)
+	found := 0
+	const n = 40
+	for range n {
+		x, s := scanGenome(r, l, chroms, 0.1, shift, 200, 250)
+		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: unknown, MinBins: 30}
+		for _, sg := range FetalScan(in, cfg) {
+			if sg.Chrom == 18 && overlaps(sg, l.Offset[18]+200, l.Offset[18]+250) {
+				found++
+				break
+			}
+		}
+	}
+	cfg.CNVScanFalseCalls = 0.2
+	hits := 0
+	const m = 150
+	for range m {
+		x, s := scanGenome(r, l, chroms, 0.1, 0, 0, 0)
+		in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: unknown, MinBins: 30}
+		if len(FetalScan(in, cfg)) > 0 {
+			hits++
+		}
+	}
+	t.Logf("without an estimate: loss found %d/%d, false-call rate %.3f", found, n, float64(hits)/m)
+	if found < n*3/4 {
+		t.Errorf("5 Mb fetal loss at FF 12%% found %d/%d times without an estimate, want ≥ 75%%", found, n)
+	}
+	if rate := float64(hits) / m; rate < 0.5*cfg.CNVScanFalseCalls || rate > 1.3*cfg.CNVScanFalseCalls {
+		t.Errorf("false-call rate %.3f without an estimate, requested %.2f", rate, cfg.CNVScanFalseCalls)
+	}
+}
+
 // overlaps reports a reciprocal overlap of at least half between the
 // segment and the bins [a, b) (the evaluation's CNV match rule).
 func overlaps(sg Segment, a, b int) bool {
