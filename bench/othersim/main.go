@@ -81,6 +81,7 @@ type sample struct {
 	overdisp   float64
 	waveAmp    float64
 	runWaveAmp float64
+	sizeVar    float64 // multiplies the run and sample fragment-size variation
 }
 
 // track holds per-10-kb GC and mappability of one chromosome (NaN = gap).
@@ -106,10 +107,13 @@ func main() {
 	flag.Float64Var(&s.overdisp, "overdispersion", 0.02, "SD of the per-bin log-normal noise")
 	flag.Float64Var(&s.waveAmp, "wave", 0.01, "SD of the sample's own genomic wave")
 	flag.Float64Var(&s.runWaveAmp, "run-wave", 0.02, "SD of the run's genomic wave")
+	flag.Float64Var(&s.sizeVar, "size-var", 1, "factor on the run and sample variation of fragment sizes")
+	pairsScale := flag.Float64("pairs-scale", 1, "factor on -pairs (e.g. 0.5 for shallower samples)")
 	flag.StringVar(&gcPath, "gc", "", "GC wig (fixedStep, 10 kb)")
 	flag.StringVar(&mapPath, "map", "", "mappability wig (fixedStep, 10 kb)")
 	cohort := flag.Bool("cohort", false, "print the benchmark cohort's design (truth.tsv) for -seed instead of a sample")
 	flag.Parse()
+	s.pairs = int(math.Round(float64(s.pairs) * *pairsScale))
 	if *cohort {
 		if err := design(os.Stdout, s.seed, gcPath, mapPath); err != nil {
 			fmt.Fprintln(os.Stderr, "othersim:", err)
@@ -297,9 +301,10 @@ func (m sizeModel) draw(r *rand.Rand) int {
 // moved by a run term and a sample term.
 func sizes(s *sample) (mat, fet sizeModel) {
 	rr, sr := rng(0, "size/"+s.run), rng(s.seed, "size")
-	shift := 1.0*rr.NormFloat64() + 1.5*sr.NormFloat64()
-	dw := 0.015*rr.NormFloat64() + 0.02*sr.NormFloat64() // short-component weight
-	fd := 1 + 0.1*sr.NormFloat64()                       // fetal–maternal difference
+	v := s.sizeVar
+	shift := v * (1.0*rr.NormFloat64() + 1.5*sr.NormFloat64())
+	dw := v * (0.015*rr.NormFloat64() + 0.02*sr.NormFloat64()) // short-component weight
+	fd := math.Max(0.2, 1+v*0.1*sr.NormFloat64())              // fetal–maternal difference
 	mShort := math.Max(0.05, 0.17+dw)
 	mat = sizeModel{
 		w:  []float64{1 - mShort - 0.05, mShort, 0.05},

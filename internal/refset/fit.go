@@ -172,6 +172,14 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 	ybins, ym, w := f.fitY(xm)
 	done()
 	warn = append(warn, w...)
+	var sexBatchP *float64
+	if p, males, females := f.sexConfounding(); !math.IsNaN(p) {
+		sexBatchP = &p
+		slog.Debug("reference: fetal sex against autosomal coverage", "permutation_p", p, "male", males, "female", females)
+		if w := sexConfoundingWarning(p, males, females); w != "" {
+			warn = append(warn, w)
+		}
+	}
 	// The fetal-fraction models and the short-fragment model read the
 	// fitted state and write nothing to it: fitted side by side.
 	done = stage("fetal-fraction and short-fragment models")
@@ -232,6 +240,7 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 		Depth:         depth,
 		Noise:         noise,
 		Short:         short,
+		SexBatchP:     sexBatchP,
 		Filters:       f.filters,
 		Format:        FormatName,
 		FormatVersion: FormatVersion,

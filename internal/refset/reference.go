@@ -256,10 +256,15 @@ type Meta struct {
 	Filters *counts.Filters `json:"count_filters,omitempty"`
 	// Short is the short-fragment model of the fetal-CNV scan (nil without
 	// enough paired-end references).
-	Short    *ShortModel     `json:"short_fragments,omitempty"`
-	Warnings []string        `json:"warnings"`
-	Samples  []SampleProfile `json:"samples"`
-	Status   []SampleStatus  `json:"status"`
+	Short *ShortModel `json:"short_fragments,omitempty"`
+	// SexBatchP is the permutation p-value of the test that the male- and
+	// female-fetus references have the same autosomal coverage (fitState.
+	// sexConfounding; nil with fewer than 10 of either sex). A small value
+	// means fetal sex is confounded with sequencing batch.
+	SexBatchP *float64        `json:"sex_batch_p,omitempty"`
+	Warnings  []string        `json:"warnings"`
+	Samples   []SampleProfile `json:"samples"`
+	Status    []SampleStatus  `json:"status"`
 }
 
 // Reference is a built reference cohort: the static genome description,

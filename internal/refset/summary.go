@@ -38,6 +38,8 @@ type Summary struct {
 	Filters    *counts.Filters    `json:"count_filters,omitempty"`
 	Warnings   []string           `json:"warnings"`
 	Depth      float64            `json:"median_autosomal_reads"`
+	// SexBatchP: Meta.SexBatchP.
+	SexBatchP *float64 `json:"sex_batch_p,omitempty"`
 	// Thresholds are the trisomy z thresholds nipt analyze derives from
 	// this reference at the default trisomy specificity.
 	Thresholds TrisomyThresholds `json:"trisomy_thresholds"`
@@ -92,7 +94,7 @@ type ChromNoise struct {
 func (r *Reference) Summarize() *Summary {
 	s := &Summary{ID: r.ID, Build: r.Build, BinSize: r.BinSize, Samples: len(r.Samples), Masked: map[string]int{},
 		Components: r.Components, CVCurve: r.CVCurve, FF: r.FF, Warnings: r.Warnings, Depth: r.Depth,
-		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters, FineBinSize: r.FineBinSize}
+		Excluded: []Exclusion{}, Kappa: map[string]float64{}, Short: r.Short, Filters: r.Filters, FineBinSize: r.FineBinSize, SexBatchP: r.SexBatchP}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
@@ -190,7 +192,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	for _, e := range s.Excluded {
 		fmt.Fprintf(&b, "  excluded %s: %s\n", e.Sample, e.Reason)
 	}
-	fmt.Fprintf(&b, "fetal sex of the used samples (counts only): %d female, %d male, %d unassigned\n\n", s.Female, s.Male, s.UnknownSex)
+	fmt.Fprintf(&b, "fetal sex of the used samples (counts only): %d female, %d male, %d unassigned\n", s.Female, s.Male, s.UnknownSex)
+	if s.SexBatchP != nil {
+		fmt.Fprintf(&b, "fetal sex against autosomal coverage (batch confounding; permutation test): p = %.3f\n", *s.SexBatchP)
+	}
+	fmt.Fprintln(&b)
 	fmt.Fprintf(&b, "bins: %d, used %d\n", s.Bins, s.BinsUsed)
 	var reasons []string
 	for k := range s.Masked {
