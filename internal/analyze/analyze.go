@@ -149,6 +149,9 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	auto := autosomalFF(ref, s)
 	blindEst, blindOK := combine(ref, auto)
 	blindPrior := prior(blindEst, blindOK)
+	if math.IsNaN(blindPrior.Value) {
+		blindPrior.Why = ffUnavailable(ref, p)
+	}
 	pre := ref.ChromStats(s, nil)
 
 	// Sex chromosomes with the sex-agnostic prior.
@@ -175,6 +178,9 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	r.FetalFraction = ffResult(all, est, estOK)
 	ffp := prior(est, estOK)
 	fv := ffp.Value
+	if math.IsNaN(fv) {
+		ffp.Why = blindPrior.Why
+	}
 
 	// Segments. chrX is segmented against the level the most probable
 	// sex-chromosome complement gives at this fetal fraction (a 46,XY
@@ -276,14 +282,15 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		autoReads += p.ChromReads[c]
 	}
 	r.QC = call.QC(call.QCInput{
-		ChromDosage:   maxDev,
-		DepthRatio:    usedAutosomalReads(p) / ref.Depth,
-		Reads:         float64(autoReads),
-		DuplicateRate: dupRate,
-		GCBias:        p.GCBias,
-		MAPD:          refset.MAPD(l, s.X),
-		MAPDPoisson:   poissonMAPD(ref, s),
-		FetalFraction: fv,
+		ChromDosage:      maxDev,
+		DepthRatio:       usedAutosomalReads(p) / ref.Depth,
+		Reads:            float64(autoReads),
+		DuplicateRate:    dupRate,
+		GCBias:           p.GCBias,
+		MAPD:             refset.MAPD(l, s.X),
+		MAPDPoisson:      poissonMAPD(ref, s),
+		FetalFraction:    fv,
+		FetalFractionWhy: ffp.Why,
 		// The fail threshold applies to the interval's upper bound (call.QCInput).
 		FetalFractionHigh: r.FetalFraction.High,
 	}, cfg)

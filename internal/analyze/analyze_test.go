@@ -296,3 +296,45 @@ func TestAnalyzeBadInput(t *testing.T) {
 		t.Errorf("empty chr21: T21 %s", fd.Call)
 	}
 }
+
+// A sample no fetal-fraction method can measure says why — in its trisomy
+// and sex-chromosome no-call reasons and its QC reason — naming what the
+// data and the reference lack, in the same words for a male and a female
+// fetus (here single-end samples against a reference without a bin-profile
+// model, sex-blind).
+func TestFetalFractionUnavailableReason(t *testing.T) {
+	f := fixture(t)
+	// The shared fixture's reference without its bin-profile model, put
+	// back afterwards (the package's tests do not run in parallel).
+	ref := f.Ref
+	saved := ref.FF.Profile
+	ref.FF.Profile = nil
+	defer func() { ref.FF.Profile = saved }()
+	opt := Options{Config: call.DefaultConfig(), SexBlind: true}
+	reasons := func(male bool) []string {
+		s := synth.Sample{ID: "se", Male: male, FF: 0.1, Seed: 41, Trisomy: -1, Reads: 2_000_000}
+		r, err := Analyze(ref, f.Model.Counts(&s), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !math.IsNaN(r.FetalFraction.Value) && r.FetalFraction.Value != 0 || len(r.FetalFraction.Methods) != 0 {
+			t.Fatalf("single-end sample without a bin-profile model has a fetal fraction: %+v", r.FetalFraction)
+		}
+		ffQC := ""
+		for _, q := range r.QC.Reasons {
+			if strings.HasPrefix(q, "fetal_fraction") {
+				ffQC = q
+			}
+		}
+		return []string{finding(r, "T21").NoCallReason, r.SCA.NoCallReason, ffQC}
+	}
+	m, fe := reasons(true), reasons(false)
+	for i, s := range m {
+		if !strings.Contains(s, "single-end sample (no fragment sizes)") || !strings.Contains(s, "no bin-profile model") {
+			t.Errorf("reason %q does not say why the fetal fraction is unknown", s)
+		}
+		if s != fe[i] {
+			t.Errorf("reasons differ with the fetal sex: %q vs %q", s, fe[i])
+		}
+	}
+}

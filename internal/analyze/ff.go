@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"strings"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/fetalfraction"
@@ -138,6 +139,29 @@ func ffResult(all []fetalfraction.Measurement, est fetalfraction.Estimate, ok bo
 
 // clampFF clips a de-biased estimate to [0, 1] for display.
 func clampFF(v float64) float64 { return math.Min(math.Max(v, 0), 1) }
+
+// ffUnavailable says why no sex-agnostic method measured the fetal
+// fraction of a sample (autosomalFF gave nothing usable). It names only
+// what the sample's data and the reference lack, never the chrY or chrX
+// methods, so the text is the same for a male and a female fetus.
+func ffUnavailable(ref *refset.Reference, p *refset.SampleProfile) string {
+	var why []string
+	switch {
+	case !p.Paired:
+		why = append(why, "single-end sample (no fragment sizes)")
+	case ref.FF.Size == nil && ref.FF.Fragment == nil:
+		why = append(why, "the reference has no fragment-size model (too few paired-end male-fetus references)")
+	default:
+		why = append(why, "the sample's fragment sizes gave no estimate")
+	}
+	switch m := ref.FF.Profile; {
+	case m == nil:
+		why = append(why, "the reference has no bin-profile model")
+	case !m.Ridge.Cal.Valid() || !m.Ridge.Cal.Informative():
+		why = append(why, "the reference's bin-profile model is not informative (nipt reference show)")
+	}
+	return strings.Join(why, "; ")
+}
 
 // prior turns a combined estimate into the calls' fetal-fraction
 // likelihood: the de-biased value with its SD as a function of the true

@@ -22,6 +22,9 @@ import (
 type FFPrior struct {
 	Value, SE float64
 	Noise     FFNoise
+	// Why says why the fetal fraction is unknown (Value NaN), for the
+	// no-call reasons; empty when it is known or no reason is given.
+	Why string
 }
 
 // FFNoise gives the SD of a fetal-fraction estimate as a function of the

@@ -15,6 +15,9 @@ type QCInput struct {
 	MAPD          float64 // of the normalised log2 bin ratios
 	MAPDPoisson   float64 // MAPD that Poisson sampling alone gives
 	FetalFraction float64 // NaN when it could not be estimated
+	// FetalFractionWhy says why it could not be (FFPrior.Why); added to
+	// the QC reason.
+	FetalFractionWhy string
 	// FetalFractionHigh is the upper bound of the fetal fraction's 95%
 	// interval. The fetal-fraction fail threshold applies to it: a sample
 	// fails only when its fetal fraction is shown to be too low, not when
@@ -76,6 +79,8 @@ func QC(in QCInput, cfg Config) result.QC {
 				cmp = "below"
 			}
 			switch {
+			case math.IsNaN(v) && name == "fetal_fraction" && in.FetalFractionWhy != "":
+				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured: %s", name, m.Status, in.FetalFractionWhy))
 			case math.IsNaN(v):
 				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured", name, m.Status))
 			case m.Status == result.QCFail && failWhat != "":

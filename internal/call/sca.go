@@ -176,7 +176,11 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 // be callable and mostly missed.
 func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
 	if !ff.known() {
-		return false, "sex chromosomes not callable: the fetal fraction could not be estimated"
+		why := "sex chromosomes not callable: the fetal fraction could not be estimated"
+		if ff.Why != "" {
+			why += ": " + ff.Why
+		}
+		return false, why
 	}
 	if ff.Value < cfg.MinFF {
 		return false, fmt.Sprintf("sex chromosomes not callable: the sex-blind fetal-fraction estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)

@@ -105,6 +105,9 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Tris
 	case !known:
 		t.Call = result.NoCall
 		t.NoCallReason = "fetal fraction could not be estimated"
+		if ff.Why != "" {
+			t.NoCallReason += ": " + ff.Why
+		}
 	case ff.Value < cfg.MinFF:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
