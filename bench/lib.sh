@@ -19,3 +19,17 @@ bench_build() {
 	echo "building nipt ..." >&2
 	(cd "$ROOT" && go build -o "$NIPT" ./cmd/nipt)
 }
+
+# bench_blind_profile FILE LAB_NAME writes a lab profile that screens every
+# condition and never discloses fetal sex (the benchmarks' "blind"
+# profile; prevalences are placeholders).
+bench_blind_profile() {
+	{
+		printf 'profile = "bench-blind"\n[lab]\nname = "%s"\n' "$2"
+		printf '[screening]\nconditions = ["T21", "T18", "T13", "SCA", "RAT", "CNV"]\n'
+		printf '[disclosure]\nfetal_sex = "never"\nsex_chromosome_aneuploidy = "report_type"\n'
+		for c in T21 T18 T13 SCA RAT CNV; do
+			printf '[performance.%s]\ndetection_rate = 0.99\nspecificity = 0.999\nprevalence = 0.001\nbasis = "benchmark placeholder"\n' "$c"
+		done
+	} >"$1"
+}

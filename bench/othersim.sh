@@ -73,14 +73,7 @@ echo "building the reference from ${#refs[@]} samples ..." >&2
 "$NIPT" reference show "$WORK/ref.niptref" >"$WORK/ref.summary.txt"
 
 PROFILE_TOML="$WORK/profile-blind.toml"
-{
-	printf 'profile = "bench-blind"\n[lab]\nname = "nipt independent-simulator benchmark (simulated data)"\n'
-	printf '[screening]\nconditions = ["T21", "T18", "T13", "SCA", "RAT", "CNV"]\n'
-	printf '[disclosure]\nfetal_sex = "never"\nsex_chromosome_aneuploidy = "report_type"\n'
-	for c in T21 T18 T13 SCA RAT CNV; do
-		printf '[performance.%s]\ndetection_rate = 0.99\nspecificity = 0.999\nprevalence = 0.001\nbasis = "benchmark placeholder"\n' "$c"
-	done
-} >"$PROFILE_TOML"
+bench_blind_profile "$PROFILE_TOML" "nipt independent-simulator benchmark (simulated data)"
 echo "analysing ${#tests[@]} test samples ..." >&2
 rm -rf "$WORK/analysis"
 "$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"
