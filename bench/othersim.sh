@@ -16,7 +16,9 @@
 # 20 euploid — at 3–5 M pairs in four runs.
 #
 # Environment: SEED (default 7), SIMARGS (extra othersim flags for every
-# sample, e.g. "-single -ucsc" or "-run-wave 0.04"), THREADS (default 2), SHARED (default
+# sample, e.g. "-single -ucsc" or "-run-wave 0.04"), COHORTARGS (extra
+# flags of the design, e.g. "-new-test-runs": test samples from runs the
+# reference has not seen), THREADS (default 2), SHARED (default
 # ../shared next to the repository: data/hg38/{gc,map}_hg38_10kb.wig),
 # WORK (default a new temporary directory, removed unless KEEP=1; counts
 # already made there for the same seed are reused).
@@ -40,12 +42,12 @@ SIM="$WORK/othersim"
 (cd "$ROOT" && go build -o "$SIM" ./bench/othersim)
 
 mkdir -p "$WORK/counts"
-"$SIM" -cohort -seed "$SEED" -gc "$GC" -map "$MAP" >"$WORK/truth.tsv"
+"$SIM" -cohort -seed "$SEED" -gc "$GC" -map "$MAP" ${COHORTARGS:-} >"$WORK/truth.tsv"
 SIMARGS=${SIMARGS:-}
-if [[ "$(cat "$WORK/counts/.stamp" 2>/dev/null)" != "seed=$SEED args=$SIMARGS" ]]; then
+if [[ "$(cat "$WORK/counts/.stamp" 2>/dev/null)" != "seed=$SEED args=$SIMARGS cohort=${COHORTARGS:-}" ]]; then
 	rm -f "$WORK"/counts/*.counts
 fi
-echo "seed=$SEED args=$SIMARGS" >"$WORK/counts/.stamp"
+echo "seed=$SEED args=$SIMARGS cohort=${COHORTARGS:-}" >"$WORK/counts/.stamp"
 
 # One sample (its row of truth.tsv): simulate as SAM and count from stdin.
 one() {

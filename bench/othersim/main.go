@@ -112,10 +112,11 @@ func main() {
 	flag.StringVar(&gcPath, "gc", "", "GC wig (fixedStep, 10 kb)")
 	flag.StringVar(&mapPath, "map", "", "mappability wig (fixedStep, 10 kb)")
 	cohort := flag.Bool("cohort", false, "print the benchmark cohort's design (truth.tsv) for -seed instead of a sample")
+	newRuns := flag.Bool("new-test-runs", false, "with -cohort: put the test samples in four runs (runE–runH) that no reference sample shares")
 	flag.Parse()
 	s.pairs = int(math.Round(float64(s.pairs) * *pairsScale))
 	if *cohort {
-		if err := design(os.Stdout, s.seed, gcPath, mapPath); err != nil {
+		if err := design(os.Stdout, s.seed, gcPath, mapPath, *newRuns); err != nil {
 			fmt.Fprintln(os.Stderr, "othersim:", err)
 			os.Exit(1)
 		}
@@ -558,7 +559,7 @@ func simulate(w *bufio.Writer, s *sample, tracks map[string]track) error {
 // maternal CNVs on chr21 and chr18, euploid pregnancies), 3–5 M pairs,
 // four runs, as a truth.tsv that nipt evaluate reads (extra columns pairs
 // and seed drive othersim).
-func design(out *os.File, seed uint64, gcPath, mapPath string) error {
+func design(out *os.File, seed uint64, gcPath, mapPath string, newRuns bool) error {
 	tracks, err := loadTracks(gcPath, mapPath)
 	if err != nil {
 		return err
@@ -644,8 +645,12 @@ func design(out *os.File, seed uint64, gcPath, mapPath string) error {
 	fmt.Fprintln(w, "sample\trole\tfetal_sex\tff\ttrisomy\tsca\tcnvs\tbatch\tpairs\tseed")
 	runs := []string{"runA", "runB", "runC", "runD"}
 	emit := func(id string, i int, x row) {
+		run := runs[i%len(runs)]
+		if newRuns && x.role == "test" {
+			run = []string{"runE", "runF", "runG", "runH"}[i%len(runs)]
+		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%.4f\t%s\t%s\t%s\t%s\t%d\t%d\n", id, x.role, x.sex, x.ff, x.trisomy, x.sca, x.cnvs,
-			runs[i%len(runs)], 3_000_000+r.IntN(2_000_001), r.Uint64()>>1)
+			run, 3_000_000+r.IntN(2_000_001), r.Uint64()>>1)
 	}
 	for i, x := range refs {
 		emit(fmt.Sprintf("OREF%02d", i+1), i, x)

@@ -145,6 +145,12 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		s = ref.NormalizeProfile(s.Profile, s.Coverage, ex)
 		segIn.X = s.X
 	}
+	// Segmentation judges segments against the sample's own noise at CNV
+	// scales where it exceeds the reference's (ownKappa), as the fetal scan
+	// does: a sample from a run whose coverage waves the reference never
+	// saw is noisier over megabases than the reference predicts, and CBS
+	// took its waves for copy-number changes.
+	segIn.Kappa, _ = ownKappa(segIn)
 	// Sex-agnostic fetal fraction.
 	auto := autosomalFF(ref, s)
 	blindEst, blindOK := combine(ref, auto)
