@@ -8,6 +8,7 @@ import (
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/refset/synth"
@@ -329,6 +330,24 @@ func TestFetalFractionUnavailableReason(t *testing.T) {
 		return []string{finding(r, "T21").NoCallReason, r.SCA.NoCallReason, ffQC}
 	}
 	m, fe := reasons(true), reasons(false)
+	// The wording for a paired-end sample against a reference without a
+	// fragment-size model passes the sex-blind text check too.
+	savedSize, savedFrag := ref.FF.Size, ref.FF.Fragment
+	ref.FF.Size, ref.FF.Fragment = nil, nil
+	defer func() { ref.FF.Size, ref.FF.Fragment = savedSize, savedFrag }()
+	s := synth.Sample{ID: "pe", FF: 0.1, Seed: 42, Trisomy: -1, Reads: 2_000_000, Paired: true}
+	r, err := Analyze(ref, f.Model.Counts(&s), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := finding(r, "T21").NoCallReason; !strings.Contains(got, "the reference has no fragment-size model") {
+		t.Errorf("paired-end sample against a reference without a fragment-size model: reason %q", got)
+	}
+	for _, txt := range append(append(m, r.QC.Reasons...), finding(r, "T21").NoCallReason, r.SCA.NoCallReason) {
+		if disclosure.SexPattern(txt) {
+			t.Errorf("reason %q names a sex: a sex-blind report would be withheld", txt)
+		}
+	}
 	for i, s := range m {
 		if !strings.Contains(s, "single-end sample (no fragment sizes)") || !strings.Contains(s, "no bin-profile model") {
 			t.Errorf("reason %q does not say why the fetal fraction is unknown", s)

@@ -150,7 +150,7 @@ func ffUnavailable(ref *refset.Reference, p *refset.SampleProfile) string {
 	case !p.Paired:
 		why = append(why, "single-end sample (no fragment sizes)")
 	case ref.FF.Size == nil && ref.FF.Fragment == nil:
-		why = append(why, "the reference has no fragment-size model (too few paired-end male-fetus references)")
+		why = append(why, "the reference has no fragment-size model")
 	default:
 		why = append(why, "the sample's fragment sizes gave no estimate")
 	}
