@@ -240,8 +240,13 @@ func (f *fitState) fitShort(rows []int, target []float64, ym fetalfraction.YMode
 }
 
 // minShortYReads is the fewest chrY reads (male-specific bins) a
-// male-fetus reference needs to enter the estimate of β.
-const minShortYReads = 20
+// male-fetus reference needs to enter the estimate of β, and
+// minShortBgReads the fewest pooled chrY reads of the female-fetus
+// references behind the background's short share.
+const (
+	minShortYReads  = 20
+	minShortBgReads = 100
+)
 
 // shortBeta estimates β, the short share of fetal minus maternal
 // fragments, within samples: a male-fetus reference's chrY fragments are
@@ -250,8 +255,9 @@ const minShortYReads = 20
 // directly, and its autosomal share is s_A = s_m + f·(s_f − s_m), which
 // gives β_i = (s_f − s_A)/(1 − f). The background share of a male's chrY
 // reads is b = α/(α + f/γ) (α and γ of the chrY model) with the short
-// share the female-fetus references' chrY reads have (their autosomal
-// share when they have too few), so s_f = (s_Y − b·s_bg)/(1 − b). Both
+// share s_bg the female-fetus references' chrY reads have (pooled; the
+// male's own autosomal share when they hold fewer than minShortBgReads),
+// so s_f = (s_Y − b·s_bg)/(1 − b). Both
 // shares come from the same library, so the between-sample variation of
 // fragment sizes (extraction, clean-up, storage), which dominates the
 // regression of the autosomal share on the fetal fraction across samples,
@@ -292,7 +298,7 @@ func (f *fitState) shortBeta(rows []int, target []float64, ym fetalfraction.YMod
 			b = math.Min(ym.Background/(ym.Background+ff/ym.Scale), 0.9)
 		}
 		sBg := p.ShortFraction
-		if bgN >= 100 {
+		if bgN >= minShortBgReads {
 			sBg = bgS / bgN
 		}
 		sF := (sY - b*sBg) / (1 - b)
