@@ -132,6 +132,27 @@ func run(s *sample, gcPath, mapPath, sex, sca, cnvs string) error {
 	if gcPath == "" || mapPath == "" {
 		return errors.New("-gc and -map are required")
 	}
+	if err := setSex(s, sex, sca); err != nil {
+		return err
+	}
+	if err := parseCNVs(s, cnvs); err != nil {
+		return err
+	}
+	s.trisomy = strings.TrimPrefix(strings.TrimPrefix(s.trisomy, "T"), "chr")
+	tracks, err := loadTracks(gcPath, mapPath)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	if err := simulate(w, s, tracks); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// setSex sets the fetal sex-chromosome copies of s from its fetal sex and
+// optional sex-chromosome complement.
+func setSex(s *sample, sex, sca string) error {
 	switch sex {
 	case "female":
 		s.fetalX, s.fetalY = 2, 0
@@ -154,6 +175,12 @@ func run(s *sample, gcPath, mapPath, sex, sca, cnvs string) error {
 	default:
 		return fmt.Errorf("-sca %q: unknown", sca)
 	}
+	return nil
+}
+
+// parseCNVs adds the ';'-joined chrom:start-end:gain|loss:fetal|maternal
+// changes to s.
+func parseCNVs(s *sample, cnvs string) error {
 	for _, c := range strings.Split(cnvs, ";") {
 		if c == "" {
 			continue
@@ -177,16 +204,7 @@ func run(s *sample, gcPath, mapPath, sex, sca, cnvs string) error {
 		}
 		s.cnvs = append(s.cnvs, v)
 	}
-	s.trisomy = strings.TrimPrefix(strings.TrimPrefix(s.trisomy, "T"), "chr")
-	tracks, err := loadTracks(gcPath, mapPath)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	if err := simulate(w, s, tracks); err != nil {
-		return err
-	}
-	return w.Flush()
+	return nil
 }
 
 func loadTracks(gcPath, mapPath string) (map[string]track, error) {
