@@ -130,24 +130,11 @@ echo "building the reference ..." >&2
 refargs=()
 [[ "${FINE:-1}" == 0 ]] && refargs=(--fine-correction=false)
 timed reference "$NIPT" reference build -q -t "$THREADS" "${REFS[@]}" "${refargs[@]}" --annotation "$COHORT/genome.bins" -o "$WORK/ref.niptref"
-# profile NAME SEX_POLICY writes a profile screening every condition.
+# profile NAME SEX_POLICY writes a profile screening every condition and
+# prints its path.
 profile() {
-	local f="$WORK/profile-$1.toml"
-	cat >"$f" <<-EOT
-		profile = "bench-$1"
-		[lab]
-		name = "nipt accuracy benchmark (simulated data)"
-		[screening]
-		conditions = ["T21", "T18", "T13", "SCA", "RAT", "CNV"]
-		[disclosure]
-		fetal_sex = "$2"
-		sex_chromosome_aneuploidy = "report_type"
-	EOT
-	[[ "$2" == never ]] || echo "audit_log = \"audit-$1.jsonl\"" >>"$f"
-	for c in T21 T18 T13 SCA RAT CNV; do
-		printf '[performance.%s]\ndetection_rate = 0.99\nspecificity = 0.999\nprevalence = 0.001\nbasis = "benchmark placeholder"\n' "$c" >>"$f"
-	done
-	echo "$f"
+	bench_profile "$WORK/profile-$1.toml" "$1" "nipt accuracy benchmark (simulated data)" "$2"
+	echo "$WORK/profile-$1.toml"
 }
 PFLAGS=()
 case "${PROFILE:-}" in

@@ -51,7 +51,7 @@ else
 fi
 
 PROFILE_TOML="$WORK/profile-blind.toml"
-bench_blind_profile "$PROFILE_TOML" "nipt CNV recall benchmark (simulated data)"
+bench_profile "$PROFILE_TOML" blind "nipt CNV recall benchmark (simulated data)" never
 
 echo "analysing against $REF ..." >&2
 rm -rf "$WORK/analysis"

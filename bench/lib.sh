@@ -20,14 +20,17 @@ bench_build() {
 	(cd "$ROOT" && go build -o "$NIPT" ./cmd/nipt)
 }
 
-# bench_blind_profile FILE LAB_NAME writes a lab profile that screens every
-# condition and never discloses fetal sex (the benchmarks' "blind"
-# profile; prevalences are placeholders).
-bench_blind_profile() {
+# bench_profile FILE NAME LAB_NAME FETAL_SEX writes the lab profile
+# "bench-NAME" that screens every condition under the fetal-sex policy
+# FETAL_SEX ("never" for the benchmarks' sex-blind profile; any other
+# policy gets the audit log it requires, audit-NAME.jsonl); prevalences
+# are placeholders.
+bench_profile() {
 	{
-		printf 'profile = "bench-blind"\n[lab]\nname = "%s"\n' "$2"
+		printf 'profile = "bench-%s"\n[lab]\nname = "%s"\n' "$2" "$3"
 		printf '[screening]\nconditions = ["T21", "T18", "T13", "SCA", "RAT", "CNV"]\n'
-		printf '[disclosure]\nfetal_sex = "never"\nsex_chromosome_aneuploidy = "report_type"\n'
+		printf '[disclosure]\nfetal_sex = "%s"\nsex_chromosome_aneuploidy = "report_type"\n' "$4"
+		[[ "$4" == never ]] || printf 'audit_log = "audit-%s.jsonl"\n' "$2"
 		for c in T21 T18 T13 SCA RAT CNV; do
 			printf '[performance.%s]\ndetection_rate = 0.99\nspecificity = 0.999\nprevalence = 0.001\nbasis = "benchmark placeholder"\n' "$c"
 		done

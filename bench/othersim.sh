@@ -75,7 +75,7 @@ echo "building the reference from ${#refs[@]} samples ..." >&2
 "$NIPT" reference show "$WORK/ref.niptref" >"$WORK/ref.summary.txt"
 
 PROFILE_TOML="$WORK/profile-blind.toml"
-bench_blind_profile "$PROFILE_TOML" "nipt independent-simulator benchmark (simulated data)"
+bench_profile "$PROFILE_TOML" blind "nipt independent-simulator benchmark (simulated data)" never
 echo "analysing ${#tests[@]} test samples ..." >&2
 rm -rf "$WORK/analysis"
 "$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"

@@ -39,8 +39,9 @@ type QCInput struct {
 func QC(in QCInput, cfg Config) result.QC {
 	q := result.QC{Status: result.QCPass, Reasons: []string{}, Metrics: []result.Metric{}}
 	// add judges metric v; vFail is the value the fail threshold applies
-	// to (v itself except for the fetal fraction) and failWhat names it.
-	addWith := func(name string, v, vFail float64, failWhat string, t Threshold, lowerWorse bool, scale float64, unit string) {
+	// to (v itself except for the fetal fraction) and failWhat names it;
+	// nanWhy says why v could not be measured when it is NaN.
+	addWith := func(name string, v, vFail float64, failWhat, nanWhy string, t Threshold, lowerWorse bool, scale float64, unit string) {
 		m := result.Metric{Name: name, Value: finite(v), Status: result.QCPass}
 		if t.Warn != nil {
 			w := *t.Warn * scale
@@ -79,8 +80,8 @@ func QC(in QCInput, cfg Config) result.QC {
 				cmp = "below"
 			}
 			switch {
-			case math.IsNaN(v) && name == "fetal_fraction" && in.FetalFractionWhy != "":
-				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured: %s", name, m.Status, in.FetalFractionWhy))
+			case math.IsNaN(v) && nanWhy != "":
+				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured: %s", name, m.Status, nanWhy))
 			case math.IsNaN(v):
 				q.Reasons = append(q.Reasons, fmt.Sprintf("%s %s: could not be measured", name, m.Status))
 			case m.Status == result.QCFail && failWhat != "":
@@ -95,16 +96,16 @@ func QC(in QCInput, cfg Config) result.QC {
 		q.Metrics = append(q.Metrics, m)
 	}
 	add := func(name string, v float64, t Threshold, lowerWorse bool, scale float64, unit string) {
-		addWith(name, v, v, "", t, lowerWorse, scale, unit)
+		addWith(name, v, v, "", "", t, lowerWorse, scale, unit)
 	}
 	add("reads", in.Reads, cfg.Reads, true, 1, "")
 	add("duplicate_rate", in.DuplicateRate, cfg.DuplicateRate, false, 1, "")
 	add("gc_bias", math.Abs(in.GCBias), cfg.GCBias, false, 1, "")
 	add("mapd", in.MAPD, cfg.MAPD, false, in.MAPDPoisson, "")
 	if hi := in.FetalFractionHigh; hi > 0 && !math.IsNaN(in.FetalFraction) {
-		addWith("fetal_fraction", in.FetalFraction, math.Max(hi, in.FetalFraction), "upper 95% bound", cfg.FetalFraction, true, 1, "")
+		addWith("fetal_fraction", in.FetalFraction, math.Max(hi, in.FetalFraction), "upper 95% bound", "", cfg.FetalFraction, true, 1, "")
 	} else {
-		add("fetal_fraction", in.FetalFraction, cfg.FetalFraction, true, 1, "")
+		addWith("fetal_fraction", in.FetalFraction, in.FetalFraction, "", in.FetalFractionWhy, cfg.FetalFraction, true, 1, "")
 	}
 	add("chrom_dosage", in.ChromDosage, cfg.ChromDosage, false, 1, "")
 	if in.DepthRatio > 0 {
