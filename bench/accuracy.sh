@@ -28,6 +28,7 @@
 # screened, fetal sex never disclosed: a sex-blind analysis) or "sex" (every
 # condition, fetal sex on request and requested: chrY/chrX fetal fraction
 # used), which the script writes into WORK (docs/validation.md uses both).
+# QC_CONFIG (a qc.toml, docs/qc.md) is passed to nipt analyze --qc-config.
 #
 # Steps (the commands a lab would run):
 #   nipt simulate cohort --preset validation --format counts --seed S -o W/cohort
@@ -143,6 +144,7 @@ blind) PFLAGS=(--profile "$(profile blind never)") ;;
 sex) PFLAGS=(--profile "$(profile sex on_request)" --sex-requested) ;;
 *) PFLAGS=(--profile "$PROFILE") ;;
 esac
+[[ -n "${QC_CONFIG:-}" ]] && PFLAGS+=(--qc-config "$QC_CONFIG")
 echo "analysing ${#TESTS[@]} test samples ${PROFILE:+(profile $PROFILE)} ..." >&2
 rm -rf "$WORK/analysis"
 timed analyze "$NIPT" analyze -q -t "$THREADS" "${PFLAGS[@]}" --reference "$WORK/ref.niptref" "${TESTS[@]}" -o "$WORK/analysis"

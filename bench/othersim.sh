@@ -21,7 +21,9 @@
 # reference has not seen), THREADS (default 2), SHARED (default
 # ../shared next to the repository: data/hg38/{gc,map}_hg38_10kb.wig),
 # WORK (default a new temporary directory, removed unless KEEP=1; counts
-# already made there for the same seed are reused).
+# already made there for the same seed are reused), QC_CONFIG (a qc.toml
+# for nipt analyze --qc-config, e.g. ff_unknown = "population" for
+# single-end data, docs/qc.md).
 set -euo pipefail
 
 SEED=${SEED:-7}
@@ -78,7 +80,9 @@ PROFILE_TOML="$WORK/profile-blind.toml"
 bench_profile "$PROFILE_TOML" blind "nipt independent-simulator benchmark (simulated data)" never
 echo "analysing ${#tests[@]} test samples ..." >&2
 rm -rf "$WORK/analysis"
-"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"
+qcflags=()
+[[ -n "${QC_CONFIG:-}" ]] && qcflags=(--qc-config "$QC_CONFIG")
+"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" "${qcflags[@]}" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"
 "$NIPT" evaluate -q --truth "$WORK/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" >"$WORK/eval.txt"
 cat "$WORK/eval.txt"
 echo "outputs: $WORK (ref.summary.txt, analysis/, eval/)" >&2

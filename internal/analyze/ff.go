@@ -118,7 +118,7 @@ func sexFF(ref *refset.Reference, s *refset.Sample, cs []refset.ChromStat, sex c
 // whose calibration is not valid cannot be de-biased and are not listed;
 // Used marks the ones combined.
 func ffResult(all []fetalfraction.Measurement, est fetalfraction.Estimate, ok bool) result.FetalFraction {
-	out := result.FetalFraction{Methods: []result.FFEstimate{}}
+	out := result.FetalFraction{Methods: []result.FFEstimate{}, Unknown: !ok}
 	if ok {
 		lo, hi := est.Interval()
 		out.Value, out.Low, out.High = clampFF(est.Value), lo, hi

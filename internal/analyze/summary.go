@@ -35,6 +35,9 @@ func SummaryRow(v *result.Result) []string {
 		"z13": "NA", "z18": "NA", "z21": "NA", "zX": "NA", "call13": "NA", "call18": "NA", "call21": "NA",
 		"rat": "", "sca": "NA", "cnvs": "",
 	}
+	if !v.FetalFraction.Known() {
+		row["ff"], row["ff_low"], row["ff_high"] = "NA", "NA", "NA"
+	}
 	for _, m := range v.QC.Metrics {
 		if m.Name == "reads" {
 			row["reads"] = strconv.FormatInt(int64(m.Value), 10)

@@ -88,6 +88,15 @@ type Config struct {
 	// trisomy at the sample's fetal fraction would reach ZThreshold with at
 	// least this probability (the pre-data power rule; 0 = off).
 	DetectionPower float64 `toml:"detection_power"`
+	// FFUnknown says what the trisomy and sex-chromosome calls do when no
+	// fetal-fraction method measured the sample (single-end data whose
+	// bin-profile model is not informative, a sex-blind analysis without
+	// a fragment-size model): FFUnknownNoCall (the default) gives no low-risk
+	// call, FFUnknownPopulation weighs the data over the population
+	// distribution of fetal fractions (FFPriorMedian, FFPriorLogSD) and
+	// calls low risk when the risk after the test meets the same rules.
+	// High-risk calls do not depend on it.
+	FFUnknown string `toml:"ff_unknown"`
 	// SCAPosterior: posterior probability of a sex-chromosome aneuploidy
 	// needed for a high-risk call. A sample whose SCA result is callable
 	// (SCADetection) and below it is low risk.
@@ -124,6 +133,12 @@ type Config struct {
 }
 
 func f(v float64) *float64 { return &v }
+
+// The values of Config.FFUnknown.
+const (
+	FFUnknownNoCall     = "no_call"
+	FFUnknownPopulation = "population"
+)
 
 // DefaultConfig returns the documented defaults (docs/qc.md).
 func DefaultConfig() Config {
@@ -189,7 +204,12 @@ func DefaultConfig() Config {
 		// fetal-fraction models are also trained on references that
 		// rarely lie below it. It also bounds the low-risk calls of
 		// trisomies at 2–3% (TestLowFFTrisomyRarelyLowRisk).
-		MinFF:        0.04,
+		MinFF: 0.04,
+		// A laboratory whose samples have no fetal-fraction measurement
+		// chooses to call them from the population's fractions
+		// (docs/qc.md); by default a low-risk result needs a measured
+		// fraction (ACMG 2016 asks laboratories to measure and report it).
+		FFUnknown:    FFUnknownNoCall,
 		SCAPosterior: 0.99,
 		// 0.95: the usual design power of a screening test and about the
 		// detection rate cfDNA screening reaches for 45,X in meta-analysis
@@ -267,6 +287,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ff_prior_log_sd must lie in [0, 3] (0 turns the population prior off), got %g", c.FFPriorLogSD)
 	case c.FFPriorLogSD > 0 && !(c.FFPriorMedian > 0 && c.FFPriorMedian < MaxFF):
 		return fmt.Errorf("ff_prior_median must lie in (0, %g), got %g", MaxFF, c.FFPriorMedian)
+	case c.FFUnknown != FFUnknownNoCall && c.FFUnknown != FFUnknownPopulation:
+		return fmt.Errorf("ff_unknown must be %q or %q, got %q", FFUnknownNoCall, FFUnknownPopulation, c.FFUnknown)
+	case c.FFUnknown == FFUnknownPopulation && !(c.FFPriorLogSD > 0):
+		return fmt.Errorf("ff_unknown = %q needs the population distribution of fetal fractions (ff_prior_log_sd > 0)", FFUnknownPopulation)
 	case !(c.MinFF >= 0 && c.MinFF < MaxFF):
 		return fmt.Errorf("min_ff must lie in [0, %g), got %g", MaxFF, c.MinFF)
 	case !(c.SCAPosterior > 0.5 && c.SCAPosterior < 1):

@@ -105,7 +105,18 @@ func QC(in QCInput, cfg Config) result.QC {
 	if hi := in.FetalFractionHigh; hi > 0 && !math.IsNaN(in.FetalFraction) {
 		addWith("fetal_fraction", in.FetalFraction, math.Max(hi, in.FetalFraction), "upper 95% bound", "", cfg.FetalFraction, true, 1, "")
 	} else {
-		addWith("fetal_fraction", in.FetalFraction, in.FetalFraction, "", in.FetalFractionWhy, cfg.FetalFraction, true, 1, "")
+		why := in.FetalFractionWhy
+		if math.IsNaN(in.FetalFraction) {
+			if why == "" {
+				why = "no method measured it"
+			}
+			if cfg.FFUnknown == FFUnknownPopulation {
+				why += "; the calls weigh the population's fetal fractions (ff_unknown = population)"
+			} else {
+				why += "; no low-risk calls without it (ff_unknown = no_call; \"population\" calls from the population's fetal fractions, docs/qc.md)"
+			}
+		}
+		addWith("fetal_fraction", in.FetalFraction, in.FetalFraction, "", why, cfg.FetalFraction, true, 1, "")
 	}
 	add("chrom_dosage", in.ChromDosage, cfg.ChromDosage, false, 1, "")
 	if in.DepthRatio > 0 {

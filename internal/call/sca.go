@@ -104,6 +104,9 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 		return res
 	}
 	fs, ws := ff.grid()
+	if !ff.known() && cfg.FFUnknown == FFUnknownPopulation {
+		fs, ws = ff.gridWith(cfg.PopulationFF())
+	}
 	logp := make([]float64, len(Karyotypes))
 	bestFit := math.Inf(1)
 	for k, kt := range Karyotypes {
@@ -167,7 +170,9 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 // SCACallable reports whether a sample's sex-chromosome result can be
 // called — a sex-agnostic fetal-fraction estimate of at least cfg.MinFF
 // (the trisomies' floor, for the same reasons) and SCADetectionProb at
-// least cfg.SCADetection — and, if not, why. It uses no sex-chromosome
+// least cfg.SCADetection; without an estimate, the detection probability
+// over the population's fetal fractions when cfg.FFUnknown is
+// FFUnknownPopulation, else never — and, if not, why. It uses no sex-chromosome
 // data: only the sex-agnostic fetal-fraction estimate ff and the chrX SD
 // xsd, which depends on the sample's autosomal depth and noise. The floor
 // matters because the detection probability is averaged over the
@@ -175,12 +180,20 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 // estimate: without it an SCA at a true 2% whose estimate reads 5% would
 // be callable and mostly missed.
 func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
-	if !ff.known() {
+	known := ff.known()
+	if !known && cfg.FFUnknown != FFUnknownPopulation {
 		why := "sex chromosomes not callable: the fetal fraction could not be estimated"
 		if ff.Why != "" {
 			why += ": " + ff.Why
 		}
 		return false, why
+	}
+	if !known {
+		if p := SCADetectionProb(ff, xsd, cfg); !(p >= cfg.SCADetection) {
+			return false, fmt.Sprintf("sex chromosomes not callable: the fetal fraction could not be estimated, and over the population's fetal fractions a one-copy sex-chromosome change would be detected with probability %.0f%% (< %.0f%%) at this depth",
+				100*p, 100*cfg.SCADetection)
+		}
+		return true, ""
 	}
 	if ff.Value < cfg.MinFF {
 		return false, fmt.Sprintf("sex chromosomes not callable: the sex-blind fetal-fraction estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
@@ -200,10 +213,11 @@ func SCACallable(ff FFPrior, xsd float64, cfg Config) (bool, string) {
 // — the counterpart of a trisomy's p_detect. Both inputs are sex-blind, so
 // the result is the same for a male and a female fetus.
 func SCADetectionProb(ff FFPrior, xsd float64, cfg Config) float64 {
-	if math.IsNaN(ff.Value) {
-		return 0
+	pop := cfg.PopulationFF()
+	if math.IsNaN(ff.Value) && pop == (PopulationFF{}) {
+		return 0 // nothing is known of the fetal fraction
 	}
-	fs, ws := ff.gridWith(cfg.PopulationFF())
+	fs, ws := ff.gridWith(pop)
 	var p float64
 	for i, f := range fs {
 		p += ws[i] * SCAPower(f, xsd, cfg)

@@ -63,8 +63,10 @@ type Trisomy struct {
 //     partial or confined placental event) when the dosage is clearly below
 //     what a full trisomy at the estimate's lower 95% bound predicts (by
 //     more than 1.96 SD).
-//   - otherwise no call when the fetal fraction is unknown or its estimate
-//     lies below Config.MinFF;
+//   - otherwise no call when the fetal fraction is unknown (unless
+//     Config.FFUnknown is FFUnknownPopulation: the posterior is then the
+//     population distribution, and the rules below decide) or its
+//     estimate lies below Config.MinFF;
 //   - otherwise low risk when the probability of the trisomy after the test
 //     (Risk) is at most Config.LowRiskResidual and the data favour
 //     euploidy at least 10^-LowRiskLog10LR to one, and, if
@@ -95,6 +97,10 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Tris
 	l0 := logNormal(d.Value, 0, d.SD)
 	t.LogLR = (logSumExp(l1) - l0) / math.Ln10
 	t.Risk = ResidualRisk(prev, t.LogLR)
+	at := "at this fetal fraction"
+	if !known {
+		at = "over the population's fetal fractions (none was measured)"
+	}
 	switch {
 	case t.Z >= t.Threshold:
 		t.Call = result.HighRisk
@@ -102,24 +108,24 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Tris
 			lo := ff.Low()
 			t.Mosaic = d.Value < rho*TrisomyShift(lo)-stats.NormalQuantile(0.975)*d.SD
 		}
-	case !known:
+	case !known && cfg.FFUnknown != FFUnknownPopulation:
 		t.Call = result.NoCall
 		t.NoCallReason = "fetal fraction could not be estimated"
 		if ff.Why != "" {
 			t.NoCallReason += ": " + ff.Why
 		}
-	case ff.Value < cfg.MinFF:
+	case known && ff.Value < cfg.MinFF:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
 	case t.LogLR > cfg.LowRiskLog10LR:
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the data are not %.0f times more likely without a trisomy than with one at this fetal fraction (log10 LR %.2f > %.2f)", t.Z, t.Threshold, math.Pow(10, -cfg.LowRiskLog10LR), t.LogLR, cfg.LowRiskLog10LR)
+		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the data are not %.0f times more likely without a trisomy than with one %s (log10 LR %.2f > %.2f)", t.Z, t.Threshold, math.Pow(10, -cfg.LowRiskLog10LR), at, t.LogLR, cfg.LowRiskLog10LR)
 	case !(t.Risk <= cfg.LowRiskResidual):
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the risk after the test %s is above %s (prevalence %s, log10 LR %.2f)", t.Z, t.Threshold, OneIn(t.Risk), OneIn(cfg.LowRiskResidual), OneIn(prev), t.LogLR)
 	case cfg.DetectionPower > 0 && t.PDetect < cfg.DetectionPower:
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("fetal fraction or depth too low: a trisomy would be detected with probability %.0f%% (< %.0f%%)", 100*t.PDetect, 100*cfg.DetectionPower)
+		t.NoCallReason = fmt.Sprintf("fetal fraction or depth too low: a trisomy would be detected with probability %.0f%% (< %.0f%%) %s", 100*t.PDetect, 100*cfg.DetectionPower, at)
 	default:
 		t.Call = result.LowRisk
 	}

@@ -72,7 +72,9 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				s.Issues = append(s.Issues, fmt.Sprintf("%s (%s): %s", v.Sample, v.QC.Status, strings.Join(qcReasons(v.QC), "; ")))
 			}
 			st.Reads = append(st.Reads, readsOf(v))
-			st.FF = append(st.FF, v.FetalFraction.Value)
+			if v.FetalFraction.Known() {
+				st.FF = append(st.FF, v.FetalFraction.Value)
+			}
 			all = append(all, v)
 		}
 		sections = append(sections, s)

@@ -129,10 +129,17 @@ func FHIRBundle(view *result.Result, m *Model) ([]byte, error) {
 		results = append(results, fo(o.key, o.obs))
 	}
 	ff := view.FetalFraction
-	results = append(results, fo("fetal-fraction", fhirObservation{Code: local("fetal-fraction", "Fetal fraction of cell-free DNA"),
+	ffObs := fhirObservation{Code: local("fetal-fraction", "Fetal fraction of cell-free DNA"),
 		ValueQuantity: pctQ(ff.Value), Component: []fhirComponent{
 			{Code: local("fetal-fraction-low", "Fetal fraction, lower 95% bound"), ValueQuantity: pctQ(ff.Low)},
-			{Code: local("fetal-fraction-high", "Fetal fraction, upper 95% bound"), ValueQuantity: pctQ(ff.High)}}}))
+			{Code: local("fetal-fraction-high", "Fetal fraction, upper 95% bound"), ValueQuantity: pctQ(ff.High)}}}
+	if !ff.Known() {
+		// FHIR R4: a missing value carries a data-absent reason.
+		ffObs.ValueQuantity, ffObs.Component = nil, nil
+		ffObs.DataAbsentReason = cc(fhirCoding{System: "http://terminology.hl7.org/CodeSystem/data-absent-reason", Code: "unknown", Display: "Unknown"})
+		ffObs.Note = []fhirAnnotation{{Text: "No method measured the fetal fraction of this sample (see the QC reasons)."}}
+	}
+	results = append(results, fo("fetal-fraction", ffObs))
 	qc := fhirObservation{Code: local("qc-status", "Sample quality control"), ValueCodeableConcept: &fhirCC{Text: string(view.QC.Status)}}
 	for _, q := range view.QC.Metrics {
 		qc.Component = append(qc.Component, fhirComponent{Code: local("qc-"+q.Name, q.Name), ValueQuantity: &fhirQuantity{Value: q.Value}})

@@ -67,6 +67,7 @@ type fhirObservation struct {
 	Specimen             *fhirRef         `json:"specimen,omitempty"`
 	ValueCodeableConcept *fhirCC          `json:"valueCodeableConcept,omitempty"`
 	ValueQuantity        *fhirQuantity    `json:"valueQuantity,omitempty"`
+	DataAbsentReason     *fhirCC          `json:"dataAbsentReason,omitempty"`
 	Interpretation       []fhirCC         `json:"interpretation,omitempty"`
 	Note                 []fhirAnnotation `json:"note,omitempty"`
 	Method               *fhirCC          `json:"method,omitempty"`

@@ -97,6 +97,9 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 	m.Method = methodText(view)
 	ff := view.FetalFraction
 	m.FetalFraction = fmt.Sprintf("%s (95%% interval %s – %s)", pct1(ff.Value), pct1(ff.Low), pct1(ff.High))
+	if !ff.Known() {
+		m.FetalFraction = "not measured"
+	}
 	var used []string
 	for _, e := range ff.Methods {
 		if e.Used {

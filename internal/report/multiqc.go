@@ -24,7 +24,7 @@ type mqcColumn struct {
 // mqcRow is one sample's general-statistics values (fixed field order).
 type mqcRow struct {
 	Reads   float64  `json:"nipt_reads"`
-	FF      float64  `json:"nipt_ff"`
+	FF      *float64 `json:"nipt_ff,omitempty"` // nil when not measured
 	Z13     *float64 `json:"nipt_z13,omitempty"`
 	Z18     *float64 `json:"nipt_z18,omitempty"`
 	Z21     *float64 `json:"nipt_z21,omitempty"`
@@ -81,7 +81,10 @@ func MultiQCGeneralStats(views []*result.Result) ([]byte, error) {
 		if err := disclosure.Verify(v); err != nil {
 			return nil, fmt.Errorf("multiqc: sample %s: %w", v.Sample, err)
 		}
-		row := mqcRow{Reads: round(readsOf(v)/1e6, 4), FF: round(100*v.FetalFraction.Value, 2), QCScore: qcScore(v.QC.Status)}
+		row := mqcRow{Reads: round(readsOf(v)/1e6, 4), QCScore: qcScore(v.QC.Status)}
+		if v.FetalFraction.Known() {
+			row.FF = ptr(round(100*v.FetalFraction.Value, 2))
+		}
 		for _, z := range []struct {
 			c   string
 			dst **float64
@@ -116,7 +119,7 @@ func MultiQCScatter(views []*result.Result) ([]byte, error) {
 		if err := disclosure.Verify(v); err != nil {
 			return nil, fmt.Errorf("multiqc: sample %s: %w", v.Sample, err)
 		}
-		if f, ok := finding(v, disclosure.T21); ok {
+		if f, ok := finding(v, disclosure.T21); ok && v.FetalFraction.Known() {
 			data = append(data, struct {
 				Name  string
 				Value xy

@@ -41,7 +41,7 @@ func ZFFScatter(views []*result.Result) ([]byte, error) {
 	for _, s := range series {
 		var xy plotter.XYs
 		for _, v := range views {
-			if f, ok := finding(v, s.cond); ok {
+			if f, ok := finding(v, s.cond); ok && v.FetalFraction.Known() {
 				// Drawn within −10…30: a full trisomy at 20% FF and a 0.5%
 				// chromosome CV is z ≈ 20, and nothing below −10 is a
 				// plausible euploid value; beyond, points sit at the edge.

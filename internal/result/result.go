@@ -96,7 +96,13 @@ type FetalFraction struct {
 	Low     float64      `json:"low"`   // lower bound of the 95% interval
 	High    float64      `json:"high"`
 	Methods []FFEstimate `json:"methods"`
+	// Unknown is true when no method measured the fetal fraction; Value,
+	// Low and High are then 0 and mean nothing (the QC reason says why).
+	Unknown bool `json:"unknown,omitempty"`
 }
+
+// Known reports whether a fetal fraction was measured.
+func (f FetalFraction) Known() bool { return !f.Unknown }
 
 // FFEstimate is one method's fetal-fraction estimate. Method names: "chrY"
 // (male fetuses only; sensitive), "fragment_size", "bin_profile", "chrX".
