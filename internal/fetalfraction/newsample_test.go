@@ -1,0 +1,73 @@
+package fetalfraction
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestDebiasedSlopeOnNewSamples measures what the sex-blind estimate's
+// de-biasing does on samples the model never saw: a ridge model trained
+// on 40 references (the male-fetus references of an 80-sample reference),
+// its leave-one-out calibration (FitCalibration of Ridge.LOO), and the
+// de-biased predictions (pred − A)/B of 3,000 new samples regressed on
+// their true fraction. Features: a fetal direction times the fraction, a
+// library effect shared by all features (the between-sample variation of
+// fragment sizes) and independent noise, with a log-normal fraction
+// around 10%. The leave-one-out calibration slope of a model trained on
+// few samples reads below the slope the final model has on new samples
+// (each held-out prediction comes from a model that lacked that sample),
+// so the de-biased estimate rises slightly more than one point per point:
+// measured 1.03–1.05 at 40 training samples, 1.00–1.02 at 120 — the size
+// of the excess the validation cohorts show (docs/validation.md, "What is
+// not solved"). The test bounds it: the mean slope over 60 training sets
+// lies within [0.98, 1.08], so the intervals built on the calibration
+// stay near their nominal coverage.
+func TestDebiasedSlopeOnNewSamples(t *testing.T) {
+	const p, n, reps, m = 12, 40, 60, 3000
+	rng := rand.New(rand.NewPCG(1, 2))
+	d, u := make([]float64, p), make([]float64, p)
+	for k := range d {
+		d[k], u[k] = rng.NormFloat64(), rng.NormFloat64()
+	}
+	draw := func(x []float64) float64 {
+		f := 0.1 * math.Exp(0.4*rng.NormFloat64())
+		lib := rng.NormFloat64()
+		for k := range x {
+			x[k] = 10*f*d[k] + 0.6*lib*u[k] + 0.5*rng.NormFloat64()
+		}
+		return f
+	}
+	var sum, sum2 float64
+	x := make([]float64, p)
+	for r := 0; r < reps; r++ {
+		X := mat.NewDense(n, p, nil)
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = draw(X.RawRowView(i))
+		}
+		rd, err := FitRidge([]*mat.Dense{X}, y, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rd.Cal.Valid() {
+			t.Fatal("no calibration")
+		}
+		var sf, sv, sff, sfv float64
+		for i := 0; i < m; i++ {
+			f := draw(x)
+			v := (rd.Predict(x) - rd.Cal.A) / rd.Cal.B
+			sf, sv, sff, sfv = sf+f, sv+v, sff+f*f, sfv+f*v
+		}
+		slope := (sfv - sf*sv/m) / (sff - sf*sf/m)
+		sum, sum2 = sum+slope, sum2+slope*slope
+	}
+	mean := sum / reps
+	se := math.Sqrt((sum2/reps - mean*mean) / reps)
+	t.Logf("de-biased slope on new samples %.4f ± %.4f (%d training sets of %d)", mean, se, reps, n)
+	if mean < 0.98 || mean > 1.08 {
+		t.Errorf("de-biased slope on new samples %.4f ± %.4f, want within [0.98, 1.08]", mean, se)
+	}
+}
