@@ -65,10 +65,8 @@ func (f *fitState) rel(i, j int) float64 { return float64(f.ps[i].Rel[j]) }
 
 // medians computes the per-bin reference expectation: all used samples on
 // autosomes, female-fetus samples on chrX, male-fetus samples on chrY.
-func (f *fitState) medians() {
-	l := f.st.Layout
-	f.median = make([]float64, l.NumBins())
-	var fem, male []int
+// bySex returns the used references with a female and with a male fetus.
+func (f *fitState) bySex() (fem, male []int) {
 	for _, i := range f.used {
 		switch f.sex[i] {
 		case SexFemale:
@@ -77,6 +75,13 @@ func (f *fitState) medians() {
 			male = append(male, i)
 		}
 	}
+	return fem, male
+}
+
+func (f *fitState) medians() {
+	l := f.st.Layout
+	f.median = make([]float64, l.NumBins())
+	fem, male := f.bySex()
 	threads := max(f.opt.Threads, 1)
 	parallelFor(threads, threads, func(w int) {
 		buf := make([]float64, 0, len(f.used))

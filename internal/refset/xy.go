@@ -308,15 +308,7 @@ func regress(scores [][]float64, rows []int, y map[int]float64, k int) ([]float6
 // fetal-fraction scale against the male references' chrX deficit.
 func (f *fitState) fitY(xm *xModel) ([]int32, fetalfraction.YModel, []string) {
 	l := f.st.Layout
-	var fem, male []int
-	for _, i := range f.used {
-		switch f.sex[i] {
-		case SexFemale:
-			fem = append(fem, i)
-		case SexMale:
-			male = append(male, i)
-		}
-	}
+	fem, male := f.bySex()
 	var warn []string
 	var bins []int32
 	for j := l.Offset[genome.ChrY]; j < l.Offset[genome.ChrY+1]; j++ {
