@@ -322,11 +322,11 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		t := call.CallTrisomy(prim, ffp, cfg.Prevalence.For(c), !commonTrisomy(c), cfg)
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
-			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic,
+			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic, PossibleMaternal: t.Maternal,
 			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
 		}
 		if qcFail {
-			fd.Call, fd.NoCallReason, fd.Mosaic = result.NoCall, "sample failed QC", false
+			fd.Call, fd.NoCallReason, fd.Mosaic, fd.PossibleMaternal = result.NoCall, "sample failed QC", false, false
 		}
 		called[c] = fd.Call == result.HighRisk
 		findings = append(findings, fd)
@@ -334,9 +334,9 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	r.Aneuploidies = orderFindings(findings)
 
 	// Sex-chromosome aneuploidy.
-	r.SCA = result.SCA{Call: sex.Call, Type: sex.Type, ZX: round(sex.ZX, 4), ZY: round(sex.ZY, 4), NoCallReason: sex.NoCallReason}
+	r.SCA = result.SCA{Call: sex.Call, Type: sex.Type, ZX: round(sex.ZX, 4), ZY: round(sex.ZY, 4), PossibleMaternal: sex.Maternal, NoCallReason: sex.NoCallReason}
 	if qcFail {
-		r.SCA.Call, r.SCA.Type, r.SCA.NoCallReason = result.NoCall, "", "sample failed QC"
+		r.SCA.Call, r.SCA.Type, r.SCA.NoCallReason, r.SCA.PossibleMaternal = result.NoCall, "", "sample failed QC", false
 	}
 
 	// Segments and CNV calls, in genome order (scan windows among the

@@ -117,6 +117,16 @@ func (p FFPrior) Low() float64 {
 	return lo
 }
 
+// High returns the upper bound of the estimate's 95% confidence interval
+// (without the population distribution), the counterpart of Low.
+func (p FFPrior) High() float64 {
+	if p.Noise == nil {
+		return p.Value + stats.NormalQuantile(0.975)*p.SE
+	}
+	_, hi := fetalfraction.Invert(p.Value, p.sd, stats.NormalQuantile(0.975))
+	return hi
+}
+
 // logSumExp returns log Σ exp(a_i).
 func logSumExp(a []float64) float64 {
 	m := math.Inf(-1)

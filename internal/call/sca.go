@@ -40,12 +40,17 @@ type SexInput struct {
 // SexResult is the sex-chromosome assessment. Everything in it is
 // sensitive (reveals fetal sex) except Call under report_presence.
 type SexResult struct {
-	Call         result.Call
-	Type         string // SCA karyotype when Call is high risk
-	Posterior    []float64
-	Best         Karyotype // most probable complement
-	ZX, ZY       float64
-	FetalSex     string // "female", "male" or "unknown"
+	Call      result.Call
+	Type      string // SCA karyotype when Call is high risk
+	Posterior []float64
+	Best      Karyotype // most probable complement
+	ZX, ZY    float64
+	FetalSex  string // "female", "male" or "unknown"
+	// Maternal flags a high-risk 45,X or 47,XXX whose chrX change is
+	// clearly larger than the fetal one at the fetal fraction's upper 95%
+	// bound (by more than 1.96 SD): maternal sex-chromosome mosaicism,
+	// which rises with maternal age, is then the likelier cause.
+	Maternal     bool
 	NoCallReason string
 }
 
@@ -161,10 +166,27 @@ func CallSex(in SexInput, ff FFPrior, cfg Config) SexResult {
 			}
 		}
 		res.Type = Karyotypes[bs].Name
+		res.Maternal = maternalX(in, ff, Karyotypes[bs])
 	default:
 		res.Call = result.LowRisk
 	}
 	return res
+}
+
+// maternalX reports whether the chrX dosage of a sample called kt (45,X or
+// 47,XXX; complements with a chrY are fetal) lies beyond what kt gives at
+// the upper 95% bound of the fetal-fraction estimate by more than 1.96 SD.
+func maternalX(in SexInput, ff FFPrior, kt Karyotype) bool {
+	if kt.NY > 0 || kt.NX == 2 || !ff.known() {
+		return false
+	}
+	hi := math.Min(ff.High(), MaxFF)
+	ex := math.Log2((1 - hi) + hi*float64(kt.NX)/2)
+	z := stats.NormalQuantile(0.975)
+	if kt.NX < 2 {
+		return in.X < ex-z*in.XSD
+	}
+	return in.X > ex+z*in.XSD
 }
 
 // SCACallable reports whether a sample's sex-chromosome result can be

@@ -46,8 +46,14 @@ type Trisomy struct {
 	PDetect float64
 	// Threshold is the z at or above which the trisomy is high risk
 	// (Config.TrisomyThreshold, or RATThreshold for a rare autosome).
-	Threshold    float64
-	Mosaic       bool
+	Threshold float64
+	Mosaic    bool
+	// Maternal flags a high-risk dosage clearly above what a full fetal
+	// trisomy at the estimate's upper 95% bound gives (by more than 1.96
+	// SD): the excess points to the mother (a mosaic maternal aneuploidy,
+	// a maternal copy-number change segmentation did not separate, a
+	// maternal malignancy) or to a fetal fraction the estimate missed.
+	Maternal     bool
 	NoCallReason string
 }
 
@@ -62,7 +68,8 @@ type Trisomy struct {
 //     possible mosaic (or
 //     partial or confined placental event) when the dosage is clearly below
 //     what a full trisomy at the estimate's lower 95% bound predicts (by
-//     more than 1.96 SD).
+//     more than 1.96 SD), and as of possible maternal origin when it is
+//     clearly above what one at the upper bound predicts (Maternal).
 //   - otherwise no call when the fetal fraction is unknown (unless
 //     Config.FFUnknown is FFUnknownPopulation: the posterior is then the
 //     population distribution, and the rules below decide) or its
@@ -105,8 +112,9 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Tris
 	case t.Z >= t.Threshold:
 		t.Call = result.HighRisk
 		if known {
-			lo := ff.Low()
-			t.Mosaic = d.Value < rho*TrisomyShift(lo)-stats.NormalQuantile(0.975)*d.SD
+			z := stats.NormalQuantile(0.975)
+			t.Mosaic = d.Value < rho*TrisomyShift(ff.Low())-z*d.SD
+			t.Maternal = d.Value > rho*TrisomyShift(ff.High())+z*d.SD
 		}
 	case !known && cfg.FFUnknown != FFUnknownPopulation:
 		t.Call = result.NoCall

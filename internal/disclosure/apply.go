@@ -142,6 +142,7 @@ func applySCAPolicy(v *result.Result, pol SCAPolicy, blind bool) {
 		// (redactSex already removed them otherwise).
 	case SCAReportPresence:
 		v.SCA.Type = ""
+		v.SCA.PossibleMaternal = false // set only for X-only types
 		v.SCA.ZX, v.SCA.ZY = 0, 0
 		if v.SCA.NoCallReason != "" {
 			v.SCA.NoCallReason = GenericSCANoCall

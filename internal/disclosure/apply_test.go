@@ -373,3 +373,24 @@ func BenchmarkApply(b *testing.B) {
 		}
 	}
 }
+
+// TestSCAPossibleMaternalWithheldWithType: the maternal-mosaicism flag is
+// set only for X-only types (45,X, 47,XXX), so a view that withholds the
+// type withholds the flag too, while a typed view keeps it.
+func TestSCAPossibleMaternalWithheldWithType(t *testing.T) {
+	r := Fixture(FixtureSpec{Sample: "S1", Sex: "female", Condition: "SCA", Seed: 7, BinSize: 5_000_000})
+	r.SCA.PossibleMaternal = true
+	for _, tc := range []struct {
+		sca  SCAPolicy
+		want bool
+	}{{SCAReportPresence, false}, {SCAReportType, true}, {SCAOff, false}} {
+		p, _ := testProfile(FetalSexNever, tc.sca)
+		v, err := Apply(r, p, Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.SCA.PossibleMaternal != tc.want {
+			t.Errorf("%s: possible_maternal %v, want %v", tc.sca, v.SCA.PossibleMaternal, tc.want)
+		}
+	}
+}

@@ -64,6 +64,9 @@ func trisomyLine(l Line, f result.Finding, power bool) Line {
 		if f.Mosaic {
 			l.Detail += "; the effect is smaller than the fetal fraction predicts: possible mosaicism"
 		}
+		if f.PossibleMaternal {
+			l.Detail += "; the effect is larger than a fetal trisomy at this fetal fraction gives: possible maternal origin (maternal mosaicism, copy-number change or malignancy); maternal investigation is suggested"
+		}
 	case result.LowRisk:
 		l.Result, l.Class = "Low risk", "low"
 		l.Detail = "No evidence of trisomy (" + stats + ")"
@@ -134,7 +137,11 @@ func scaLine(l Line, v *result.Result) Line {
 		if s.Type != "" {
 			l.Detail += ": " + s.Type
 		}
-		l.Detail += ". Maternal sex-chromosome mosaicism can cause this result; confirm by diagnostic testing."
+		if s.PossibleMaternal {
+			l.Detail += ". The sex-chromosome change is larger than a fetal one at this fetal fraction: maternal sex-chromosome mosaicism is the likelier cause; maternal karyotyping and diagnostic testing are suggested."
+		} else {
+			l.Detail += ". Maternal sex-chromosome mosaicism can cause this result; confirm by diagnostic testing."
+		}
 	case result.LowRisk:
 		l.Result, l.Class, l.Detail = "Not detected", "low", "No evidence of a sex chromosome aneuploidy"
 	default:

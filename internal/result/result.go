@@ -140,9 +140,14 @@ type Finding struct {
 	ResidualRisk float64 `json:"residual_risk"`
 	// FFImplied is the fetal fraction a full trisomy would need to explain the
 	// observed dosage (2 × (ratio − 1)).
-	FFImplied   float64 `json:"ff_implied"`
-	Mosaic      bool    `json:"possible_mosaic"` // effect clearly below what the FF predicts
-	MaternalCNV bool    `json:"maternal_cnv"`    // dosage explained by a maternal CNV on the chromosome
+	FFImplied float64 `json:"ff_implied"`
+	Mosaic    bool    `json:"possible_mosaic"` // effect clearly below what the FF predicts
+	// PossibleMaternal: a high-risk effect clearly above what a fetal
+	// trisomy at the fetal fraction's upper 95% bound gives (maternal
+	// mosaicism, a maternal CNV, a maternal malignancy, or a missed fetal
+	// fraction); maternal investigation is suggested.
+	PossibleMaternal bool `json:"possible_maternal,omitempty"`
+	MaternalCNV      bool `json:"maternal_cnv"` // dosage explained by a maternal CNV on the chromosome
 	// PDetect is the probability that a full trisomy at this sample's fetal
 	// fraction (integrated over its uncertainty) would reach the call
 	// threshold; a low_risk call requires it to reach the configured power.
@@ -165,11 +170,16 @@ type Finding struct {
 // they could reveal fetal sex, and the whole section when the lab does not
 // screen sex chromosomes.
 type SCA struct {
-	Call         Call    `json:"call,omitempty"`
-	Type         string  `json:"type,omitempty"` // "45,X", "47,XXY", "47,XXX", "47,XYY"
-	ZX           float64 `json:"z_x,omitempty"`  // sensitive: differs by fetal sex
-	ZY           float64 `json:"z_y,omitempty"`  // sensitive
-	NoCallReason string  `json:"no_call_reason,omitempty"`
+	Call Call    `json:"call,omitempty"`
+	Type string  `json:"type,omitempty"` // "45,X", "47,XXY", "47,XXX", "47,XYY"
+	ZX   float64 `json:"z_x,omitempty"`  // sensitive: differs by fetal sex
+	ZY   float64 `json:"z_y,omitempty"`  // sensitive
+	// PossibleMaternal: the chrX change of a 45,X or 47,XXX call is
+	// clearly larger than a fetal one at the fetal fraction's upper 95%
+	// bound; maternal sex-chromosome mosaicism is the likelier cause. It
+	// names an X-only type, so it is withheld wherever the type is.
+	PossibleMaternal bool   `json:"possible_maternal,omitempty"`
+	NoCallReason     string `json:"no_call_reason,omitempty"`
 }
 
 // CNV is a called copy-number change.
