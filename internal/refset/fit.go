@@ -272,12 +272,15 @@ func (f *fitState) assemble(status []SampleStatus, iter int, warn []string) (*Re
 			n.Poisson = f.ncvPoisson(c, dens[c], depth)
 			cm.Nulls[MethodPCA], cm.Nulls[MethodRefBins], cm.Nulls[MethodNCV] = a, b, n
 			cm.Denominator = dens[c]
-			cm.Primary = primary(cm.Nulls)
 		case c == genome.ChrX && xm.ok:
 			cm.Nulls[MethodPCA] = xm.null
 			cm.Primary = MethodPCA
 		}
 		ref.Meta.Chroms[c] = cm
+	}
+	shrinkNulls(ref.Meta.Chroms[:genome.ChrX])
+	for c := 0; c < genome.ChrX; c++ {
+		ref.Meta.Chroms[c].Primary = primary(ref.Meta.Chroms[c].Nulls)
 	}
 	for _, p := range ref.Meta.Chroms {
 		for _, nl := range p.Nulls {

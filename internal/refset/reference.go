@@ -47,6 +47,10 @@ type Null struct {
 	// Poisson is the SD the statistic would have from read sampling alone,
 	// at the median reference depth (0: not computed).
 	Poisson float64 `json:"poisson"`
+	// CVSD is the chromosome's own cross-validated SD before the
+	// empirical-Bayes pooling across autosomes (shrinkNulls) made SD; 0
+	// when SD is that own estimate (chrX, references before the pooling).
+	CVSD float64 `json:"cv_sd,omitempty"`
 }
 
 // ChromModel holds the chromosome-level models of one chromosome.

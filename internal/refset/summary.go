@@ -85,9 +85,12 @@ type ChromNoise struct {
 	// FractionLimit is the Poisson SD of the chromosome's read fraction in
 	// log2 units, √((1 − p)/(pN))/ln 2 for the median read share p of all
 	// its bins and the median total reads N, the limit the brief's noise
-	// target refers to; Ratio is the primary SD over it.
+	// target refers to; Ratio is the primary SD over it, and CVRatio the
+	// primary method's own cross-validated SD over it, before the pooling
+	// across autosomes (Null.CVSD; 0 when there was none).
 	FractionLimit float64 `json:"fraction_limit"`
 	Ratio         float64 `json:"ratio_to_limit"`
+	CVRatio       float64 `json:"cv_ratio_to_limit,omitempty"`
 }
 
 // Summarize computes the reference summary.
@@ -166,6 +169,9 @@ func (r *Reference) Summarize() *Summary {
 		cn.FractionLimit = math.Sqrt((1-p)/(p*n)) / math.Ln2
 		if cm.Primary != "" {
 			cn.Ratio = cm.Nulls[cm.Primary].SD / cn.FractionLimit
+			if cv := cm.Nulls[cm.Primary].CVSD; cv > 0 {
+				cn.CVRatio = cv / cn.FractionLimit
+			}
 		}
 		s.Chroms = append(s.Chroms, cn)
 	}
@@ -207,13 +213,17 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  masked %-18s %d\n", k, s.Masked[k])
 	}
 	fmt.Fprintf(&b, "\nPCA components removed: %d (chosen by 10-fold cross-validation of chromosome- and 5 Mb-level noise)\n", s.Components)
-	fmt.Fprintf(&b, "\nchromosome-level noise (SD of the log2 dosage among euploid samples, cross-validated)\n")
-	fmt.Fprintf(&b, "%-6s %5s %-15s %9s %9s %9s %9s %8s\n", "chrom", "bins", "primary", "pca", "ref_bins", "ncv", "limit", "ratio")
+	fmt.Fprintf(&b, "\nchromosome-level noise (SD of the log2 dosage among euploid samples: cross-validated, autosomes pooled by empirical Bayes)\n")
+	fmt.Fprintf(&b, "%-6s %5s %-15s %9s %9s %9s %9s %8s %8s\n", "chrom", "bins", "primary", "pca", "ref_bins", "ncv", "limit", "ratio", "cv_ratio")
 	for _, c := range s.Chroms {
-		fmt.Fprintf(&b, "%-6s %5d %-15s %9s %9s %9s %9.5f %8.3f\n", c.Chrom, c.Bins, c.Primary,
-			sdCell(c.SD, MethodPCA), sdCell(c.SD, MethodRefBins), sdCell(c.SD, MethodNCV), c.FractionLimit, c.Ratio)
+		cv := "-"
+		if c.CVRatio > 0 {
+			cv = fmt.Sprintf("%.3f", c.CVRatio)
+		}
+		fmt.Fprintf(&b, "%-6s %5d %-15s %9s %9s %9s %9.5f %8.3f %8s\n", c.Chrom, c.Bins, c.Primary,
+			sdCell(c.SD, MethodPCA), sdCell(c.SD, MethodRefBins), sdCell(c.SD, MethodNCV), c.FractionLimit, c.Ratio, cv)
 	}
-	fmt.Fprintf(&b, "(limit: Poisson SD of the chromosome's read fraction, sqrt((1-p)/(pN))/ln2; ratio: primary SD / limit)\n")
+	fmt.Fprintf(&b, "(limit: Poisson SD of the chromosome's read fraction, sqrt((1-p)/(pN))/ln2; ratio: primary SD / limit; cv_ratio: the chromosome's own cross-validated SD / limit, before pooling — it differs from ratio mostly by its sampling error, about 1/sqrt(2(n-1)))\n")
 	if t := s.Thresholds; t.DF > 0 {
 		fmt.Fprintf(&b, "trisomy high-risk thresholds at %.1f%% specificity (nipt analyze's default trisomy_specificity; Student t, %d df: the null SDs come from %d samples): z ≥ %.2f for T13, T18, T21; z ≥ %.2f for rare autosomal trisomies\n",
 			100*t.Specificity, t.DF, t.DF+1, t.Common, t.Rare)
