@@ -51,12 +51,13 @@ def cond(ev, name):
     return None
 
 def ref_ratio(path):
-    # chr21 noise ratio from the reference summary (nipt reference show).
+    # chr21 noise ratio from the reference summary (nipt reference show):
+    # the "ratio" column (pooled across autosomes), not "cv_ratio".
     try:
         for line in open(path):
             f = line.split()
             if f and f[0] == "chr21":
-                return f[-1]
+                return f[7] if len(f) > 7 else f[-1]
     except OSError:
         pass
     return "NA"
