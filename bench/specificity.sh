@@ -81,9 +81,15 @@ import csv, math, os, statistics, sys
 work, chunks = sys.argv[1], int(sys.argv[2])
 
 def cp(k, n):
-    # Exact Clopper–Pearson 95% interval of k/n (bisection on the binomial).
+    # Exact Clopper–Pearson 95% interval of k/n (bisection on the binomial,
+    # terms in log space: the coefficients overflow a float).
     def cdf(x, p):
-        return sum(math.comb(n, i) * p**i * (1 - p)**(n - i) for i in range(x + 1))
+        if p <= 0:
+            return 1.0
+        if p >= 1:
+            return 1.0 if x >= n else 0.0
+        lp, lq, ln = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+        return sum(math.exp(ln - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq) for i in range(x + 1))
     def solve(f):
         lo, hi = 0.0, 1.0
         for _ in range(60):
