@@ -37,26 +37,7 @@ source "$ROOT/bench/lib.sh"
 bench_workdir
 bench_build
 
-COHORT="$WORK/cohort"
-STAMP="cnv-recall seed=$SEED annotation=${ANNOTATION:-builtin} spec=$(sha256sum "$ROOT/bench/cnv-recall.tsv" | cut -c1-16)"
-if [[ -s "$COHORT/truth.tsv" && "$(cat "$COHORT/.bench-stamp" 2>/dev/null)" == "$STAMP" ]]; then
-	echo "reusing the cohort in $COHORT" >&2
-else
-	rm -rf "$COHORT"
-	simargs=()
-	[[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
-	echo "simulating 100 samples with a fetal CNV (seed $SEED) ..." >&2
-	"$NIPT" simulate cohort -q -t "$THREADS" --spec "$ROOT/bench/cnv-recall.tsv" --format counts --seed "$SEED" "${simargs[@]}" -o "$COHORT"
-	echo "$STAMP" >"$COHORT/.bench-stamp"
-fi
-
-PROFILE_TOML="$WORK/profile-blind.toml"
-bench_profile "$PROFILE_TOML" blind "nipt CNV recall benchmark (simulated data)" never
-
-echo "analysing against $REF ..." >&2
-rm -rf "$WORK/analysis"
-"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" --reference "$REF" "$COHORT"/CNV*.counts -o "$WORK/analysis"
-"$NIPT" evaluate -q --truth "$COHORT/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" >"$WORK/eval.txt"
+bench_recall cnv-recall "$ROOT/bench/cnv-recall.tsv" "CNV*.counts" "100 samples with a fetal CNV"
 sed -n '/^CNVs (match/,/^$/p' "$WORK/eval.txt"
 # Rare-trisomy calls in these samples are false positives (no sample has a
 # trisomy): a partial gain taken for a whole-chromosome one.

@@ -36,3 +36,34 @@ bench_profile() {
 		done
 	} >"$1"
 }
+
+# bench_recall NAME SPEC GLOB WHAT simulates the cohort spec SPEC (seed
+# SEED, on ANNOTATION if set) into $WORK/cohort — reused when a cohort
+# simulated there with the same name, seed, annotation and spec exists —
+# and analyses its samples matching GLOB sex-blind against REF (the
+# profile bench_profile writes as "blind"), then evaluates them against
+# the truth into $WORK/eval and $WORK/eval.txt. WHAT describes the cohort
+# in the progress messages. The recall benchmarks share it.
+bench_recall() {
+	local name=$1 spec=$2 glob=$3 what=$4
+	local cohort="$WORK/cohort"
+	local stamp
+	stamp="$name seed=$SEED annotation=${ANNOTATION:-builtin} spec=$(sha256sum "$spec" | cut -c1-16)"
+	if [[ -s "$cohort/truth.tsv" && "$(cat "$cohort/.bench-stamp" 2>/dev/null)" == "$stamp" ]]; then
+		echo "reusing the cohort in $cohort" >&2
+	else
+		rm -rf "$cohort"
+		local simargs=()
+		[[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
+		echo "simulating $what (seed $SEED) ..." >&2
+		"$NIPT" simulate cohort -q -t "$THREADS" --spec "$spec" --format counts --seed "$SEED" "${simargs[@]}" -o "$cohort"
+		echo "$stamp" >"$cohort/.bench-stamp"
+	fi
+	local profile="$WORK/profile-blind.toml"
+	bench_profile "$profile" blind "nipt $name benchmark (simulated data)" never
+	echo "analysing against $REF ..." >&2
+	rm -rf "$WORK/analysis"
+	# shellcheck disable=SC2086 # GLOB is a pattern
+	"$NIPT" analyze -q -t "$THREADS" --profile "$profile" --reference "$REF" $cohort/$glob -o "$WORK/analysis"
+	"$NIPT" evaluate -q --truth "$cohort/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" >"$WORK/eval.txt"
+}

@@ -37,25 +37,6 @@ source "$ROOT/bench/lib.sh"
 bench_workdir
 bench_build
 
-COHORT="$WORK/cohort"
-STAMP="trisomy-recall seed=$SEED annotation=${ANNOTATION:-builtin} spec=$(sha256sum "$ROOT/bench/trisomy-recall.tsv" | cut -c1-16)"
-if [[ -s "$COHORT/truth.tsv" && "$(cat "$COHORT/.bench-stamp" 2>/dev/null)" == "$STAMP" ]]; then
-	echo "reusing the cohort in $COHORT" >&2
-else
-	rm -rf "$COHORT"
-	simargs=()
-	[[ -n "${ANNOTATION:-}" ]] && simargs=(--annotation "$ANNOTATION")
-	echo "simulating 400 samples (seed $SEED) ..." >&2
-	"$NIPT" simulate cohort -q -t "$THREADS" --spec "$ROOT/bench/trisomy-recall.tsv" --format counts --seed "$SEED" "${simargs[@]}" -o "$COHORT"
-	echo "$STAMP" >"$COHORT/.bench-stamp"
-fi
-
-PROFILE_TOML="$WORK/profile-blind.toml"
-bench_profile "$PROFILE_TOML" blind "nipt trisomy recall benchmark (simulated data)" never
-
-echo "analysing against $REF ..." >&2
-rm -rf "$WORK/analysis"
-"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" --reference "$REF" "$COHORT"/TRI*.counts -o "$WORK/analysis"
-"$NIPT" evaluate -q --truth "$COHORT/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" >"$WORK/eval.txt"
+bench_recall trisomy-recall "$ROOT/bench/trisomy-recall.tsv" "TRI*.counts" "400 samples"
 sed -n '1,/^$/p; /^Screening performance/,/^$/p; /^At true FF/,/^$/p; /^Sensitivity by true/,/^$/p; /^No-call rate/p' "$WORK/eval.txt" | awk '!seen[$0]++ || /^$/'
 echo "outputs: $WORK/eval (evaluation.json, plots), $WORK/analysis" >&2
