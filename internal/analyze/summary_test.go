@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/nipt/nipt/internal/result"
@@ -9,15 +10,7 @@ import (
 // TestSummaryUnknownFF: summary.tsv writes NA for a fetal fraction no
 // method measured, and the numbers otherwise.
 func TestSummaryUnknownFF(t *testing.T) {
-	col := func(row []string, name string) string {
-		for i, c := range SummaryColumns {
-			if c == name {
-				return row[i]
-			}
-		}
-		t.Fatalf("no column %s", name)
-		return ""
-	}
+	col := func(row []string, name string) string { return row[slices.Index(SummaryColumns, name)] }
 	v := &result.Result{Sample: "S1", QC: result.QC{Status: result.QCWarn}, FetalFraction: result.FetalFraction{Unknown: true}}
 	row := SummaryRow(v)
 	for _, c := range []string{"ff", "ff_low", "ff_high"} {

@@ -20,7 +20,10 @@ const minShrinkChroms = 5
 // differ mostly by estimation error, and a chromosome whose SD read low
 // got z-scores too wide on independent samples (null cohort: correlation
 // −0.70 between the log ratio and the log z SD over the 22 autosomes).
-// The own estimate is kept in CVSD. The nulls' N, and so the trisomy
+// It calibrates the SDs, not the tails: on 3,000 euploid samples the false
+// trisomy calls, set by the reference's run × chromosome offsets, did not
+// fall (docs/validation.md, "Specificity cohort"). The own estimate is
+// kept in CVSD. The nulls' N, and so the trisomy
 // thresholds' degrees of freedom, stay those of the own estimates:
 // conservative, as the pooled SD is at least as precise.
 func shrinkNulls(chroms []ChromModel) {
