@@ -51,8 +51,12 @@ func TestSnakemakePipeline(t *testing.T) {
 	samplesPath := filepath.Join(dir, "samples.tsv")
 	os.WriteFile(samplesPath, []byte(samples.String()), 0o644)
 	out := filepath.Join(dir, "batch")
-	cfg := fmt.Sprintf("nipt: %s\nsamples: %s\noutdir: %s\nthreads: 1\nannotation: %s\n",
-		nipt, samplesPath, out, filepath.Join(cohort, "genome.bins"))
+	// A qc.toml reaches nipt analyze: with batch correction on, the
+	// two-sample batch is too small to correct, and batch_qc.tsv says so.
+	qcPath := filepath.Join(dir, "qc.toml")
+	os.WriteFile(qcPath, []byte("batch_offsets = \"correct\"\n"), 0o644)
+	cfg := fmt.Sprintf("nipt: %s\nsamples: %s\noutdir: %s\nthreads: 1\nannotation: %s\nqc_config: %s\n",
+		nipt, samplesPath, out, filepath.Join(cohort, "genome.bins"), qcPath)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 
@@ -79,6 +83,10 @@ func TestSnakemakePipeline(t *testing.T) {
 	sum, _ := os.ReadFile(filepath.Join(out, "analysis", "summary.tsv"))
 	if lines := strings.Count(string(sum), "\n"); lines != 3 {
 		t.Errorf("summary.tsv has %d lines, want header + 2 samples:\n%s", lines, sum)
+	}
+	bq, _ := os.ReadFile(filepath.Join(out, "analysis", "batch_qc.tsv"))
+	if strings.Count(string(bq), "too_few_samples") != 22 {
+		t.Errorf("batch_qc.tsv does not show the qc_config's batch correction:\n%s", bq)
 	}
 }
 

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strconv"
@@ -22,6 +23,9 @@ type Options struct {
 	// verdict use only sex-agnostic information (no chrY/chrX fetal
 	// fraction), for labs that may not reveal fetal sex.
 	SexBlind bool
+	// Offsets are the batch corrections of the autosomal dosages (Run,
+	// with batch_offsets = "correct"); nil: none.
+	Offsets *Offsets
 }
 
 // Analyze computes the full result of one sample against a reference. The
@@ -35,7 +39,8 @@ func Analyze(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Resu
 	if err != nil {
 		return nil, err
 	}
-	return analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	r, _, err := analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	return r, err
 }
 
 // maxExcluded: sub-chromosomal segments are left out of a chromosome's
@@ -84,13 +89,17 @@ func adjust(sd, pois, g float64) float64 {
 	return math.Sqrt(sys + pois*pois*g)
 }
 
-func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt Options) (*result.Result, error) {
+// analyzeSample analyses one normalised sample. Besides the full result it
+// returns every method's autosomal dosages before any batch correction
+// (the input of the batch's estimate, batchOffsets).
+func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
+	var raw [genome.ChrX]map[string]call.Dosage
 	cfg := opt.Config
 	l := ref.Layout
 	p := s.Profile
 	g := noiseScale(ref, p)
 	if math.IsInf(g, 1) {
-		return nil, fmt.Errorf("sample %s has no reads in the usable autosomal bins", p.ID)
+		return nil, raw, fmt.Errorf("sample %s has no reads in the usable autosomal bins", p.ID)
 	}
 	r := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -139,7 +148,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// carry a dosage change left out of the PCA scores.
 	ex, err := flagged(ref, s, segIn, g, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
+		return nil, raw, fmt.Errorf("sample %s: %w", p.ID, err)
 	}
 	if ex != nil {
 		s = ref.NormalizeProfile(s.Profile, s.Coverage, ex)
@@ -203,7 +212,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	segs, err := call.Segments(segIn, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
+		return nil, raw, fmt.Errorf("sample %s: %w", p.ID, err)
 	}
 	// Fetal-CNV scan windows are calls, not segments: segments.bed stays
 	// the segmentation (a tiling of each chromosome).
@@ -312,9 +321,31 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if st.Primary == "" {
 			continue
 		}
-		zm, prim := dosages(ref, st, g)
+		ds := methodDosages(ref, st, g)
+		var shift float64
+		if c < genome.ChrX {
+			raw[c] = maps.Clone(ds)
+			if opt.Offsets != nil {
+				for m, o := range opt.Offsets[c] {
+					if d, ok := ds[m]; ok {
+						d.Value -= o.Value
+						d.SD = math.Hypot(d.SD, o.SE)
+						ds[m] = d
+						if m == st.Primary {
+							shift = o.Value
+						}
+					}
+				}
+			}
+		}
+		prim := ds[st.Primary]
+		zm := make(map[string]float64, len(ds))
+		for m, d := range ds {
+			zm[m] = round(d.Z(), 4)
+		}
 		r.Chromosomes = append(r.Chromosomes, result.Chromosome{
 			Chrom: genome.ChromName(c), Reads: p.ChromReads[c], Ratio: round(math.Exp2(prim.Value), 6), Z: round(prim.Z(), 4), ZMethods: zm,
+			BatchOffset: round(shift, 6),
 		})
 		if c == genome.ChrX {
 			continue
@@ -401,5 +432,5 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		}
 		r.Bins[j] = b
 	}
-	return r, nil
+	return r, raw, nil
 }

@@ -18,7 +18,11 @@ import (
 // BatchFile is the batch QC table nipt analyze writes next to summary.tsv.
 const BatchFile = "batch_qc.tsv"
 
-const batchHeader = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus"
+const batchHeader = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\tcorrection\toffset_z\toffset_se"
+
+// batchHeaderV1 is the table before batch correction (7 columns), still
+// read.
+const batchHeaderV1 = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus"
 
 // Batch QC statuses of a chromosome.
 const (
@@ -38,6 +42,13 @@ type BatchOffset struct {
 	// no offset; T = Median / SE; Threshold the |T| that warns.
 	Median, SE, T, Threshold float64
 	Status                   string
+	// Correction is what the batch correction did with the chromosome
+	// (CorrectionOff, CorrectionApplied, CorrectionTooFew,
+	// CorrectionHighRisk); OffsetZ and OffsetSE are the offset removed
+	// and its standard error, in units of the batch's median null SD
+	// (NaN unless applied).
+	Correction        string
+	OffsetZ, OffsetSE float64
 }
 
 // BatchQC tests every autosome for a batch offset: a shift of the whole
@@ -86,7 +97,8 @@ func BatchQC(views []*result.Result, cfg call.Config) []BatchOffset {
 	for c := range genome.ChrX {
 		name := genome.ChromName(c)
 		z := zs[name]
-		b := BatchOffset{Chrom: name, Samples: len(z), Median: math.NaN(), SE: math.NaN(), T: math.NaN(), Threshold: thr, Status: BatchNotTested}
+		b := BatchOffset{Chrom: name, Samples: len(z), Median: math.NaN(), SE: math.NaN(), T: math.NaN(), Threshold: thr, Status: BatchNotTested,
+			Correction: CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()}
 		if len(z) >= cfg.BatchMinSamples && refs > 0 {
 			s := math.Max(1, stats.MAD(z))
 			b.Median = stats.Median(z)
@@ -102,12 +114,31 @@ func BatchQC(views []*result.Result, cfg call.Config) []BatchOffset {
 	return out
 }
 
+// withCorrection adds the batch correction to the batch QC rows (made
+// when the batch QC itself is off, batch_false_alarms = 0).
+func withCorrection(rows []BatchOffset, corr *[genome.ChrX]chromCorrection, cfg call.Config) []BatchOffset {
+	if rows == nil {
+		for c := range genome.ChrX {
+			rows = append(rows, BatchOffset{Chrom: genome.ChromName(c), Median: math.NaN(), SE: math.NaN(), T: math.NaN(), Threshold: math.NaN(), Status: BatchNotTested})
+		}
+	}
+	for i := range rows {
+		c, _ := genome.ChromIndex(rows[i].Chrom)
+		x := corr[c]
+		rows[i].Correction, rows[i].OffsetZ, rows[i].OffsetSE = x.status, x.offsetZ, x.seZ
+	}
+	return rows
+}
+
 // BatchWarning is the log sentence for a chromosome whose batch offset
 // warns.
 func BatchWarning(b BatchOffset) string {
 	dir, effect := "higher", "its trisomy calls may rest partly on the run"
 	if b.Median < 0 {
 		dir, effect = "lower", "its low-risk calls lose power"
+	}
+	if b.Correction == CorrectionApplied {
+		effect = "the batch correction removed it from the calls"
 	}
 	return fmt.Sprintf("batch QC: %s reads %s in this batch than the reference predicts (median z %+.2f over %d samples, %.1f standard errors): %s; check the run, or add samples of its conditions to the reference (nipt reference add)", b.Chrom, dir, b.Median, b.Samples, math.Abs(b.T), effect)
 }
@@ -124,7 +155,12 @@ func WriteBatch(path string, rows []BatchOffset) error {
 		return fmt.Sprintf("%.3f", v)
 	}
 	for _, b := range rows {
-		fmt.Fprintf(&buf, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status)
+		corr := b.Correction
+		if corr == "" {
+			corr = CorrectionOff
+		}
+		fmt.Fprintf(&buf, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status,
+			corr, num(b.OffsetZ), num(b.OffsetSE))
 	}
 	return atomicfile.WriteFile(path, buf.Bytes())
 }
@@ -136,7 +172,12 @@ func ReadBatch(path string) ([]BatchOffset, error) {
 		return nil, err
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) == 0 || lines[0] != batchHeader {
+	cols := 10
+	switch lines[0] {
+	case batchHeader:
+	case batchHeaderV1:
+		cols = 7
+	default:
 		return nil, fmt.Errorf("%s: not a nipt batch QC table (first line %q)", path, lines[0])
 	}
 	num := func(s string) (float64, error) {
@@ -148,16 +189,26 @@ func ReadBatch(path string) ([]BatchOffset, error) {
 	var out []BatchOffset
 	for i, l := range lines[1:] {
 		f := strings.Split(l, "\t")
-		if len(f) != 7 {
-			return nil, fmt.Errorf("%s line %d: %d fields, want 7", path, i+2, len(f))
+		if len(f) != cols {
+			return nil, fmt.Errorf("%s line %d: %d fields, want %d", path, i+2, len(f), cols)
 		}
-		r := BatchOffset{Chrom: f[0], Status: f[6]}
-		var errs [5]error
+		r := BatchOffset{Chrom: f[0], Status: f[6], Correction: CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()}
+		var errs [7]error
 		r.Samples, errs[0] = strconv.Atoi(f[1])
 		r.Median, errs[1] = num(f[2])
 		r.SE, errs[2] = num(f[3])
 		r.T, errs[3] = num(f[4])
 		r.Threshold, errs[4] = num(f[5])
+		if cols == 10 {
+			r.Correction = f[7]
+			r.OffsetZ, errs[5] = num(f[8])
+			r.OffsetSE, errs[6] = num(f[9])
+			switch r.Correction {
+			case CorrectionOff, CorrectionApplied, CorrectionTooFew, CorrectionHighRisk:
+			default:
+				return nil, fmt.Errorf("%s line %d: correction %q", path, i+2, r.Correction)
+			}
+		}
 		for _, e := range errs {
 			if e != nil {
 				return nil, fmt.Errorf("%s line %d: %w", path, i+2, e)

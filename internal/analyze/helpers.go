@@ -78,18 +78,24 @@ func round(v float64, d int) float64 {
 // dosages returns every method's z-score of a chromosome at the sample's
 // depth and noise, and the primary method's dosage.
 func dosages(ref *refset.Reference, st refset.ChromStat, g float64) (map[string]float64, call.Dosage) {
+	ds := methodDosages(ref, st, g)
+	zm := make(map[string]float64, len(ds))
+	for m, d := range ds {
+		zm[m] = round(d.Z(), 4)
+	}
+	return zm, ds[st.Primary]
+}
+
+// methodDosages is the dosage of every method of st at noise scale g.
+func methodDosages(ref *refset.Reference, st refset.ChromStat, g float64) map[string]call.Dosage {
 	nulls := ref.Chroms[st.Chrom].Nulls
-	zm := map[string]float64{}
-	var prim call.Dosage
+	ds := make(map[string]call.Dosage, len(st.Value))
 	for m, v := range st.Value {
 		inflate := st.SD[m] / nulls[m].SD
 		sdm := adjust(nulls[m].SD, nulls[m].Poisson, g) * inflate
-		zm[m] = round(v/sdm, 4)
-		if m == st.Primary {
-			prim = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m], DF: float64(nulls[m].N - 1)}
-		}
+		ds[m] = call.Dosage{Value: v, SD: sdm, Retention: st.Retention[m], DF: float64(nulls[m].N - 1)}
 	}
-	return zm, prim
+	return ds
 }
 
 // flagged marks the autosomal bins to leave out of the PCA scores in the

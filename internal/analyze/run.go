@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/parallel"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/result"
@@ -130,9 +132,63 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
+	// With batch correction, a first pass analyses every sample without
+	// it: its dosages and calls give the batch's offsets (batchOffsets),
+	// and its views the batch QC, which reports the offsets as the run
+	// has them. The second pass analyses again with each sample's
+	// correction and writes the outputs.
+	var offsets []Offsets
+	var first []*result.Result
+	var corr *[genome.ChrX]chromCorrection
+	switch {
+	case cfg.BatchOffsets != call.BatchOffsetsCorrect:
+	case len(paths) < cfg.BatchCorrectMinSamples:
+		// Too small a batch to correct: no first pass.
+		var cc [genome.ChrX]chromCorrection
+		for c := range cc {
+			cc[c] = chromCorrection{status: CorrectionTooFew, offsetZ: math.NaN(), seZ: math.NaN()}
+		}
+		corr = &cc
+	default:
+		first = make([]*result.Result, len(paths))
+		in := make([]*batchInput, len(paths))
+		var primary [genome.ChrX]string
+		for c := range genome.ChrX {
+			primary[c] = ref.Chroms[c].Primary
+		}
+		err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
+			full, raw, err := analyzeFile(ref, paths[i], opt)
+			if err != nil {
+				return err
+			}
+			in[i] = newBatchInput(full, raw)
+			v, err := View(full, prof, ro.Request)
+			if err != nil {
+				return err
+			}
+			v.Bins = nil
+			first[i] = v
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		var cc [genome.ChrX]chromCorrection
+		offsets, cc = batchOffsets(in, primary, cfg)
+		corr = &cc
+		for c, x := range cc {
+			if x.status != CorrectionApplied {
+				slog.Info("batch correction not applied", "chrom", genome.ChromName(c), "reason", x.status)
+			}
+		}
+	}
 	views := make([]*result.Result, len(paths))
 	err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
-		v, err := analyzeOne(ref, paths[i], opt, prof, ro.Request)
+		o := opt
+		if offsets != nil {
+			o.Offsets = &offsets[i]
+		}
+		v, err := analyzeOne(ref, paths[i], o, prof, ro.Request)
 		if err != nil {
 			return err
 		}
@@ -153,7 +209,15 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := WriteSummary(filepath.Join(outdir, SummaryFile), views); err != nil {
 		return nil, err
 	}
-	if rows := BatchQC(views, cfg); rows != nil {
+	qcViews := views
+	if first != nil {
+		qcViews = first
+	}
+	rows := BatchQC(qcViews, cfg)
+	if corr != nil {
+		rows = withCorrection(rows, corr, cfg)
+	}
+	if rows != nil {
 		for _, b := range rows {
 			if b.Status == BatchWarn {
 				slog.Warn(BatchWarning(b))
@@ -164,6 +228,27 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		}
 	}
 	return views, nil
+}
+
+// analyzeFile reads and analyses one sample: its full result and its
+// uncorrected autosomal dosages.
+func analyzeFile(ref *refset.Reference, path string, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
+	c, err := counts.ReadFile(path)
+	if err != nil {
+		return nil, [genome.ChrX]map[string]call.Dosage{}, err
+	}
+	if err := ref.CheckCounts(c); err != nil {
+		return nil, [genome.ChrX]map[string]call.Dosage{}, fmt.Errorf("%s: %w", path, err)
+	}
+	s, err := ref.Normalize(c)
+	if err != nil {
+		return nil, [genome.ChrX]map[string]call.Dosage{}, fmt.Errorf("%s: %w", path, err)
+	}
+	r, raw, err := analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	if err != nil {
+		return nil, raw, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, raw, nil
 }
 
 // analyzeOne reads, analyses and redacts one sample.

@@ -53,12 +53,13 @@ func TestRun(t *testing.T) {
 	if strings.Count(string(sum), "\n") != 3 || disclosure.SexPattern(string(sum)) {
 		t.Errorf("summary:\n%s", sum)
 	}
-	// The batch QC table: 22 autosomes, none tested with 2 samples.
+	// The batch QC table: 22 autosomes, none tested or corrected with 2
+	// samples.
 	bq, err := os.ReadFile(filepath.Join(out, BatchFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Count(string(bq), "\n") != 23 || strings.Count(string(bq), "not_tested") != 22 || strings.Contains(string(bq), "chrX") {
+	if strings.Count(string(bq), "\n") != 23 || strings.Count(string(bq), "not_tested") != 22 || strings.Count(string(bq), CorrectionTooFew) != 22 || strings.Contains(string(bq), "chrX") {
 		t.Errorf("batch QC:\n%s", bq)
 	}
 	// The same sample twice is refused before any output.

@@ -106,12 +106,14 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	return buf.Bytes(), nil
 }
 
-// batchQCNote summarises a batch's autosomal batch QC for the report.
+// batchQCNote summarises a batch's autosomal batch QC, and its batch
+// correction where nipt analyze applied one, for the report.
 func batchQCNote(offsets []analyze.BatchOffset) string {
 	if offsets == nil {
 		return "Batch QC: not available for this analysis."
 	}
 	tested, warn := 0, 0
+	var applied, skipped []string
 	for _, o := range offsets {
 		switch o.Status {
 		case analyze.BatchWarn:
@@ -120,12 +122,36 @@ func batchQCNote(offsets []analyze.BatchOffset) string {
 		case analyze.BatchPass:
 			tested++
 		}
+		switch o.Correction {
+		case analyze.CorrectionApplied:
+			applied = append(applied, o.Chrom)
+		case analyze.CorrectionTooFew, analyze.CorrectionHighRisk:
+			skipped = append(skipped, o.Chrom)
+		}
 	}
+	var note string
 	switch {
 	case tested == 0:
-		return "Batch QC: too few samples to test the batch for chromosome offsets."
+		note = "Batch QC: too few samples to test the batch for chromosome offsets."
 	case warn == 0:
-		return fmt.Sprintf("Batch QC: no autosome reads higher or lower across the batch than the reference predicts (%d tested).", tested)
+		note = fmt.Sprintf("Batch QC: no autosome reads higher or lower across the batch than the reference predicts (%d tested).", tested)
+	default:
+		before := ""
+		if len(applied) > 0 {
+			before = " (before batch correction)"
+		}
+		note = fmt.Sprintf("Batch QC: %d of %d autosomes read off across the batch%s:", warn, tested, before)
 	}
-	return fmt.Sprintf("Batch QC: %d of %d autosomes read off across the batch:", warn, tested)
+	if len(applied) > 0 || len(skipped) > 0 {
+		corr := fmt.Sprintf(" Batch correction: the batch's own offsets were removed from the dosages of %d autosomes", len(applied))
+		if len(skipped) > 0 {
+			corr += fmt.Sprintf("; not from %s (too few samples, or too many high-risk results for the batch to serve as its own euploid control)", strings.Join(skipped, ", "))
+		}
+		if warn > 0 {
+			// The list of warnings follows the note.
+			return corr[1:] + ". " + note
+		}
+		note += corr + "."
+	}
+	return note
 }

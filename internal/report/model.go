@@ -143,8 +143,17 @@ func methodText(v *result.Result) []string {
 		fmt.Sprintf("Reads counted in %s bins of %s, corrected for GC content and mappability, normalised against a reference of %d euploid pregnancies (reference %s).", binSize(ref.BinSize), ref.Build, ref.Samples, shortID(ref.ID)),
 		"Chromosome dosage z-scores with likelihood ratios of trisomy versus euploidy given the fetal fraction; genome-wide segmentation for copy-number changes. z-score methods: PCA (dosage after principal-component noise removal), reference bins (against the chromosome's within-sample reference bins), NCV (normalised chromosome value).",
 		"A low-risk call requires that a full trisomy at this sample's fetal fraction would have been detected with high probability (shown per condition); otherwise the result is a no call.",
-		fmt.Sprintf("Software: %s %s.", v.Tool.Name, v.Tool.Version),
 	}
+	corrected := 0
+	for _, c := range v.Chromosomes {
+		if c.BatchOffset != 0 {
+			corrected++
+		}
+	}
+	if corrected > 0 {
+		out = append(out, fmt.Sprintf("Batch correction: the dosages of %d autosomes were corrected for offsets shared by this sequencing run, estimated from the run's other samples; the z-scores allow for the estimate's uncertainty.", corrected))
+	}
+	out = append(out, fmt.Sprintf("Software: %s %s.", v.Tool.Name, v.Tool.Version))
 	return out
 }
 

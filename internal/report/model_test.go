@@ -241,3 +241,24 @@ func fixtureModel(t testing.TB, spec disclosure.FixtureSpec, p *disclosure.Profi
 	}
 	return v, m
 }
+
+// TestMethodBatchCorrection: the method section says when the chromosome
+// dosages were batch-corrected, and only then.
+func TestMethodBatchCorrection(t *testing.T) {
+	v := &result.Result{Tool: result.Tool{Name: "nipt", Version: "test"}, Chromosomes: []result.Chromosome{{Chrom: "chr1"}, {Chrom: "chr2"}}}
+	has := func() bool {
+		for _, l := range methodText(v) {
+			if strings.Contains(l, "Batch correction") {
+				return true
+			}
+		}
+		return false
+	}
+	if has() {
+		t.Error("uncorrected result described as batch-corrected")
+	}
+	v.Chromosomes[1].BatchOffset = -0.004
+	if !has() {
+		t.Error("batch-corrected result without the method line")
+	}
+}

@@ -122,6 +122,10 @@ type Chromosome struct {
 	Z     float64 `json:"z"`     // primary z-score
 	// ZMethods holds the z-score of every method, e.g. "reference_bins", "ncv", "regression".
 	ZMethods map[string]float64 `json:"z_methods"`
+	// BatchOffset is the log2 dosage shift removed from this chromosome
+	// by the batch correction (batch_offsets = "correct"): Ratio and Z
+	// are after it, so the sample's own ratio is Ratio·2^BatchOffset.
+	BatchOffset float64 `json:"batch_offset,omitempty"`
 }
 
 // Finding is the screening result for one autosomal condition.
