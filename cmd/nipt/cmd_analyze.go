@@ -50,6 +50,12 @@ view the lab profile's disclosure policy allows:
   OUTDIR/SAMPLE/segments.bed    segmentation (bins, log2 ratio, z)
   OUTDIR/SAMPLE/cnv.vcf         CNV calls (VCF 4.4, <DEL>/<DUP>)
   OUTDIR/summary.tsv            one row per sample
+  OUTDIR/batch_qc.tsv           per autosome: the batch's offset and its correction
+
+The files given form one batch: analyse one sequencing run per call. From
+20 samples on, each autosome's offset shared by the batch is estimated from
+its own samples and removed before the trisomy calls (batch_offsets in the
+QC config; "warn" only reports it).
 
 When the profile may not disclose fetal sex for the request (the default),
 the analysis is sex-blind: fetal fraction, calls, no-calls and QC use no

@@ -176,11 +176,15 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		var cc [genome.ChrX]chromCorrection
 		offsets, cc = batchOffsets(in, primary, cfg)
 		corr = &cc
+		applied := 0
 		for c, x := range cc {
 			if x.status != CorrectionApplied {
 				slog.Info("batch correction not applied", "chrom", genome.ChromName(c), "reason", x.status)
+			} else {
+				applied++
 			}
 		}
+		slog.Info("batch correction", "samples", len(paths), "autosomes_corrected", applied)
 	}
 	views := make([]*result.Result, len(paths))
 	err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {

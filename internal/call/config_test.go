@@ -33,6 +33,9 @@ func TestParseConfig(t *testing.T) {
 		"[prevalence]\nT22 = 0.01\n",         // unknown condition
 		"ff_prior_log_sd = -0.5\n",           // negative spread
 		"ff_prior_median = 0.7\n",            // beyond any fetal fraction
+		"batch_offsets = \"fix\"\n",          // not a mode
+		"batch_correct_min_samples = 2\n",    // too few to estimate from
+		"batch_max_high_risk = 0.5\n",        // half the batch trisomic
 	} {
 		if _, err := ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
@@ -44,6 +47,9 @@ func TestParseConfig(t *testing.T) {
 	}
 	if c.LowRiskResidual != 0.0005 || c.Prevalence.T21 != 0.02 || c.Prevalence.T18 != DefaultConfig().Prevalence.T18 || c.PopulationFF().Valid() {
 		t.Errorf("parsed %+v", c)
+	}
+	if c, err := ParseConfig([]byte("batch_offsets = \"warn\"\n")); err != nil || c.BatchOffsets != BatchOffsetsWarn {
+		t.Errorf("batch_offsets = \"warn\": %v", err)
 	}
 	if _, err := ParseConfig([]byte("z_treshold = 3\n")); err == nil || !strings.Contains(err.Error(), "z_treshold") {
 		t.Errorf("unknown key error does not name the key: %v", err)
