@@ -32,15 +32,21 @@ type Options struct {
 // result holds fetal-sex information: pass it through disclosure.Apply
 // before writing or showing anything.
 func Analyze(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Result, error) {
+	r, _, err := analyzeCounts(ref, c, opt)
+	return r, err
+}
+
+// analyzeCounts is Analyze that also returns the sample's uncorrected
+// autosomal dosages (analyzeSample).
+func analyzeCounts(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
 	if err := ref.CheckCounts(c); err != nil {
-		return nil, err
+		return nil, [genome.ChrX]map[string]call.Dosage{}, err
 	}
 	s, err := ref.Normalize(c)
 	if err != nil {
-		return nil, err
+		return nil, [genome.ChrX]map[string]call.Dosage{}, err
 	}
-	r, _, err := analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
-	return r, err
+	return analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
 }
 
 // maxExcluded: sub-chromosomal segments are left out of a chromosome's

@@ -116,7 +116,7 @@ func BatchQC(views []*result.Result, cfg call.Config) []BatchOffset {
 
 // withCorrection adds the batch correction to the batch QC rows (made
 // when the batch QC itself is off, batch_false_alarms = 0).
-func withCorrection(rows []BatchOffset, corr *[genome.ChrX]chromCorrection, cfg call.Config) []BatchOffset {
+func withCorrection(rows []BatchOffset, corr *[genome.ChrX]chromCorrection) []BatchOffset {
 	if rows == nil {
 		for c := range genome.ChrX {
 			rows = append(rows, BatchOffset{Chrom: genome.ChromName(c), Median: math.NaN(), SE: math.NaN(), T: math.NaN(), Threshold: math.NaN(), Status: BatchNotTested})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset/synth"
 	"github.com/nipt/nipt/internal/result"
@@ -237,5 +238,50 @@ func TestRunBatchCorrection(t *testing.T) {
 	}
 	if strings.Contains(string(js), `"batch_offset"`) {
 		t.Error("result.json of an uncorrected sample has a batch_offset")
+	}
+}
+
+// TestBatchCorrectionAuditsOnce: the first, uncorrected pass shows nothing
+// to anyone, so a profile that discloses fetal sex records each
+// disclosure in its audit log once, for the results written.
+func TestBatchCorrectionAuditsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses 20 samples twice")
+	}
+	f := fixture(t)
+	dir := t.TempDir()
+	var paths []string
+	for i := range 20 {
+		s := synth.Sample{ID: fmt.Sprintf("a%02d", i), Male: i%2 == 1, FF: 0.1, Seed: uint64(400 + i)}
+		p := filepath.Join(dir, s.ID+".counts")
+		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	prof := disclosure.DefaultProfile()
+	prof.FetalSex = disclosure.FetalSexOnRequest
+	audit := &disclosure.MemoryAuditLog{}
+	prof.Audit = audit
+	req := disclosure.Request{SexRequested: true, Requester: "tester"}
+	views, err := Run(context.Background(), f.Ref, paths, filepath.Join(dir, "out"), RunOptions{Config: call.DefaultConfig(), Profile: prof, Request: req, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disclosed := 0
+	for _, v := range views {
+		if v.Disclosure.FetalSexDisclosed {
+			disclosed++
+		}
+	}
+	if disclosed == 0 || len(audit.Entries) != disclosed {
+		t.Errorf("%d audit entries for %d disclosures", len(audit.Entries), disclosed)
+	}
+	bq, err := ReadBatch(filepath.Join(dir, "out", BatchFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bq[0].Correction != CorrectionApplied {
+		t.Errorf("20 samples: chr1 correction %s", bq[0].Correction)
 	}
 }

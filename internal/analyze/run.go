@@ -134,9 +134,11 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	}
 	// With batch correction, a first pass analyses every sample without
 	// it: its dosages and calls give the batch's offsets (batchOffsets),
-	// and its views the batch QC, which reports the offsets as the run
-	// has them. The second pass analyses again with each sample's
-	// correction and writes the outputs.
+	// and its autosomal results the batch QC, which reports the offsets as
+	// the run has them. The first pass shows nothing to anyone, so it does
+	// not pass through the disclosure layer (which would record a
+	// disclosure in the audit log). The second pass analyses again with
+	// each sample's correction and writes the outputs.
 	var offsets []Offsets
 	var first []*result.Result
 	var corr *[genome.ChrX]chromCorrection
@@ -162,12 +164,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 				return err
 			}
 			in[i] = newBatchInput(full, raw)
-			v, err := View(full, prof, ro.Request)
-			if err != nil {
-				return err
-			}
-			v.Bins = nil
-			first[i] = v
+			first[i] = autosomal(full)
 			return nil
 		})
 		if err != nil {
@@ -219,7 +216,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	}
 	rows := BatchQC(qcViews, cfg)
 	if corr != nil {
-		rows = withCorrection(rows, corr, cfg)
+		rows = withCorrection(rows, corr)
 	}
 	if rows != nil {
 		for _, b := range rows {
@@ -234,6 +231,34 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	return views, nil
 }
 
+// autosomal keeps of a full result what the batch QC reads, for the
+// autosomes only: QC status, reference size, chromosome z-scores, trisomy
+// calls and CNV calls. Nothing in it is shown; BatchQC reports autosomal
+// aggregates only.
+func autosomal(full *result.Result) *result.Result {
+	auto := func(chrom string) bool {
+		c, ok := genome.ChromIndex(chrom)
+		return ok && c < genome.ChrX
+	}
+	r := &result.Result{Sample: full.Sample, QC: result.QC{Status: full.QC.Status}, Reference: full.Reference}
+	for _, c := range full.Chromosomes {
+		if auto(c.Chrom) {
+			r.Chromosomes = append(r.Chromosomes, result.Chromosome{Chrom: c.Chrom, Z: c.Z})
+		}
+	}
+	for _, f := range full.Aneuploidies {
+		if auto(f.Chrom) {
+			r.Aneuploidies = append(r.Aneuploidies, result.Finding{Condition: f.Condition, Chrom: f.Chrom, Call: f.Call})
+		}
+	}
+	for _, c := range full.CNVs {
+		if auto(c.Chrom) {
+			r.CNVs = append(r.CNVs, result.CNV{Chrom: c.Chrom})
+		}
+	}
+	return r
+}
+
 // analyzeFile reads and analyses one sample: its full result and its
 // uncorrected autosomal dosages.
 func analyzeFile(ref *refset.Reference, path string, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
@@ -241,14 +266,7 @@ func analyzeFile(ref *refset.Reference, path string, opt Options) (*result.Resul
 	if err != nil {
 		return nil, [genome.ChrX]map[string]call.Dosage{}, err
 	}
-	if err := ref.CheckCounts(c); err != nil {
-		return nil, [genome.ChrX]map[string]call.Dosage{}, fmt.Errorf("%s: %w", path, err)
-	}
-	s, err := ref.Normalize(c)
-	if err != nil {
-		return nil, [genome.ChrX]map[string]call.Dosage{}, fmt.Errorf("%s: %w", path, err)
-	}
-	r, raw, err := analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	r, raw, err := analyzeCounts(ref, c, opt)
 	if err != nil {
 		return nil, raw, fmt.Errorf("%s: %w", path, err)
 	}
