@@ -23,7 +23,10 @@
 # WORK (default a new temporary directory, removed unless KEEP=1; counts
 # already made there for the same seed are reused), QC_CONFIG (a qc.toml
 # for nipt analyze --qc-config, e.g. ff_unknown = "population" for
-# single-end data, docs/qc.md).
+# single-end data, docs/qc.md), PER_RUN=1 (analyse each test run as its
+# own batch, as a laboratory does; with COHORTARGS="-new-test-runs
+# -extra-euploid 240" the test runs hold enough euploid pregnancies to
+# measure the batch correction and false positives).
 set -euo pipefail
 
 SEED=${SEED:-7}
@@ -82,7 +85,22 @@ echo "analysing ${#tests[@]} test samples ..." >&2
 rm -rf "$WORK/analysis"
 qcflags=()
 [[ -n "${QC_CONFIG:-}" ]] && qcflags=(--qc-config "$QC_CONFIG")
-"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" "${qcflags[@]}" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"
+if [[ "${PER_RUN:-0}" == 1 ]]; then
+	# Each test run as its own batch (the batch QC and correction see one
+	# run); the summaries are merged for the evaluation.
+	mkdir -p "$WORK/analysis"
+	for run in $(awk -F'\t' 'NR > 1 && $2 == "test" { print $8 }' "$WORK/truth.tsv" | sort -u); do
+		mapfile -t files < <(awk -F'\t' -v d="$WORK/counts" -v run="$run" 'NR > 1 && $2 == "test" && $8 == run { print d "/" $1 ".counts" }' "$WORK/truth.tsv")
+		"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" "${qcflags[@]}" --reference "$WORK/ref.niptref" "${files[@]}" -o "$WORK/analysis/$run"
+	done
+	first=1
+	for f in "$WORK"/analysis/*/summary.tsv; do
+		if ((first)); then cat "$f"; else tail -n +2 "$f"; fi
+		first=0
+	done >"$WORK/analysis/summary.tsv"
+else
+	"$NIPT" analyze -q -t "$THREADS" --profile "$PROFILE_TOML" "${qcflags[@]}" --reference "$WORK/ref.niptref" "${tests[@]}" -o "$WORK/analysis"
+fi
 "$NIPT" evaluate -q --truth "$WORK/truth.tsv" --summary "$WORK/analysis/summary.tsv" -o "$WORK/eval" >"$WORK/eval.txt"
 cat "$WORK/eval.txt"
 echo "outputs: $WORK (ref.summary.txt, analysis/, eval/)" >&2

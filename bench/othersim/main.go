@@ -113,10 +113,11 @@ func main() {
 	flag.StringVar(&mapPath, "map", "", "mappability wig (fixedStep, 10 kb)")
 	cohort := flag.Bool("cohort", false, "print the benchmark cohort's design (truth.tsv) for -seed instead of a sample")
 	newRuns := flag.Bool("new-test-runs", false, "with -cohort: put the test samples in four runs (runE–runH) that no reference sample shares")
+	extra := flag.Int("extra-euploid", 0, "with -cohort: add this many euploid test samples (OX001, …; FF log-normal around 10% within 4–25%) in the test samples' runs, the other rows unchanged")
 	flag.Parse()
 	s.pairs = int(math.Round(float64(s.pairs) * *pairsScale))
 	if *cohort {
-		if err := design(os.Stdout, s.seed, gcPath, mapPath, *newRuns); err != nil {
+		if err := design(os.Stdout, s.seed, gcPath, mapPath, *newRuns, *extra); err != nil {
 			fmt.Fprintln(os.Stderr, "othersim:", err)
 			os.Exit(1)
 		}
@@ -576,8 +577,10 @@ func simulate(w *bufio.Writer, s *sample, tracks map[string]track) error {
 // test samples (trisomies 21/18/13, the four SCAs, fetal CNVs of 6–12 Mb,
 // maternal CNVs on chr21 and chr18, euploid pregnancies), 3–5 M pairs,
 // four runs, as a truth.tsv that nipt evaluate reads (extra columns pairs
-// and seed drive othersim).
-func design(out *os.File, seed uint64, gcPath, mapPath string, newRuns bool) error {
+// and seed drive othersim). extra euploid test samples follow, drawn from
+// a stream of their own so that the other rows do not change: enough
+// negatives, analysed in the test runs, to measure false positives.
+func design(out *os.File, seed uint64, gcPath, mapPath string, newRuns bool, extra int) error {
 	tracks, err := loadTracks(gcPath, mapPath)
 	if err != nil {
 		return err
@@ -675,6 +678,11 @@ func design(out *os.File, seed uint64, gcPath, mapPath string, newRuns bool) err
 	}
 	for i, x := range tests {
 		emit(fmt.Sprintf("OS%03d", i+1), i+1, x)
+	}
+	// The extra samples: their own stream for every draw.
+	r = rng(seed, "extra-euploid")
+	for i := range extra {
+		emit(fmt.Sprintf("OX%03d", i+1), i, row{role: "test", sex: sexOf(i), ff: popFF()})
 	}
 	return w.Flush()
 }

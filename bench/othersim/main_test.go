@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nipt/nipt/internal/sharedtest"
 )
 
 // flatTracks is a genome of uniform GC (0.41) and full mappability.
@@ -95,5 +99,44 @@ func TestFetalSexOnY(t *testing.T) {
 	m, f := y(true), y(false)
 	if !(m > 20*max(f, 1)) {
 		t.Errorf("chrY reads: male fetus %d, female fetus %d", m, f)
+	}
+}
+
+// TestDesignExtraEuploid: -extra-euploid appends euploid test samples in
+// the test runs and leaves every other row of the design as it was.
+func TestDesignExtraEuploid(t *testing.T) {
+	shared := sharedtest.HG38Dir(t)
+	gc, mp := filepath.Join(shared, "gc_hg38_10kb.wig"), filepath.Join(shared, "map_hg38_10kb.wig")
+	write := func(extra int) []string {
+		f, err := os.CreateTemp(t.TempDir(), "design")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := design(f, 7, gc, mp, true, extra); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		b, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSpace(string(b)), "\n")
+	}
+	base, more := write(0), write(6)
+	if len(more) != len(base)+6 || strings.Join(more[:len(base)], "\n") != strings.Join(base, "\n") {
+		t.Fatalf("extra rows changed the design: %d rows against %d", len(more), len(base))
+	}
+	runs := map[string]bool{}
+	for _, l := range more[len(base):] {
+		f := strings.Split(l, "\t")
+		if !strings.HasPrefix(f[0], "OX") || f[1] != "test" || f[4] != "" || f[5] != "" || f[6] != "" {
+			t.Errorf("extra row is not a euploid test sample: %q", l)
+		}
+		runs[f[7]] = true
+	}
+	for _, r := range []string{"runE", "runF", "runG", "runH"} {
+		if !runs[r] {
+			t.Errorf("no extra sample in test run %s", r)
+		}
 	}
 }
