@@ -23,30 +23,66 @@ type Options struct {
 	// verdict use only sex-agnostic information (no chrY/chrX fetal
 	// fraction), for labs that may not reveal fetal sex.
 	SexBlind bool
-	// Offsets are the batch corrections of the autosomal dosages (Run,
-	// with batch_offsets = "correct"); nil: none.
-	Offsets *Offsets
 }
 
 // Analyze computes the full result of one sample against a reference. The
 // result holds fetal-sex information: pass it through disclosure.Apply
 // before writing or showing anything.
 func Analyze(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Result, error) {
-	r, _, err := analyzeCounts(ref, c, opt)
-	return r, err
+	pd, err := prepareCounts(ref, c, opt)
+	if err != nil {
+		return nil, err
+	}
+	return pd.finish(nil, true), nil
 }
 
-// analyzeCounts is Analyze that also returns the sample's uncorrected
-// autosomal dosages (analyzeSample).
-func analyzeCounts(ref *refset.Reference, c *counts.Counts, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
+// prepareCounts checks and normalises one sample and analyses it up to its
+// autosomal calls (prepareSample).
+func prepareCounts(ref *refset.Reference, c *counts.Counts, opt Options) (*pending, error) {
 	if err := ref.CheckCounts(c); err != nil {
-		return nil, [genome.ChrX]map[string]call.Dosage{}, err
+		return nil, err
 	}
 	s, err := ref.Normalize(c)
 	if err != nil {
-		return nil, [genome.ChrX]map[string]call.Dosage{}, err
+		return nil, err
 	}
-	return analyzeSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	return prepareSample(ref, s, c.Header.QC.DuplicateRate, opt)
+}
+
+// classified is a segment (or fetal-scan window) with its origin.
+type classified struct {
+	seg  call.Segment
+	org  call.Origin
+	scan bool // a fetal-CNV scan window
+	// superseded: a CBS segment refined by a scan window (fetalScan),
+	// which is called instead.
+	superseded bool
+}
+
+// pending is a sample analysed up to its autosomal calls: everything the
+// batch correction does not change — normalisation, fetal fraction,
+// segmentation and the fetal-CNV scan, QC, the sex chromosomes — which is
+// nearly all of the work. finish makes the calls and the result from it,
+// with or without a batch correction, as often as needed.
+type pending struct {
+	ref *refset.Reference
+	cfg call.Config
+	// r is the result without chromosomes, findings, SCA, segments, CNVs
+	// and bins (finish fills them in a copy).
+	r        *result.Result
+	cs       []refset.ChromStat
+	g        float64
+	ffp      call.FFPrior
+	maternal map[int]bool
+	sex      call.SexResult
+	cls      []classified // in genome order
+	reads    [genome.NumChroms]int64
+	// x, sd and base give the bins: the sample's log2 ratios, their SDs
+	// at its depth and noise, and the expected level (nil: 0).
+	x, sd, base []float64
+	k1          float64
+	// raw is every method's autosomal dosage before any batch correction.
+	raw [genome.ChrX]map[string]call.Dosage
 }
 
 // maxExcluded: sub-chromosomal segments are left out of a chromosome's
@@ -95,17 +131,14 @@ func adjust(sd, pois, g float64) float64 {
 	return math.Sqrt(sys + pois*pois*g)
 }
 
-// analyzeSample analyses one normalised sample. Besides the full result it
-// returns every method's autosomal dosages before any batch correction
-// (the input of the batch's estimate, batchOffsets).
-func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
-	var raw [genome.ChrX]map[string]call.Dosage
+// prepareSample analyses one normalised sample up to its autosomal calls.
+func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt Options) (*pending, error) {
 	cfg := opt.Config
 	l := ref.Layout
 	p := s.Profile
 	g := noiseScale(ref, p)
 	if math.IsInf(g, 1) {
-		return nil, raw, fmt.Errorf("sample %s has no reads in the usable autosomal bins", p.ID)
+		return nil, fmt.Errorf("sample %s has no reads in the usable autosomal bins", p.ID)
 	}
 	r := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -154,7 +187,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// carry a dosage change left out of the PCA scores.
 	ex, err := flagged(ref, s, segIn, g, cfg)
 	if err != nil {
-		return nil, raw, fmt.Errorf("sample %s: %w", p.ID, err)
+		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
 	}
 	if ex != nil {
 		s = ref.NormalizeProfile(s.Profile, s.Coverage, ex)
@@ -218,7 +251,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 	segs, err := call.Segments(segIn, cfg)
 	if err != nil {
-		return nil, raw, fmt.Errorf("sample %s: %w", p.ID, err)
+		return nil, fmt.Errorf("sample %s: %w", p.ID, err)
 	}
 	// Fetal-CNV scan windows are calls, not segments: segments.bed stays
 	// the segmentation (a tiling of each chromosome).
@@ -247,14 +280,6 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// trisomy).
 	exclude := make([]bool, l.NumBins())
 	maternal := map[int]bool{}
-	type classified struct {
-		seg  call.Segment
-		org  call.Origin
-		scan bool // a fetal-CNV scan window
-		// superseded: a CBS segment refined by a scan window (fetalScan),
-		// which is called instead.
-		superseded bool
-	}
 	var cls []classified
 	// significant: the sub-chromosomal segments left out of the
 	// chromosome dosages. A CBS segment that a scan window refines is
@@ -315,6 +340,33 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		// The fail threshold applies to the interval's upper bound (call.QCInput).
 		FetalFractionHigh: r.FetalFraction.High,
 	}, cfg)
+	pd := &pending{ref: ref, cfg: cfg, r: r, cs: cs, g: g, ffp: ffp, maternal: maternal, sex: sex,
+		reads: p.ChromReads, x: s.X, sd: sd, base: segIn.Base, k1: k1}
+	for c := range genome.ChrX {
+		if cs[c].Primary != "" {
+			pd.raw[c] = methodDosages(ref, cs[c], g)
+		}
+	}
+	// Segments and scan windows in genome order (scan windows among the
+	// segments they lie in).
+	sort.SliceStable(cls, func(a, b int) bool {
+		if cls[a].seg.Chrom != cls[b].seg.Chrom {
+			return cls[a].seg.Chrom < cls[b].seg.Chrom
+		}
+		return cls[a].seg.First < cls[b].seg.First
+	})
+	pd.cls = cls
+	return pd, nil
+}
+
+// finish makes the sample's calls and its full result. off, when not nil,
+// is the sample's batch correction of its autosomal dosages; withBins
+// false leaves the bins out (the batch correction's first pass).
+func (pd *pending) finish(off *Offsets, withBins bool) *result.Result {
+	ref, cfg, cs, g, ffp, sex, cls := pd.ref, pd.cfg, pd.cs, pd.g, pd.ffp, pd.sex, pd.cls
+	l := ref.Layout
+	rr := *pd.r
+	r := &rr
 	qcFail := r.QC.Status == result.QCFail
 
 	// Chromosomes and trisomies.
@@ -327,12 +379,14 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		if st.Primary == "" {
 			continue
 		}
-		ds := methodDosages(ref, st, g)
+		var ds map[string]call.Dosage
 		var shift float64
-		if c < genome.ChrX {
-			raw[c] = maps.Clone(ds)
-			if opt.Offsets != nil {
-				for m, o := range opt.Offsets[c] {
+		if c == genome.ChrX {
+			ds = methodDosages(ref, st, g)
+		} else {
+			ds = maps.Clone(pd.raw[c])
+			if off != nil {
+				for m, o := range off[c] {
 					if d, ok := ds[m]; ok {
 						d.Value -= o.Value
 						d.SD = math.Hypot(d.SD, o.SE)
@@ -350,7 +404,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 			zm[m] = round(d.Z(), 4)
 		}
 		r.Chromosomes = append(r.Chromosomes, result.Chromosome{
-			Chrom: genome.ChromName(c), Reads: p.ChromReads[c], Ratio: round(math.Exp2(prim.Value), 6), Z: round(prim.Z(), 4), ZMethods: zm,
+			Chrom: genome.ChromName(c), Reads: pd.reads[c], Ratio: round(math.Exp2(prim.Value), 6), Z: round(prim.Z(), 4), ZMethods: zm,
 			BatchOffset: round(shift, 6),
 		})
 		if c == genome.ChrX {
@@ -360,7 +414,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		fd := result.Finding{
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic, PossibleMaternal: t.Maternal,
-			MaternalCNV: maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
+			MaternalCNV: pd.maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic, fd.PossibleMaternal = result.NoCall, "sample failed QC", false, false
@@ -376,14 +430,7 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		r.SCA.Call, r.SCA.Type, r.SCA.NoCallReason, r.SCA.PossibleMaternal = result.NoCall, "", "sample failed QC", false
 	}
 
-	// Segments and CNV calls, in genome order (scan windows among the
-	// segments they lie in).
-	sort.SliceStable(cls, func(a, b int) bool {
-		if cls[a].seg.Chrom != cls[b].seg.Chrom {
-			return cls[a].seg.Chrom < cls[b].seg.Chrom
-		}
-		return cls[a].seg.First < cls[b].seg.First
-	})
+	// Segments and CNV calls, in genome order.
 	r.Segments = []result.Segment{}
 	r.CNVs = []result.CNV{}
 	for _, c := range cls {
@@ -423,20 +470,23 @@ func analyzeSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	}
 
 	// Bins.
+	if !withBins {
+		return r
+	}
 	r.Bins = make([]result.Bin, l.NumBins())
 	for j := range r.Bins {
 		c, st, en := l.Locate(j)
 		b := result.Bin{Chrom: genome.ChromName(c), Start: st, End: en, Ratio: math.NaN(), Masked: true}
-		if x := s.X[j]; !math.IsNaN(x) {
+		if x := pd.x[j]; !math.IsNaN(x) {
 			// z against the expected level (chrX: of the sample's
 			// complement), like the segments; the ratio is the bin's own.
 			z := x
-			if segIn.Base != nil {
-				z -= segIn.Base[j]
+			if pd.base != nil {
+				z -= pd.base[j]
 			}
-			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(z/(sd[j]*k1), 4), false
+			b.Ratio, b.Z, b.Masked = round(math.Exp2(x), 6), round(z/(pd.sd[j]*pd.k1), 4), false
 		}
 		r.Bins[j] = b
 	}
-	return r, raw, nil
+	return r
 }

@@ -212,6 +212,15 @@ func TestRunBatchCorrection(t *testing.T) {
 	if b := bq[12]; b.Correction != CorrectionApplied || b.Median < 0.9 || math.Abs(b.OffsetZ-mp) > 0.7 {
 		t.Errorf("batch QC of chr13: %+v; want the uncorrected median and the offset applied", b)
 	}
+	// The bins and segments do not depend on the correction: the second
+	// pass reuses the first's analysis.
+	for _, name := range []string{BinsTSVFile, SegmentsFile} {
+		a, _ := os.ReadFile(filepath.Join(dir, "plain", "b05", name))
+		b, _ := os.ReadFile(filepath.Join(out, "b05", name))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s of b05 differs with the batch correction", name)
+		}
+	}
 	// Deterministic: one thread gives the same bytes.
 	out1 := filepath.Join(dir, "corrected1")
 	if _, err := Run(context.Background(), f.Ref, paths, out1, RunOptions{Config: cfg, Threads: 1}); err != nil {

@@ -132,14 +132,17 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
-	// With batch correction, a first pass analyses every sample without
-	// it: its dosages and calls give the batch's offsets (batchOffsets),
-	// and its autosomal results the batch QC, which reports the offsets as
-	// the run has them. The first pass shows nothing to anyone, so it does
-	// not pass through the disclosure layer (which would record a
-	// disclosure in the audit log). The second pass analyses again with
-	// each sample's correction and writes the outputs.
+	// With batch correction, a first pass analyses every sample up to its
+	// autosomal calls (pending: nearly all of the work) and calls it
+	// without correction: its dosages and calls give the batch's offsets
+	// (batchOffsets), and its autosomal results the batch QC, which
+	// reports the offsets as the run has them. Nothing of the first pass
+	// is shown, so it does not pass through the disclosure layer (which
+	// would record a disclosure in the audit log). The second pass only
+	// makes each sample's calls again with its correction and writes the
+	// outputs.
 	var offsets []Offsets
+	var pend []*pending
 	var first []*result.Result
 	var corr *[genome.ChrX]chromCorrection
 	switch {
@@ -152,6 +155,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		}
 		corr = &cc
 	default:
+		pend = make([]*pending, len(paths))
 		first = make([]*result.Result, len(paths))
 		in := make([]*batchInput, len(paths))
 		var primary [genome.ChrX]string
@@ -159,12 +163,12 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			primary[c] = ref.Chroms[c].Primary
 		}
 		err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
-			full, raw, err := analyzeFile(ref, paths[i], opt)
+			pd, err := prepareFile(ref, paths[i], opt)
 			if err != nil {
 				return err
 			}
-			in[i] = newBatchInput(full, raw)
-			first[i] = autosomal(full)
+			full := pd.finish(nil, false)
+			pend[i], in[i], first[i] = pd, newBatchInput(full, pd.raw), autosomal(full)
 			return nil
 		})
 		if err != nil {
@@ -185,11 +189,14 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	}
 	views := make([]*result.Result, len(paths))
 	err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
-		o := opt
-		if offsets != nil {
-			o.Offsets = &offsets[i]
+		var v *result.Result
+		var err error
+		if pend != nil {
+			v, err = View(pend[i].finish(&offsets[i], true), prof, ro.Request)
+			pend[i] = nil // keep memory falling as the batch is written
+		} else {
+			v, err = analyzeOne(ref, paths[i], opt, prof, ro.Request)
 		}
-		v, err := analyzeOne(ref, paths[i], o, prof, ro.Request)
 		if err != nil {
 			return err
 		}
@@ -259,18 +266,17 @@ func autosomal(full *result.Result) *result.Result {
 	return r
 }
 
-// analyzeFile reads and analyses one sample: its full result and its
-// uncorrected autosomal dosages.
-func analyzeFile(ref *refset.Reference, path string, opt Options) (*result.Result, [genome.ChrX]map[string]call.Dosage, error) {
+// prepareFile reads one sample and analyses it up to its autosomal calls.
+func prepareFile(ref *refset.Reference, path string, opt Options) (*pending, error) {
 	c, err := counts.ReadFile(path)
 	if err != nil {
-		return nil, [genome.ChrX]map[string]call.Dosage{}, err
+		return nil, err
 	}
-	r, raw, err := analyzeCounts(ref, c, opt)
+	pd, err := prepareCounts(ref, c, opt)
 	if err != nil {
-		return nil, raw, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return r, raw, nil
+	return pd, nil
 }
 
 // analyzeOne reads, analyses and redacts one sample.
