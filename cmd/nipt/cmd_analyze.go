@@ -23,6 +23,7 @@ type analyzeOptions struct {
 	sexRequested bool
 	requester    string
 	sexBlind     bool
+	batchBy      string
 }
 
 func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
@@ -33,6 +34,7 @@ func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.indication, "indication", "", "clinical indication for fetal sex determination (profiles with fetal_sex = \"medical_indication\")")
 	f.BoolVar(&o.sexRequested, "sex-requested", false, "the request asks for the fetal sex (profiles with fetal_sex = \"on_request\")")
 	f.StringVar(&o.requester, "requester", "", "user id recorded in the audit log when fetal sex is disclosed (default: the operating-system user)")
+	f.StringVar(&o.batchBy, "batch-by", analyze.BatchByAuto, "batches for the batch QC and correction: run (the counts files' sequencing runs), none (all files one batch), or auto (by run when every file names its run, else none)")
 	f.BoolVar(&o.sexBlind, "sex-blind", false, "compute fetal fraction, calls and QC from sex-agnostic information only, whatever the profile allows")
 }
 
@@ -50,12 +52,14 @@ view the lab profile's disclosure policy allows:
   OUTDIR/SAMPLE/segments.bed    segmentation (bins, log2 ratio, z)
   OUTDIR/SAMPLE/cnv.vcf         CNV calls (VCF 4.4, <DEL>/<DUP>)
   OUTDIR/summary.tsv            one row per sample
-  OUTDIR/batch_qc.tsv           per autosome: the batch's offset and its correction
+  OUTDIR/batch_qc.tsv           per batch and autosome: the batch's offset and its correction
 
-The files given form one batch: analyse one sequencing run per call. From
-20 samples on, each autosome's offset shared by the batch is estimated from
-its own samples and removed before the trisomy calls (batch_offsets in the
-QC config; "warn" only reports it).
+A batch is a sequencing run: with --batch-by auto (the default) the files
+are grouped by the run their counts header names (nipt count --run, or the
+BAM's @RG PU flowcell), or form one batch when a file names none. From 20
+samples on, each autosome's offset shared by a batch is estimated from its
+own samples and removed before the trisomy calls (batch_offsets in the QC
+config; "warn" only reports it).
 
 When the profile may not disclose fetal sex for the request (the default),
 the analysis is sex-blind: fetal fraction, calls, no-calls and QC use no
@@ -72,6 +76,11 @@ chrX/chrY information. See docs/method.md and docs/qc.md.`,
 func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
 	if o.reference == "" || o.output == "" {
 		return usageError{fmt.Errorf("nipt analyze needs --reference and -o (see --help)")}
+	}
+	switch o.batchBy {
+	case analyze.BatchByAuto, analyze.BatchByRun, analyze.BatchByNone:
+	default:
+		return usageError{fmt.Errorf("--batch-by %q: want auto, run or none", o.batchBy)}
 	}
 	cfg := call.DefaultConfig()
 	if o.qcConfig != "" {
@@ -98,7 +107,7 @@ func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
 		return err
 	}
 	_, err = analyze.Run(ctx, ref, args, o.output, analyze.RunOptions{
-		Config: cfg, Profile: prof, Request: req, SexBlind: o.sexBlind, Threads: global.threads,
+		Config: cfg, Profile: prof, Request: req, SexBlind: o.sexBlind, Threads: global.threads, BatchBy: o.batchBy,
 	})
 	return err
 }

@@ -35,6 +35,7 @@ func (o *countOptions) AddFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.MaxFragment, "max-fragment", d.MaxFragment, "paired-end: drop fragments longer than this (bp); also the histogram's range")
 	f.StringVar(&o.Build, "build", "", "require this genome build (hg19, hg38, chm13 or aliases); default: detect from the header")
 	f.StringVar(&o.Sample, "sample", "", "sample ID (default: the @RG SM tag, else the input file name)")
+	f.StringVar(&o.Run, "run", "", "sequencing run the sample was read in, for nipt analyze --batch-by run (default: the flowcells of the @RG PU tags)")
 	f.StringVar(&o.Reference, "reference", "", "reference FASTA for CRAM input (passed to samtools view -T)")
 }
 

@@ -151,6 +151,7 @@ func TestCountCommandBadInput(t *testing.T) {
 		{"output directory missing", []string{good, "-o", filepath.Join(dir, "no/such/dir/x.counts")}, 1, "does not exist"},
 		{"output is a file's child", []string{good, "-o", filepath.Join(good, "x.counts")}, 1, "not a directory"},
 		{"bad dedup", []string{good, "--dedup", "maybe"}, 2, "--dedup"},
+		{"bad run name", []string{good, "--run", "run 7"}, 2, "--run"},
 		{"unknown flag", []string{good, "--frobnicate"}, 2, "frobnicate"},
 		{"two inputs", []string{good, good}, 2, "1 argument"},
 	} {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/result"
 	"github.com/nipt/nipt/internal/stats"
@@ -18,11 +19,19 @@ import (
 // BatchFile is the batch QC table nipt analyze writes next to summary.tsv.
 const BatchFile = "batch_qc.tsv"
 
-const batchHeader = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\tcorrection\toffset_z\toffset_se"
+const batchHeader = "batch\tchrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\tcorrection\toffset_z\toffset_se"
 
-// batchHeaderV1 is the table before batch correction (7 columns), still
-// read.
-const batchHeaderV1 = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus"
+// batchHeaderV1 is the table before batch correction (7 columns) and
+// batchHeaderV2 the one before batches were grouped by run (10 columns);
+// both are still read, as one batch named BatchAll.
+const (
+	batchHeaderV1 = "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus"
+	batchHeaderV2 = batchHeaderV1 + "\tcorrection\toffset_z\toffset_se"
+)
+
+// BatchAll names the batch of every file given to nipt analyze when
+// samples are not grouped by run.
+const BatchAll = "all"
 
 // Batch QC statuses of a chromosome.
 const (
@@ -34,6 +43,9 @@ const (
 // BatchOffset is the batch QC of one autosome: does the batch as a whole
 // read it higher or lower than the reference predicts?
 type BatchOffset struct {
+	// Batch is the batch: a sequencing run (RunOptions.BatchBy) or
+	// BatchAll.
+	Batch string
 	Chrom string
 	// Samples: the samples whose z-score of the chromosome entered (QC
 	// not failed, no high-risk call and no CNV call on the chromosome).
@@ -140,7 +152,11 @@ func BatchWarning(b BatchOffset) string {
 	if b.Correction == CorrectionApplied {
 		effect = "the batch correction removed it from the calls"
 	}
-	return fmt.Sprintf("batch QC: %s reads %s in this batch than the reference predicts (median z %+.2f over %d samples, %.1f standard errors): %s; check the run, or add samples of its conditions to the reference (nipt reference add)", b.Chrom, dir, b.Median, b.Samples, math.Abs(b.T), effect)
+	where := "batch QC"
+	if b.Batch != "" && b.Batch != BatchAll {
+		where += " (run " + b.Batch + ")"
+	}
+	return fmt.Sprintf("%s: %s reads %s in this batch than the reference predicts (median z %+.2f over %d samples, %.1f standard errors): %s; check the run, or add samples of its conditions to the reference (nipt reference add)", where, b.Chrom, dir, b.Median, b.Samples, math.Abs(b.T), effect)
 }
 
 // WriteBatch writes the batch QC table (tab-separated, header line;
@@ -159,10 +175,27 @@ func WriteBatch(path string, rows []BatchOffset) error {
 		if corr == "" {
 			corr = CorrectionOff
 		}
-		fmt.Fprintf(&buf, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status,
+		batch := b.Batch
+		if batch == "" {
+			batch = BatchAll
+		}
+		fmt.Fprintf(&buf, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", batch, b.Chrom, b.Samples, num(b.Median), num(b.SE), num(b.T), num(b.Threshold), b.Status,
 			corr, num(b.OffsetZ), num(b.OffsetSE))
 	}
 	return atomicfile.WriteFile(path, buf.Bytes())
+}
+
+// validBatch checks a batch name: BatchAll, or runs joined by '+'.
+func validBatch(s string) error {
+	if s == BatchAll {
+		return nil
+	}
+	for r := range strings.SplitSeq(s, "+") {
+		if err := counts.ValidRun(r); err != nil {
+			return fmt.Errorf("batch %q: %w", s, err)
+		}
+	}
+	return nil
 }
 
 // ReadBatch reads a batch QC table written by WriteBatch.
@@ -172,11 +205,15 @@ func ReadBatch(path string) ([]BatchOffset, error) {
 		return nil, err
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	cols := 10
+	// Older tables lack the leading batch column (one batch, BatchAll)
+	// and the oldest the correction's three.
+	cols, lead := 11, 1
 	switch lines[0] {
 	case batchHeader:
+	case batchHeaderV2:
+		cols, lead = 10, 0
 	case batchHeaderV1:
-		cols = 7
+		cols, lead = 7, 0
 	default:
 		return nil, fmt.Errorf("%s: not a nipt batch QC table (first line %q)", path, lines[0])
 	}
@@ -192,14 +229,22 @@ func ReadBatch(path string) ([]BatchOffset, error) {
 		if len(f) != cols {
 			return nil, fmt.Errorf("%s line %d: %d fields, want %d", path, i+2, len(f), cols)
 		}
-		r := BatchOffset{Chrom: f[0], Status: f[6], Correction: CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()}
+		batch := BatchAll
+		if lead == 1 {
+			batch = f[0]
+			if err := validBatch(batch); err != nil {
+				return nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
+			}
+			f = f[1:]
+		}
+		r := BatchOffset{Batch: batch, Chrom: f[0], Status: f[6], Correction: CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()}
 		var errs [7]error
 		r.Samples, errs[0] = strconv.Atoi(f[1])
 		r.Median, errs[1] = num(f[2])
 		r.SE, errs[2] = num(f[3])
 		r.T, errs[3] = num(f[4])
 		r.Threshold, errs[4] = num(f[5])
-		if cols == 10 {
+		if len(f) == 10 {
 			r.Correction = f[7]
 			r.OffsetZ, errs[5] = num(f[8])
 			r.OffsetSE, errs[6] = num(f[9])

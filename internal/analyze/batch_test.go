@@ -119,6 +119,7 @@ func TestWriteBatch(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
 	rows := BatchQC(batchViews(r, 20, 80, nil), call.DefaultConfig())
 	rows[21].Status, rows[21].Median, rows[21].SE, rows[21].T = BatchNotTested, math.NaN(), math.NaN(), math.NaN()
+	rows[20].Batch = "HK3TWDSX3+HK7ZZDSX3"
 	path := filepath.Join(t.TempDir(), BatchFile)
 	if err := WriteBatch(path, rows); err != nil {
 		t.Fatal(err)
@@ -128,18 +129,19 @@ func TestWriteBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 23 || lines[0] != "chrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\tcorrection\toffset_z\toffset_se" {
+	if len(lines) != 23 || lines[0] != "batch\tchrom\tsamples\tmedian_z\tse\tt\tt_threshold\tstatus\tcorrection\toffset_z\toffset_se" {
 		t.Fatalf("%d lines, header %q", len(lines), lines[0])
 	}
-	if !strings.HasPrefix(lines[1], "chr1\t20\t") || !strings.HasSuffix(lines[22], "\tNA\tNA\tNA\t3.506\tnot_tested\toff\tNA\tNA") {
-		t.Errorf("rows:\n%s\n%s", lines[1], lines[22])
+	if !strings.HasPrefix(lines[1], "all\tchr1\t20\t") || !strings.HasPrefix(lines[21], "HK3TWDSX3+HK7ZZDSX3\tchr21\t") ||
+		!strings.HasSuffix(lines[22], "\tNA\tNA\tNA\t3.506\tnot_tested\toff\tNA\tNA") {
+		t.Errorf("rows:\n%s\n%s\n%s", lines[1], lines[21], lines[22])
 	}
 	// Read back: the values as written (3 decimals), NA as NaN.
 	back, err := ReadBatch(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 22 || back[0].Chrom != "chr1" || back[0].Samples != 20 || math.Abs(back[0].Median-rows[0].Median) > 5e-4 || !math.IsNaN(back[21].T) || back[21].Status != BatchNotTested {
+	if len(back) != 22 || back[0].Batch != BatchAll || back[20].Batch != "HK3TWDSX3+HK7ZZDSX3" || back[0].Chrom != "chr1" || back[0].Samples != 20 || math.Abs(back[0].Median-rows[0].Median) > 5e-4 || !math.IsNaN(back[21].T) || back[21].Status != BatchNotTested {
 		t.Errorf("read back: %+v ... %+v", back[0], back[21])
 	}
 	// A table written before batch correction (7 columns) still reads.
@@ -147,20 +149,29 @@ func TestWriteBatch(t *testing.T) {
 	if err := os.WriteFile(old, []byte(batchHeaderV1+"\nchr4\t40\t-0.900\t0.200\t-4.500\t3.506\twarn\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if v1, err := ReadBatch(old); err != nil || len(v1) != 1 || v1[0].Status != BatchWarn || v1[0].Correction != CorrectionOff || !math.IsNaN(v1[0].OffsetZ) {
+	if v1, err := ReadBatch(old); err != nil || len(v1) != 1 || v1[0].Batch != BatchAll || v1[0].Status != BatchWarn || v1[0].Correction != CorrectionOff || !math.IsNaN(v1[0].OffsetZ) {
 		t.Errorf("7-column table: %+v, %v", v1, err)
+	}
+	// So does one written before batches were grouped by run (10 columns).
+	if err := os.WriteFile(old, []byte(batchHeaderV2+"\nchr4\t40\t-0.900\t0.200\t-4.500\t3.506\twarn\tapplied\t-0.850\t0.160\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v2, err := ReadBatch(old); err != nil || len(v2) != 1 || v2[0].Batch != BatchAll || v2[0].Correction != CorrectionApplied || v2[0].OffsetZ != -0.85 {
+		t.Errorf("10-column table: %+v, %v", v2, err)
 	}
 	// A damaged table is refused with the file named.
 	head := string(b[:len(lines[0])+1])
 	for name, body := range map[string]string{
 		"header":     "chrom\tz\n",
-		"fields":     head + "chr1\t20\n",
-		"status":     head + "chr1\t20\t0.1\t0.2\t0.5\t3.5\tmaybe\toff\tNA\tNA\n",
-		"chrX":       head + "chrX\t20\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
-		"number":     head + "chr1\tmany\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
-		"correction": head + "chr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\tsometimes\tNA\tNA\n",
-		"offset":     head + "chr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\tapplied\tbig\t0.1\n",
+		"fields":     head + "all\tchr1\t20\n",
+		"status":     head + "all\tchr1\t20\t0.1\t0.2\t0.5\t3.5\tmaybe\toff\tNA\tNA\n",
+		"chrX":       head + "all\tchrX\t20\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
+		"number":     head + "all\tchr1\tmany\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
+		"correction": head + "all\tchr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\tsometimes\tNA\tNA\n",
+		"offset":     head + "all\tchr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\tapplied\tbig\t0.1\n",
+		"batch":      head + "run 7\tchr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
 		"v1 fields":  batchHeaderV1 + "\nchr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
+		"v2 fields":  batchHeaderV2 + "\nall\tchr1\t20\t0.1\t0.2\t0.5\t3.5\tpass\toff\tNA\tNA\n",
 	} {
 		bad := filepath.Join(t.TempDir(), BatchFile)
 		if err := os.WriteFile(bad, []byte(body), 0o644); err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
@@ -26,6 +27,71 @@ type RunOptions struct {
 	// allow fetal sex for this request.
 	SexBlind bool
 	Threads  int
+	// BatchBy says how the files form batches for the batch QC and the
+	// batch correction: BatchByRun, BatchByNone or BatchByAuto ("" is
+	// BatchByAuto).
+	BatchBy string
+}
+
+// Batch grouping modes (RunOptions.BatchBy).
+const (
+	// BatchByAuto groups by sequencing run when every counts file names
+	// its run (counts.Header.Runs), else analyses the files as one batch.
+	BatchByAuto = "auto"
+	// BatchByRun groups by sequencing run and fails on a file that names
+	// none.
+	BatchByRun = "run"
+	// BatchByNone makes the files one batch.
+	BatchByNone = "none"
+)
+
+// batchGroup is one batch of a Run: its name and its files (indices).
+type batchGroup struct {
+	name string
+	idx  []int
+}
+
+// batchGroups forms the batches of a Run from the files' runs: a sample
+// read on several runs forms a batch with the samples of exactly those
+// runs (its runs joined by '+'). Batches come in order of their first
+// file.
+func batchGroups(mode string, paths []string, runs [][]string) ([]batchGroup, error) {
+	all := []batchGroup{{name: BatchAll}}
+	for i := range paths {
+		all[0].idx = append(all[0].idx, i)
+	}
+	switch mode {
+	case BatchByNone:
+		return all, nil
+	case BatchByAuto, "":
+		for i, r := range runs {
+			if len(r) == 0 {
+				slog.Info("batch: analysing the files as one batch, since not every counts file names its sequencing run", "file", paths[i])
+				return all, nil
+			}
+		}
+	case BatchByRun:
+		for i, r := range runs {
+			if len(r) == 0 {
+				return nil, fmt.Errorf("%s names no sequencing run, so --batch-by run cannot place it: recount it with nipt count --run RUN (or give its BAM an @RG PU tag), or analyse with --batch-by none", paths[i])
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unknown batch grouping %q (auto, run or none)", mode)
+	}
+	var out []batchGroup
+	pos := map[string]int{}
+	for i, r := range runs {
+		name := strings.Join(r, "+")
+		k, ok := pos[name]
+		if !ok {
+			k = len(out)
+			pos[name] = k
+			out = append(out, batchGroup{name: name})
+		}
+		out[k].idx = append(out[k].idx, i)
+	}
+	return out, nil
 }
 
 // ApplyProfileQC overrides cfg's QC thresholds with the lab profile's.
@@ -110,11 +176,13 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	// Check sample IDs and compatibility from the headers before any work.
 	seen := map[string]string{}
 	dirs := make([]string, len(paths))
+	runs := make([][]string, len(paths))
 	for i, p := range paths {
 		h, err := counts.ReadHeaderFile(p)
 		if err != nil {
 			return nil, err
 		}
+		runs[i] = h.Runs
 		if prev, dup := seen[h.Sample]; dup {
 			return nil, fmt.Errorf("sample ID %q appears in both %s and %s: sample IDs must be unique in a batch", h.Sample, prev, p)
 		}
@@ -129,40 +197,44 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			return nil, fmt.Errorf("%s: counted at %d b bins; the reference corrects GC at %d b bins (fine correction), so samples must be counted at %d b or a divisor of it: recount with nipt count --bin-size %d", p, h.BinSize, fb, fb, fb)
 		}
 	}
+	groups, err := batchGroups(ro.BatchBy, paths, runs)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
-	// With batch correction, a first pass analyses every sample up to its
-	// autosomal calls (pending: nearly all of the work) and calls it
-	// without correction: its dosages and calls give the batch's offsets
-	// (batchOffsets), and its autosomal results the batch QC, which
-	// reports the offsets as the run has them. Nothing of the first pass
-	// is shown, so it does not pass through the disclosure layer (which
-	// would record a disclosure in the audit log). The second pass only
-	// makes each sample's calls again with its correction and writes the
-	// outputs.
-	var offsets []Offsets
-	var pend []*pending
-	var first []*result.Result
-	var corr *[genome.ChrX]chromCorrection
-	switch {
-	case cfg.BatchOffsets != call.BatchOffsetsCorrect:
-	case len(paths) < cfg.BatchCorrectMinSamples:
-		// Too small a batch to correct: no first pass.
-		var cc [genome.ChrX]chromCorrection
-		for c := range cc {
-			cc[c] = chromCorrection{status: CorrectionTooFew, offsetZ: math.NaN(), seZ: math.NaN()}
+	// With batch correction, a first pass analyses every sample of a batch
+	// large enough to correct up to its autosomal calls (pending: nearly
+	// all of the work) and calls it without correction: its dosages and
+	// calls give the batch's offsets (batchOffsets), and its autosomal
+	// results the batch QC, which reports the offsets as the run has them.
+	// Nothing of the first pass is shown, so it does not pass through the
+	// disclosure layer (which would record a disclosure in the audit log).
+	// The second pass only makes each sample's calls again with its
+	// correction and writes the outputs. Each batch (a sequencing run, or
+	// all files) is corrected and QC'd on its own.
+	pend := make([]*pending, len(paths))
+	first := make([]*result.Result, len(paths))
+	offsets := make([]Offsets, len(paths))
+	corrs := make([]*[genome.ChrX]chromCorrection, len(groups))
+	if cfg.BatchOffsets == call.BatchOffsetsCorrect {
+		var todo []int
+		for g, gr := range groups {
+			if len(gr.idx) < cfg.BatchCorrectMinSamples {
+				// Too small a batch to correct: no first pass.
+				var cc [genome.ChrX]chromCorrection
+				for c := range cc {
+					cc[c] = chromCorrection{status: CorrectionTooFew, offsetZ: math.NaN(), seZ: math.NaN()}
+				}
+				corrs[g] = &cc
+				continue
+			}
+			todo = append(todo, gr.idx...)
 		}
-		corr = &cc
-	default:
-		pend = make([]*pending, len(paths))
-		first = make([]*result.Result, len(paths))
 		in := make([]*batchInput, len(paths))
-		var primary [genome.ChrX]string
-		for c := range genome.ChrX {
-			primary[c] = ref.Chroms[c].Primary
-		}
-		err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
+		err := parallel.ForEach(ctx, len(todo), ro.Threads, func(_ context.Context, k int) error {
+			i := todo[k]
 			pd, err := prepareFile(ref, paths[i], opt)
 			if err != nil {
 				return err
@@ -174,24 +246,39 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		if err != nil {
 			return nil, err
 		}
-		var cc [genome.ChrX]chromCorrection
-		offsets, cc = batchOffsets(in, primary, cfg)
-		corr = &cc
-		applied := 0
-		for c, x := range cc {
-			if x.status != CorrectionApplied {
-				slog.Info("batch correction not applied", "chrom", genome.ChromName(c), "reason", x.status)
-			} else {
-				applied++
-			}
+		var primary [genome.ChrX]string
+		for c := range genome.ChrX {
+			primary[c] = ref.Chroms[c].Primary
 		}
-		slog.Info("batch correction", "samples", len(paths), "autosomes_corrected", applied)
+		for g, gr := range groups {
+			if corrs[g] != nil {
+				continue
+			}
+			gin := make([]*batchInput, len(gr.idx))
+			for k, i := range gr.idx {
+				gin[k] = in[i]
+			}
+			off, cc := batchOffsets(gin, primary, cfg)
+			for k, i := range gr.idx {
+				offsets[i] = off[k]
+			}
+			corrs[g] = &cc
+			applied := 0
+			for c, x := range cc {
+				if x.status != CorrectionApplied {
+					slog.Info("batch correction not applied", "batch", gr.name, "chrom", genome.ChromName(c), "reason", x.status)
+				} else {
+					applied++
+				}
+			}
+			slog.Info("batch correction", "batch", gr.name, "samples", len(gr.idx), "autosomes_corrected", applied)
+		}
 	}
 	views := make([]*result.Result, len(paths))
-	err := parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
+	err = parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
 		var v *result.Result
 		var err error
-		if pend != nil {
+		if pend[i] != nil {
 			v, err = View(pend[i].finish(&offsets[i], true), prof, ro.Request)
 			pend[i] = nil // keep memory falling as the batch is written
 		} else {
@@ -217,20 +304,28 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := WriteSummary(filepath.Join(outdir, SummaryFile), views); err != nil {
 		return nil, err
 	}
-	qcViews := views
-	if first != nil {
-		qcViews = first
-	}
-	rows := BatchQC(qcViews, cfg)
-	if corr != nil {
-		rows = withCorrection(rows, corr)
-	}
-	if rows != nil {
-		for _, b := range rows {
-			if b.Status == BatchWarn {
-				slog.Warn(BatchWarning(b))
+	var rows []BatchOffset
+	for g, gr := range groups {
+		qcViews := make([]*result.Result, len(gr.idx))
+		for k, i := range gr.idx {
+			qcViews[k] = views[i]
+			if first[i] != nil {
+				qcViews[k] = first[i]
 			}
 		}
+		grows := BatchQC(qcViews, cfg)
+		if corrs[g] != nil {
+			grows = withCorrection(grows, corrs[g])
+		}
+		for k := range grows {
+			grows[k].Batch = gr.name
+			if grows[k].Status == BatchWarn {
+				slog.Warn(BatchWarning(grows[k]))
+			}
+		}
+		rows = append(rows, grows...)
+	}
+	if rows != nil {
 		if err := WriteBatch(filepath.Join(outdir, BatchFile), rows); err != nil {
 			return nil, err
 		}

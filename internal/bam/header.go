@@ -21,6 +21,9 @@ type Header struct {
 	SortOrder string
 	// Samples are the distinct @RG SM values in order of appearance.
 	Samples []string
+	// Units are the distinct @RG PU (platform unit) values in order of
+	// appearance: by convention FLOWCELL.LANE[.BARCODE].
+	Units []string
 }
 
 // Limits against corrupt or hostile headers; generous for real files (a
@@ -31,7 +34,7 @@ const (
 	maxRefName    = 1 << 16
 )
 
-// parseText reads @HD SO, @RG SM and (when withSQ) @SQ SN/LN from SAM
+// parseText reads @HD SO, @RG SM and PU and (when withSQ) @SQ SN/LN from SAM
 // header text (SAM spec §1.3).
 func (h *Header) parseText(text []byte, withSQ bool) error {
 	for n := 1; len(text) > 0; n++ {
@@ -53,6 +56,9 @@ func (h *Header) parseText(text []byte, withSQ bool) error {
 		case "@RG":
 			if v, ok := tagValue(line, "SM"); ok && !slices.Contains(h.Samples, v) {
 				h.Samples = append(h.Samples, v)
+			}
+			if v, ok := tagValue(line, "PU"); ok && v != "" && !slices.Contains(h.Units, v) {
+				h.Units = append(h.Units, v)
 			}
 		case "@SQ":
 			if !withSQ {

@@ -105,6 +105,10 @@ func Count(ctx context.Context, r io.Reader, name string, opt Options) (*counts.
 	hd := &out.Header
 	hd.Tool = counts.Tool{Name: "nipt", Version: version.Version, Command: opt.Command}
 	hd.Sample = sample
+	hd.Runs = RunsFromUnits(h.Units)
+	if opt.Run != "" {
+		hd.Runs = []string{opt.Run}
+	}
 	hd.Input = counts.Input{Name: inputName(name), Format: rd.Format(), Bytes: size, SHA256: sum}
 	hd.Filters = counts.Filters{
 		MinMAPQ: opt.MinMAPQ, Dedup: opt.Dedup, ProperPairsOnly: opt.ProperPairs,
@@ -155,6 +159,23 @@ func (c *counter) summary() string {
 		parts = append(parts, fmt.Sprintf("%s %d", x.k, x.v))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// RunsFromUnits returns the distinct sequencing runs of a file's read
+// groups: the flowcell of each @RG PU value — the part before the first
+// '.', by the FLOWCELL.LANE.BARCODE convention (SAM spec §1.3; GATK) — in
+// order of appearance. A sample read on several lanes of one flowcell is
+// one run; one topped up on a second flowcell has two. Values that are
+// not valid run names (counts.ValidRun) are left out.
+func RunsFromUnits(units []string) []string {
+	var out []string
+	for _, u := range units {
+		fc, _, _ := strings.Cut(u, ".")
+		if counts.ValidRun(fc) == nil && !slices.Contains(out, fc) {
+			out = append(out, fc)
+		}
+	}
+	return out
 }
 
 // chooseSample picks the sample ID: --sample, else the single @RG SM, else

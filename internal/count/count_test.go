@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,18 +149,24 @@ func TestSampleAndBuild(t *testing.T) {
 		mod     func(*Options)
 		sample  string // expected sample ID
 		wantErr string // substring of the expected error
+		runs    []string
 	}{
-		{"flag wins", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", func(o *Options) { o.Sample = "X9" }, "X9", ""},
-		{"read group", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", nil, "RG1", ""},
-		{"file name", genome.GRCh38, bamtest.HeaderOptions{}, "dir/P007.bam", nil, "P007", ""},
-		{"stdin unnamed", genome.GRCh38, bamtest.HeaderOptions{}, "-", nil, "", "pass --sample"},
-		{"two samples", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"A", "B"}}, "a.bam", nil, "", "A, B"},
-		{"hg19 no chr, no Y", genome.GRCh37, bamtest.HeaderOptions{NoChr: true, NoY: true}, "a.bam", nil, "a", ""},
-		{"chm13", genome.CHM13, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "t2t" }, "a", ""},
-		{"build required", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "a", ""},
-		{"build mismatch", genome.GRCh37, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "", "aligned to GRCh37, but --build hg38"},
-		{"unknown build name", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "mm10" }, "", "unknown genome build"},
-		{"queryname sorted", genome.GRCh38, bamtest.HeaderOptions{SortOrder: "queryname"}, "a.bam", func(o *Options) { o.Dedup = DedupPosition }, "", "SO:queryname"},
+		{"flag wins", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", func(o *Options) { o.Sample = "X9" }, "X9", "", nil},
+		{"read group", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"RG1"}}, "a.bam", nil, "RG1", "", nil},
+		{"file name", genome.GRCh38, bamtest.HeaderOptions{}, "dir/P007.bam", nil, "P007", "", nil},
+		{"stdin unnamed", genome.GRCh38, bamtest.HeaderOptions{}, "-", nil, "", "pass --sample", nil},
+		{"two samples", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"A", "B"}}, "a.bam", nil, "", "A, B", nil},
+		{"hg19 no chr, no Y", genome.GRCh37, bamtest.HeaderOptions{NoChr: true, NoY: true}, "a.bam", nil, "a", "", nil},
+		{"chm13", genome.CHM13, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "t2t" }, "a", "", nil},
+		{"build required", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "a", "", nil},
+		{"build mismatch", genome.GRCh37, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "hg38" }, "", "aligned to GRCh37, but --build hg38", nil},
+		{"unknown build name", genome.GRCh38, bamtest.HeaderOptions{}, "a.bam", func(o *Options) { o.Build = "mm10" }, "", "unknown genome build", nil},
+		{"queryname sorted", genome.GRCh38, bamtest.HeaderOptions{SortOrder: "queryname"}, "a.bam", func(o *Options) { o.Dedup = DedupPosition }, "", "SO:queryname", nil},
+		// Runs: the flowcells of the @RG PU tags (FLOWCELL.LANE.BARCODE),
+		// one per flowcell, or --run.
+		{"run from PU", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"S1", "S1", "S1"}, Units: []string{"HK3TWDSX3.1.ACGT", "HK3TWDSX3.2.ACGT", "HK7ZZDSX3.1.ACGT"}}, "a.bam", nil, "S1", "", []string{"HK3TWDSX3", "HK7ZZDSX3"}},
+		{"run flag wins", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"S1"}, Units: []string{"HK3TWDSX3.1"}}, "a.bam", func(o *Options) { o.Run = "run-2026-11-30" }, "S1", "", []string{"run-2026-11-30"}},
+		{"PU not a run name", genome.GRCh38, bamtest.HeaderOptions{Samples: []string{"S1"}, Units: []string{"lane 1/2"}}, "a.bam", nil, "S1", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := run(t, simpleBAM(t, tc.build, tc.ho, 50), tc.input, tc.mod)
@@ -174,6 +181,9 @@ func TestSampleAndBuild(t *testing.T) {
 			}
 			if c.Header.Sample != tc.sample || c.Header.Build != tc.build.Name || c.Header.QC.Kept != 50 {
 				t.Errorf("sample %q build %s kept %d", c.Header.Sample, c.Header.Build, c.Header.QC.Kept)
+			}
+			if !slices.Equal(c.Header.Runs, tc.runs) {
+				t.Errorf("runs %q, want %q", c.Header.Runs, tc.runs)
 			}
 		})
 	}

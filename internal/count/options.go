@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/nipt/nipt/internal/bam/bgzf"
+	"github.com/nipt/nipt/internal/counts"
 )
 
 // Dedup modes.
@@ -35,6 +36,9 @@ type Options struct {
 	Build string
 	// Sample overrides the sample ID (else @RG SM, else the file name).
 	Sample string
+	// Run names the sequencing run the sample was read in (else the
+	// flowcells of the @RG PU tags; see RunsFromUnits).
+	Run string
 	// Threads inflating BGZF blocks (and samtools threads for CRAM).
 	Threads int
 	// Reference FASTA for CRAM input.
@@ -96,6 +100,11 @@ func (o *Options) Validate() error {
 	}
 	if o.Threads < 1 {
 		return fmt.Errorf("threads must be at least 1, got %d", o.Threads)
+	}
+	if o.Run != "" {
+		if err := counts.ValidRun(o.Run); err != nil {
+			return fmt.Errorf("--run: %w", err)
+		}
 	}
 	return nil
 }

@@ -53,6 +53,11 @@ func (c *Counts) Validate() error {
 	if len(c.Reads) != n {
 		return fmt.Errorf("counts: %d bins, layout has %d", len(c.Reads), n)
 	}
+	for _, r := range c.Header.Runs {
+		if err := ValidRun(r); err != nil {
+			return fmt.Errorf("counts: %w", err)
+		}
+	}
 	if c.Header.Paired != (c.Short != nil) {
 		return fmt.Errorf("counts: paired=%v but short counts present=%v", c.Header.Paired, c.Short != nil)
 	}

@@ -42,6 +42,9 @@ func sample(t testing.TB, paired bool, binSize int) *Counts {
 func TestRoundTrip(t *testing.T) {
 	for _, paired := range []bool{false, true} {
 		c := sample(t, paired, 100000)
+		if paired {
+			c.Header.Runs = []string{"HK3TWDSX3", "run_7"}
+		}
 		var buf bytes.Buffer
 		if err := Write(&buf, c, 2); err != nil {
 			t.Fatal(err)
@@ -50,8 +53,14 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Header.Sample != "S001" || got.Header.QC.Dropped["duplicate"] != 12 || got.Header.QC.Kept != c.Header.QC.Kept {
+		if got.Header.Sample != "S001" || got.Header.QC.Dropped["duplicate"] != 12 || got.Header.QC.Kept != c.Header.QC.Kept ||
+			strings.Join(got.Header.Runs, ",") != strings.Join(c.Header.Runs, ",") {
 			t.Errorf("header not preserved: %+v", got.Header)
+		}
+		// A file without runs does not write the field (files from before
+		// it existed read the same).
+		if !paired && bytes.Contains(buf.Bytes(), []byte(`"runs"`)) {
+			t.Error("an empty run list was written")
 		}
 		for i := range c.Reads {
 			if got.Reads[i] != c.Reads[i] || (paired && got.Short[i] != c.Short[i]) {
@@ -227,5 +236,23 @@ func BenchmarkReadFile10kb(b *testing.B) {
 		if _, err := ReadFile(p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestValidRun(t *testing.T) {
+	for _, ok := range []string{"HK3TWDSX3", "run-2026-11-30", "A00123:45:HK3TWDSX3", "r_1.2"} {
+		if err := ValidRun(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "run 7", "a+b", "run\t7", "r/1", "ü", strings.Repeat("x", 101)} {
+		if err := ValidRun(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	c := sample(t, false, 100000)
+	c.Header.Runs = []string{"run 7"}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "run 7") {
+		t.Errorf("a counts record with a bad run name: %v", err)
 	}
 }

@@ -12,19 +12,41 @@ const (
 	FormatVersion = 1
 )
 
+// ValidRun checks a sequencing-run name: 1–100 characters of letters,
+// digits and . _ : - (flowcell IDs and lab run names), so that it can
+// stand in a table, a file name or a log line as it is.
+func ValidRun(s string) error {
+	if s == "" || len(s) > 100 {
+		return fmt.Errorf("run name %q: want 1–100 characters", s)
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == ':', r == '-':
+		default:
+			return fmt.Errorf("run name %q: only letters, digits and . _ : - are allowed", s)
+		}
+	}
+	return nil
+}
+
 // Header describes a counts file: where the counts came from and how.
 type Header struct {
-	Format        string          `json:"format"`
-	FormatVersion int             `json:"format_version"`
-	Tool          Tool            `json:"tool"`
-	Sample        string          `json:"sample"` // pseudonymous lab sample ID
-	Build         string          `json:"build"`  // canonical build name, e.g. "GRCh38"
-	Contigs       []genome.Contig `json:"contigs"`
-	BinSize       int             `json:"bin_size"`
-	Paired        bool            `json:"paired"`
-	Input         Input           `json:"input"`
-	Filters       Filters         `json:"filters"`
-	QC            QC              `json:"qc"`
+	Format        string `json:"format"`
+	FormatVersion int    `json:"format_version"`
+	Tool          Tool   `json:"tool"`
+	Sample        string `json:"sample"` // pseudonymous lab sample ID
+	// Runs are the sequencing runs (flowcells) the sample's reads come
+	// from, when known (nipt count --run, or the @RG PU tags): nipt
+	// analyze --batch-by run groups samples by them. Optional; files
+	// written before it was added have none.
+	Runs    []string        `json:"runs,omitempty"`
+	Build   string          `json:"build"` // canonical build name, e.g. "GRCh38"
+	Contigs []genome.Contig `json:"contigs"`
+	BinSize int             `json:"bin_size"`
+	Paired  bool            `json:"paired"`
+	Input   Input           `json:"input"`
+	Filters Filters         `json:"filters"`
+	QC      QC              `json:"qc"`
 }
 
 // Tool records what wrote the file.

@@ -106,12 +106,33 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	return buf.Bytes(), nil
 }
 
-// batchQCNote summarises a batch's autosomal batch QC, and its batch
-// correction where nipt analyze applied one, for the report.
+// batchQCNote summarises the autosomal batch QC of an analysis, and its
+// batch correction where nipt analyze applied one, for the report: one
+// note per sequencing run when the analysis grouped its samples by run.
 func batchQCNote(offsets []analyze.BatchOffset) string {
 	if offsets == nil {
 		return "Batch QC: not available for this analysis."
 	}
+	var order []string
+	byBatch := map[string][]analyze.BatchOffset{}
+	for _, o := range offsets {
+		if _, ok := byBatch[o.Batch]; !ok {
+			order = append(order, o.Batch)
+		}
+		byBatch[o.Batch] = append(byBatch[o.Batch], o)
+	}
+	if len(order) == 1 && (order[0] == analyze.BatchAll || order[0] == "") {
+		return runQCNote(offsets)
+	}
+	notes := make([]string, len(order))
+	for i, b := range order {
+		notes[i] = "Run " + b + ": " + runQCNote(byBatch[b])
+	}
+	return strings.Join(notes, " ")
+}
+
+// runQCNote is the note of one batch.
+func runQCNote(offsets []analyze.BatchOffset) string {
 	tested, warn := 0, 0
 	var applied, skipped []string
 	for _, o := range offsets {

@@ -38,4 +38,18 @@ func TestBatchQCNote(t *testing.T) {
 	if !strings.HasSuffix(got, ":") {
 		t.Errorf("note with warnings does not end with the list's lead-in: %q", got)
 	}
+	// Grouped by run: one note per run, named.
+	a, b := rows(analyze.CorrectionApplied), rows(analyze.CorrectionTooFew)
+	for i := range a {
+		a[i].Batch, b[i].Batch = "HK3TWDSX3", "HK7ZZDSX3"
+	}
+	two := batchQCNote(append(a, b...))
+	if !strings.HasPrefix(two, "Run HK3TWDSX3: ") || !strings.Contains(two, " Run HK7ZZDSX3: ") ||
+		!strings.Contains(two, "removed from the dosages of 22 autosomes") || !strings.Contains(two, "not from chr1, chr2") {
+		t.Errorf("two runs: %q", two)
+	}
+	// One named run is named too; the batch of all files is not.
+	if one := batchQCNote(a); !strings.HasPrefix(one, "Run HK3TWDSX3: Batch QC: ") {
+		t.Errorf("one run: %q", one)
+	}
 }

@@ -243,6 +243,9 @@ func (ls *Landscape) newCounts(s *Sample, command, version string) *counts.Count
 	p := &ls.Params
 	c := counts.New(ls.Layout, s.Paired)
 	c.Header.Sample = s.ID
+	// The BAM's @RG PU is the batch (WriteBAM): the run nipt count reads
+	// from it.
+	c.Header.Runs = count.RunsFromUnits([]string{clean(s.Batch)})
 	c.Header.Tool = counts.Tool{Name: "nipt", Version: version, Command: command}
 	c.Header.Input = counts.Input{Name: s.ID, Format: "simulated"}
 	c.Header.Filters = counts.Filters{MinMAPQ: p.Count.MinMAPQ, Dedup: "flag", ShortFragmentMax: p.Count.ShortFragmentMax, MaxFragment: p.Count.MaxFragment}

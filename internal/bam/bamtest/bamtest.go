@@ -23,6 +23,7 @@ type HeaderOptions struct {
 	Extra     []genome.Contig // contigs after the canonical ones (chrM, alts)
 	SortOrder string          // @HD SO value; "" for none
 	Samples   []string        // one @RG per sample
+	Units     []string        // the @RG PU of each sample's read group ("" for none)
 }
 
 // Header returns a SAM header with the canonical chromosomes of b.
@@ -48,7 +49,11 @@ func Header(t testing.TB, b *genome.Build, o HeaderOptions) *sam.Header {
 		fmt.Fprintf(&text, "@SQ\tSN:%s\tLN:%d\n", c.Name, c.Length)
 	}
 	for i, s := range o.Samples {
-		fmt.Fprintf(&text, "@RG\tID:rg%d\tSM:%s\n", i, s)
+		fmt.Fprintf(&text, "@RG\tID:rg%d\tSM:%s", i, s)
+		if i < len(o.Units) && o.Units[i] != "" {
+			fmt.Fprintf(&text, "\tPU:%s", o.Units[i])
+		}
+		text.WriteString("\n")
 	}
 	h, err := sam.NewHeader([]byte(text.String()), nil)
 	if err != nil {
