@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nipt/nipt/internal/counts"
 )
 
 func TestSnakemakePipeline(t *testing.T) {
@@ -40,13 +42,15 @@ func TestSnakemakePipeline(t *testing.T) {
 	cohort := filepath.Join(dir, "cohort")
 	run(t, nipt, "simulate", "cohort", "--spec", specPath, "-o", cohort, "--seed", "3", "-q")
 
+	// The test samples' run comes from the run column (their BAMs have
+	// no PU).
 	var samples strings.Builder
-	samples.WriteString("sample\tpath\trole\n")
+	samples.WriteString("sample\tpath\trole\trun\n")
 	for i := 1; i <= 22; i++ {
-		fmt.Fprintf(&samples, "r%02d\t%s\treference\n", i, filepath.Join(cohort, fmt.Sprintf("r%02d.counts", i)))
+		fmt.Fprintf(&samples, "r%02d\t%s\treference\t\n", i, filepath.Join(cohort, fmt.Sprintf("r%02d.counts", i)))
 	}
 	for _, s := range []string{"t1", "t2"} {
-		fmt.Fprintf(&samples, "%s\t%s\ttest\n", s, filepath.Join(cohort, s+".bam"))
+		fmt.Fprintf(&samples, "%s\t%s\ttest\tFC1\n", s, filepath.Join(cohort, s+".bam"))
 	}
 	samplesPath := filepath.Join(dir, "samples.tsv")
 	os.WriteFile(samplesPath, []byte(samples.String()), 0o644)
@@ -85,8 +89,15 @@ func TestSnakemakePipeline(t *testing.T) {
 		t.Errorf("summary.tsv has %d lines, want header + 2 samples:\n%s", lines, sum)
 	}
 	bq, _ := os.ReadFile(filepath.Join(out, "analysis", "batch_qc.tsv"))
-	if strings.Count(string(bq), "too_few_samples") != 22 {
-		t.Errorf("batch_qc.tsv does not show the qc_config's batch correction:\n%s", bq)
+	if strings.Count(string(bq), "too_few_samples") != 22 || strings.Count(string(bq), "\nFC1\t") != 22 {
+		t.Errorf("batch_qc.tsv does not show the qc_config's batch correction of run FC1:\n%s", bq)
+	}
+	c, err := counts.ReadHeaderFile(filepath.Join(out, "counts", "t1.counts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Runs) != 1 || c.Runs[0] != "FC1" {
+		t.Errorf("t1.counts: runs %q, want [FC1]", c.Runs)
 	}
 }
 
