@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -46,7 +47,12 @@ func prepareCounts(ref *refset.Reference, c *counts.Counts, opt Options) (*pendi
 	if err != nil {
 		return nil, err
 	}
-	return prepareSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	pd, err := prepareSample(ref, s, c.Header.QC.DuplicateRate, opt)
+	if err != nil {
+		return nil, err
+	}
+	pd.r.Runs = slices.Clone(c.Header.Runs)
+	return pd, nil
 }
 
 // classified is a segment (or fetal-scan window) with its origin.

@@ -68,7 +68,11 @@ func TestOutputs(t *testing.T) {
 	write := func(dir string) []*result.Result {
 		var views []*result.Result
 		for _, s := range samples {
-			v, err := AnalyzeView(f.Ref, sample(f, s), opt, allProfile(), disclosure.Request{})
+			c := sample(f, s)
+			if s.ID == "s-t21" {
+				c.Header.Runs = []string{"HK3TWDSX3", "HK7ZZDSX3"} // topped up
+			}
+			v, err := AnalyzeView(f.Ref, c, opt, allProfile(), disclosure.Request{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,6 +114,9 @@ func TestOutputs(t *testing.T) {
 		var back result.Result
 		if err := json.Unmarshal(js, &back); err != nil || back.Sample != v.Sample {
 			t.Errorf("result.json does not decode: %v", err)
+		}
+		if want := map[bool]string{true: "HK3TWDSX3,HK7ZZDSX3"}[v.Sample == "s-t21"]; strings.Join(back.Runs, ",") != want {
+			t.Errorf("%s result.json: runs %q, want %q (from the counts header)", v.Sample, back.Runs, want)
 		}
 		bins, _ := os.ReadFile(filepath.Join(d1, v.Sample, BinsTSVFile))
 		lines := strings.Split(strings.TrimSpace(string(bins)), "\n")

@@ -11,6 +11,7 @@ import (
 // redacting the copy never touches r.
 func clone(r *result.Result) *result.Result {
 	v := *r
+	v.Runs = slices.Clone(r.Runs)
 	v.QC.Reasons = slices.Clone(r.QC.Reasons)
 	v.QC.Metrics = slices.Clone(r.QC.Metrics)
 	for i, m := range v.QC.Metrics {

@@ -44,6 +44,7 @@ type Model struct {
 	Lab            disclosure.Lab
 	Profile        string
 	Sample         string
+	Runs           string // the sequencing runs, comma-separated; empty when unknown
 	ReportDate     string // empty: left to the signature block
 	Title          string
 	Method         []string
@@ -86,6 +87,7 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 		Lab:        p.Lab,
 		Profile:    p.Name,
 		Sample:     view.Sample,
+		Runs:       strings.Join(view.Runs, ", "),
 		ReportDate: reportDate,
 		Title:      "Non-invasive prenatal screening (cell-free DNA)",
 		QCStatus:   string(view.QC.Status),

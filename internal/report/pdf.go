@@ -125,13 +125,15 @@ func SamplePDF(m *Model, plots SamplePlots) (out []byte, err error) {
 	if date2 == "" {
 		date2 = "see signature"
 	}
-	d.table([]float64{38, pdfWidth - 38}, [][]string{
-		{"Sample ID", m.Sample},
-		{"Report date", date2},
-		{"Fetal fraction", m.FetalFraction + "; " + m.FFMethods},
-		{"Sex of the fetus", m.SexStatement},
-		{"Quality control", strings.Join(append([]string{m.QCStatus}, m.QCReasons...), "; ")},
-	}, nil, false)
+	head := [][]string{{"Sample ID", m.Sample}, {"Report date", date2}}
+	if m.Runs != "" {
+		head = append(head, []string{"Sequencing run", m.Runs})
+	}
+	d.table([]float64{38, pdfWidth - 38}, append(head,
+		[]string{"Fetal fraction", m.FetalFraction + "; " + m.FFMethods},
+		[]string{"Sex of the fetus", m.SexStatement},
+		[]string{"Quality control", strings.Join(append([]string{m.QCStatus}, m.QCReasons...), "; ")},
+	), nil, false)
 
 	f.Ln(2)
 	r, g, b := overallColour(m.Overall)

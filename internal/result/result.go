@@ -32,8 +32,11 @@ const (
 
 // Result is the analysis of one sample.
 type Result struct {
-	SchemaVersion string        `json:"schema_version"`
-	Sample        string        `json:"sample"` // pseudonymous lab sample ID
+	SchemaVersion string `json:"schema_version"`
+	Sample        string `json:"sample"` // pseudonymous lab sample ID
+	// Runs are the sequencing runs the sample was read in, from its counts
+	// file (counts.Header.Runs); absent when unknown.
+	Runs          []string      `json:"runs,omitempty"`
 	Tool          Tool          `json:"tool"`
 	Reference     Reference     `json:"reference"`
 	QC            QC            `json:"qc"`
