@@ -204,64 +204,52 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
-	// With batch correction, a first pass analyses every sample of a batch
-	// large enough to correct up to its autosomal calls (pending: nearly
-	// all of the work) and calls it without correction: its dosages and
-	// calls give the batch's offsets (batchOffsets), and its autosomal
-	// results the batch QC, which reports the offsets as the run has them.
-	// Nothing of the first pass is shown, so it does not pass through the
-	// disclosure layer (which would record a disclosure in the audit log).
-	// The second pass only makes each sample's calls again with its
-	// correction and writes the outputs. Each batch (a sequencing run, or
-	// all files) is corrected and QC'd on its own.
-	pend := make([]*pending, len(paths))
+	// Each batch (a sequencing run, or all files) is analysed in turn, so
+	// that memory is bounded by the largest batch. With batch correction, a
+	// first pass analyses every sample of a batch large enough to correct
+	// up to its autosomal calls (pending: nearly all of the work) and calls
+	// it without correction: its dosages and calls give the batch's offsets
+	// (batchOffsets), and its autosomal results the batch QC, which reports
+	// the offsets as the run has them. Nothing of the first pass is shown,
+	// so it does not pass through the disclosure layer (which would record
+	// a disclosure in the audit log). The second pass only makes each
+	// sample's calls again with its correction and writes the outputs.
+	views := make([]*result.Result, len(paths))
 	first := make([]*result.Result, len(paths))
-	offsets := make([]Offsets, len(paths))
 	corrs := make([]*[genome.ChrX]chromCorrection, len(groups))
-	if cfg.BatchOffsets == call.BatchOffsetsCorrect {
-		var todo []int
-		for g, gr := range groups {
-			if len(gr.idx) < cfg.BatchCorrectMinSamples {
-				// Too small a batch to correct: no first pass.
-				var cc [genome.ChrX]chromCorrection
-				for c := range cc {
-					cc[c] = chromCorrection{status: CorrectionTooFew, offsetZ: math.NaN(), seZ: math.NaN()}
+	var primary [genome.ChrX]string
+	for c := range genome.ChrX {
+		primary[c] = ref.Chroms[c].Primary
+	}
+	for g, gr := range groups {
+		pend := make([]*pending, len(gr.idx))
+		offsets := make([]Offsets, len(gr.idx))
+		switch {
+		case cfg.BatchOffsets != call.BatchOffsetsCorrect:
+		case len(gr.idx) < cfg.BatchCorrectMinSamples:
+			// Too small a batch to correct: no first pass.
+			var cc [genome.ChrX]chromCorrection
+			for c := range cc {
+				cc[c] = chromCorrection{status: CorrectionTooFew, offsetZ: math.NaN(), seZ: math.NaN()}
+			}
+			corrs[g] = &cc
+		default:
+			in := make([]*batchInput, len(gr.idx))
+			err := parallel.ForEach(ctx, len(gr.idx), ro.Threads, func(_ context.Context, k int) error {
+				i := gr.idx[k]
+				pd, err := prepareFile(ref, paths[i], opt)
+				if err != nil {
+					return err
 				}
-				corrs[g] = &cc
-				continue
-			}
-			todo = append(todo, gr.idx...)
-		}
-		in := make([]*batchInput, len(paths))
-		err := parallel.ForEach(ctx, len(todo), ro.Threads, func(_ context.Context, k int) error {
-			i := todo[k]
-			pd, err := prepareFile(ref, paths[i], opt)
+				full := pd.finish(nil, false)
+				pend[k], in[k], first[i] = pd, newBatchInput(full, pd.raw), autosomal(full)
+				return nil
+			})
 			if err != nil {
-				return err
+				return nil, err
 			}
-			full := pd.finish(nil, false)
-			pend[i], in[i], first[i] = pd, newBatchInput(full, pd.raw), autosomal(full)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		var primary [genome.ChrX]string
-		for c := range genome.ChrX {
-			primary[c] = ref.Chroms[c].Primary
-		}
-		for g, gr := range groups {
-			if corrs[g] != nil {
-				continue
-			}
-			gin := make([]*batchInput, len(gr.idx))
-			for k, i := range gr.idx {
-				gin[k] = in[i]
-			}
-			off, cc := batchOffsets(gin, primary, cfg)
-			for k, i := range gr.idx {
-				offsets[i] = off[k]
-			}
+			var cc [genome.ChrX]chromCorrection
+			offsets, cc = batchOffsets(in, primary, cfg)
 			corrs[g] = &cc
 			applied := 0
 			for c, x := range cc {
@@ -273,29 +261,29 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			}
 			slog.Info("batch correction", "batch", gr.name, "samples", len(gr.idx), "autosomes_corrected", applied)
 		}
-	}
-	views := make([]*result.Result, len(paths))
-	err = parallel.ForEach(ctx, len(paths), ro.Threads, func(_ context.Context, i int) error {
-		var v *result.Result
-		var err error
-		if pend[i] != nil {
-			v, err = View(pend[i].finish(&offsets[i], true), prof, ro.Request)
-			pend[i] = nil // keep memory falling as the batch is written
-		} else {
-			v, err = analyzeOne(ref, paths[i], opt, prof, ro.Request)
-		}
+		err := parallel.ForEach(ctx, len(gr.idx), ro.Threads, func(_ context.Context, k int) error {
+			i := gr.idx[k]
+			var v *result.Result
+			var err error
+			if pend[k] != nil {
+				v, err = View(pend[k].finish(&offsets[k], true), prof, ro.Request)
+				pend[k] = nil // keep memory falling as the batch is written
+			} else {
+				v, err = analyzeOne(ref, paths[i], opt, prof, ro.Request)
+			}
+			if err != nil {
+				return err
+			}
+			if err := WriteSample(dirs[i], v, ref.Layout.Build); err != nil {
+				return err
+			}
+			v.Bins = nil // written; keep memory flat over large batches
+			views[i] = v
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := WriteSample(dirs[i], v, ref.Layout.Build); err != nil {
-			return err
-		}
-		v.Bins = nil // written; keep memory flat over large batches
-		views[i] = v
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	for _, v := range views {
 		// The log line is made from the view too and names no sex.
