@@ -39,12 +39,25 @@ func SortBatches(bs []BatchViews) {
 
 // BatchHTML renders the batch report: per batch a summary table with the QC
 // verdicts, the z/FF scatter over all samples, and reads and fetal fraction
-// by batch when there are several batches.
+// by sequencing run (by batch for results that name no run) when there
+// are several.
 func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byte, error) {
 	var all []*result.Result
 	var rows [][]string
 	var sections []batchSection
+	// The trend is drawn per sequencing run where the results name it,
+	// else per analysis directory; runs in order of first appearance.
 	var stats []BatchStats
+	pos := map[string]int{}
+	statsOf := func(label string) *BatchStats {
+		k, ok := pos[label]
+		if !ok {
+			k = len(stats)
+			pos[label] = k
+			stats = append(stats, BatchStats{ID: label})
+		}
+		return &stats[k]
+	}
 	for _, b := range bs {
 		s := batchSection{ID: b.ID, BatchQC: batchQCNote(b.Offsets)}
 		for _, o := range b.Offsets {
@@ -52,7 +65,6 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				s.BatchWarnings = append(s.BatchWarnings, analyze.BatchWarning(o))
 			}
 		}
-		st := BatchStats{ID: b.ID}
 		for _, v := range b.Views {
 			row, err := SummaryRow(v)
 			if err != nil {
@@ -71,6 +83,11 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			if v.QC.Status != result.QCPass {
 				s.Issues = append(s.Issues, fmt.Sprintf("%s (%s): %s", v.Sample, v.QC.Status, strings.Join(qcReasons(v.QC), "; ")))
 			}
+			label := b.ID
+			if len(v.Runs) > 0 {
+				label = strings.Join(v.Runs, "+")
+			}
+			st := statsOf(label)
 			st.Reads = append(st.Reads, readsOf(v))
 			if v.FetalFraction.Known() {
 				st.FF = append(st.FF, v.FetalFraction.Value)
@@ -78,7 +95,6 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			all = append(all, v)
 		}
 		sections = append(sections, s)
-		stats = append(stats, st)
 	}
 	if len(all) == 0 {
 		return nil, fmt.Errorf("batch report: no samples")
@@ -92,7 +108,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 		"Batches": sections, "NSamples": len(all), "Columns": SummaryColumns, "Reasons": reasonLegend(rows),
 		"Scatter": dataURL(scatter), "Trend": template.URL(""),
 	}
-	if len(bs) > 1 {
+	if len(stats) > 1 {
 		trend, err := TrendPlot(stats)
 		if err != nil {
 			return nil, err

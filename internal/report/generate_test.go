@@ -108,7 +108,7 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("batch report lacks %q", want)
 		}
 	}
-	if !bytes.Contains(batch, []byte("reads and fetal fraction by batch")) {
+	if !bytes.Contains(batch, []byte("reads and fetal fraction by sequencing run")) {
 		t.Error("no trend plot for several batches")
 	}
 	html, _ := os.ReadFile(filepath.Join(out[0], "run2-S1", "run2-S1.report.html"))

@@ -1,11 +1,13 @@
 package report_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/report"
+	"github.com/nipt/nipt/internal/result"
 )
 
 // TestSampleReportRuns: the sample report names the sequencing runs the
@@ -49,5 +51,41 @@ func TestSampleReportRuns(t *testing.T) {
 		if !strings.Contains(pt, "Sequencing run") || !strings.Contains(pt, "HK3TWDSX3, HK7ZZDSX3") {
 			t.Error("the PDF report does not name the runs")
 		}
+	}
+}
+
+// TestBatchTrendByRun: one analysis directory holding two sequencing runs
+// gets the reads and fetal fraction trend by run; one without runs, none.
+func TestBatchTrendByRun(t *testing.T) {
+	p := disclosure.DefaultProfile()
+	views := func(runs ...string) []*result.Result {
+		var out []*result.Result
+		for i, run := range runs {
+			r := disclosure.Fixture(disclosure.FixtureSpec{Sample: fmt.Sprintf("S%d", i), Sex: "female", Seed: uint64(i + 1), BinSize: 5_000_000})
+			if run != "" {
+				r.Runs = []string{run}
+			}
+			v, err := disclosure.Apply(r, p, disclosure.Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	const trend = "reads and fetal fraction by sequencing run"
+	two, err := report.BatchHTML([]report.BatchViews{{ID: "batch7", Views: views("FC1", "FC2", "FC1")}}, p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(two), trend) {
+		t.Error("no trend for one directory of two runs")
+	}
+	one, err := report.BatchHTML([]report.BatchViews{{ID: "batch7", Views: views("", "", "")}}, p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(one), trend) {
+		t.Error("a trend for one directory without runs")
 	}
 }
