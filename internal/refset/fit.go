@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nipt/nipt/internal/genome"
@@ -100,6 +101,9 @@ func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) 
 	}
 	if len(f.used) < opt.WarnSamples {
 		warn = append(warn, fmt.Sprintf("%d reference samples: at least %d are recommended for stable null distributions", len(f.used), opt.WarnSamples))
+	}
+	if w := singleRunWarning(f.ps, f.used); w != "" {
+		warn = append(warn, w)
 	}
 	return f.assemble(status, iter, warn)
 }
@@ -368,4 +372,35 @@ func (f *fitState) ncvPoisson(c int, den []int, depth float64) float64 {
 func stage(name string) func() {
 	t := time.Now()
 	return func() { slog.Debug("reference: "+name, "seconds", time.Since(t).Seconds()) }
+}
+
+// RunCounts returns how many of the samples idx come from each sequencing
+// run (runs joined by '+' for a sample read on several) and how many name
+// none.
+func RunCounts(ps []*SampleProfile, idx []int) (runs map[string]int, unknown int) {
+	runs = map[string]int{}
+	for _, i := range idx {
+		if len(ps[i].Runs) == 0 {
+			unknown++
+			continue
+		}
+		runs[strings.Join(ps[i].Runs, "+")]++
+	}
+	return runs, unknown
+}
+
+// singleRunWarning warns when every used reference sample names its run
+// and they all name the same one: the reference then holds none of the
+// run-to-run variation its PCA learns to remove, so samples of any other
+// run carry it into their dosages (batch offsets, noisier bins). Samples
+// that name no run leave the question open: no warning.
+func singleRunWarning(ps []*SampleProfile, used []int) string {
+	runs, unknown := RunCounts(ps, used)
+	if unknown > 0 || len(runs) != 1 || len(used) == 0 {
+		return ""
+	}
+	for r := range runs {
+		return fmt.Sprintf("all %d reference samples come from one sequencing run (%s): the reference holds no run-to-run variation, so samples of other runs may read chromosome offsets and noisier bins; build it from several runs (nipt reference add)", len(used), r)
+	}
+	return ""
 }

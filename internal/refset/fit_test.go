@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -338,7 +340,7 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	txt := b.String()
-	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked", "short-fragment track (fetal-CNV scan)\n  40 paired-end samples", "counted with: --min-mapq 1 --dedup flag --proper-pairs=false --short-max 150 --max-fragment 1000"} {
+	for _, want := range []string{"chr21", "PCA components", "bin_profile", "masked", "sequencing runs of the used samples: not recorded", "short-fragment track (fetal-CNV scan)\n  40 paired-end samples", "counted with: --min-mapq 1 --dedup flag --proper-pairs=false --short-max 150 --max-fragment 1000"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("summary lacks %q", want)
 		}
@@ -352,4 +354,72 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	_ = normalize.MaskNone
+}
+
+// TestReferenceRuns: the summary counts the used samples per sequencing
+// run, and a reference whose samples all name one run is warned about;
+// samples without a run leave it open.
+func TestReferenceRuns(t *testing.T) {
+	f := fixtureT(t)
+	// A private copy of the fixture's reference, through its file.
+	dir := t.TempDir()
+	if err := WriteFile(filepath.Join(dir, "copy.niptref"), f.Ref); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadFile(filepath.Join(dir, "copy.niptref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var used []int
+	for i, st := range r.Status {
+		if st.Used {
+			used = append(used, i)
+		}
+	}
+	for k, i := range used {
+		r.Samples[i].Runs = []string{[]string{"FC1", "FC2"}[k%2]}
+	}
+	r.Samples[used[0]].Runs = []string{"FC1", "FC2"} // topped up
+	s := r.Summarize()
+	n := len(used)
+	if s.Runs["FC1"] != (n+1)/2-1 || s.Runs["FC2"] != n/2 || s.Runs["FC1+FC2"] != 1 || s.NoRun != 0 {
+		t.Errorf("runs %v, %d without, for %d used samples", s.Runs, s.NoRun, n)
+	}
+	var b strings.Builder
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("sequencing runs of the used samples: 3 (FC1 %d, FC1+FC2 1, FC2 %d)", (n+1)/2-1, n/2); !strings.Contains(b.String(), want) {
+		t.Errorf("summary lacks %q", want)
+	}
+
+	// The runs travel in the reference file.
+	path := filepath.Join(dir, "runs.niptref")
+	if err := WriteFile(path, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Summarize().Runs; !maps.Equal(got, s.Runs) {
+		t.Errorf("runs after a file round trip %v, want %v", got, s.Runs)
+	}
+
+	ps := make([]*SampleProfile, len(r.Samples))
+	for i := range r.Samples {
+		ps[i] = &r.Samples[i]
+		ps[i].Runs = []string{"FC1"}
+	}
+	if w := singleRunWarning(ps, used); !strings.Contains(w, fmt.Sprintf("all %d reference samples come from one sequencing run (FC1)", n)) {
+		t.Errorf("one run: warning %q", w)
+	}
+	ps[used[3]].Runs = nil
+	if w := singleRunWarning(ps, used); w != "" {
+		t.Errorf("a sample without a run: warning %q", w)
+	}
+	ps[used[3]].Runs = []string{"FC2"}
+	if w := singleRunWarning(ps, used); w != "" {
+		t.Errorf("two runs: warning %q", w)
+	}
 }

@@ -75,6 +75,9 @@ type SampleProfile struct {
 	ID     string `json:"id"`
 	Reads  int64  `json:"reads"`
 	Paired bool   `json:"paired"`
+	// Runs are the sequencing runs the sample was read in (its counts
+	// header's; absent when unknown).
+	Runs []string `json:"runs,omitempty"`
 	// The floating-point scalars below live in the binary section
 	// "samples.stats" (JSON cannot hold NaN).
 	DuplicateRate float64 `json:"-"`

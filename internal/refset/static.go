@@ -3,6 +3,7 @@ package refset
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/nipt/nipt/internal/annotation"
 	"github.com/nipt/nipt/internal/counts"
@@ -108,6 +109,7 @@ func (s *Static) Prepare(c *counts.Counts, gc normalize.GCOptions) (*SampleProfi
 	p := &SampleProfile{
 		Filters:       &filters,
 		ID:            c.Header.Sample,
+		Runs:          slices.Clone(c.Header.Runs),
 		Reads:         c.Header.QC.Kept,
 		DuplicateRate: c.Header.QC.DuplicateRate,
 		Paired:        c.Header.Paired,

@@ -3,7 +3,9 @@ package refset
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,6 +42,10 @@ type Summary struct {
 	Depth      float64            `json:"median_autosomal_reads"`
 	// SexBatchP: Meta.SexBatchP.
 	SexBatchP *float64 `json:"sex_batch_p,omitempty"`
+	// Runs counts the used samples per sequencing run (RunCounts) and
+	// NoRun those whose counts named none.
+	Runs  map[string]int `json:"runs,omitempty"`
+	NoRun int            `json:"samples_without_run,omitempty"`
 	// Thresholds are the trisomy z thresholds nipt analyze derives from
 	// this reference at the default trisomy specificity.
 	Thresholds TrisomyThresholds `json:"trisomy_thresholds"`
@@ -101,8 +107,14 @@ func (r *Reference) Summarize() *Summary {
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
+	var used []int
+	ps := make([]*SampleProfile, len(r.Samples))
+	for i := range r.Samples {
+		ps[i] = &r.Samples[i]
+	}
 	for i, st := range r.Status {
 		if st.Used {
+			used = append(used, i)
 			s.Used++
 			switch st.Sex {
 			case SexFemale:
@@ -115,6 +127,9 @@ func (r *Reference) Summarize() *Summary {
 		} else {
 			s.Excluded = append(s.Excluded, Exclusion{r.Samples[i].ID, st.Reason})
 		}
+	}
+	if len(ps) == len(r.Status) {
+		s.Runs, s.NoRun = RunCounts(ps, used)
 	}
 	s.Bins = r.Layout.NumBins()
 	for _, m := range r.Mask {
@@ -199,6 +214,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  excluded %s: %s\n", e.Sample, e.Reason)
 	}
 	fmt.Fprintf(&b, "fetal sex of the used samples (counts only): %d female, %d male, %d unassigned\n", s.Female, s.Male, s.UnknownSex)
+	fmt.Fprintf(&b, "sequencing runs of the used samples: %s\n", runsText(s.Runs, s.NoRun))
 	if s.SexBatchP != nil {
 		fmt.Fprintf(&b, "fetal sex against autosomal coverage (batch confounding; permutation test): p = %.3f\n", *s.SexBatchP)
 	}
@@ -304,4 +320,22 @@ func short(id string) string {
 		return id[:16]
 	}
 	return id
+}
+
+// runsText lists the runs of the used samples, by name, with their sample
+// counts.
+func runsText(runs map[string]int, none int) string {
+	if len(runs) == 0 {
+		return "not recorded (counts files without runs: nipt count --run, or the BAMs' @RG PU)"
+	}
+	names := slices.Sorted(maps.Keys(runs))
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, runs[n])
+	}
+	out := fmt.Sprintf("%d (%s)", len(names), strings.Join(parts, ", "))
+	if none > 0 {
+		out += fmt.Sprintf(", and %d samples without a recorded run", none)
+	}
+	return out
 }
