@@ -122,7 +122,11 @@ func runCount(ctx context.Context, o *countOptions, args []string) error {
 		return err
 	}
 	qc := c.Header.QC
-	slog.Info("counted", "input", countInputName(in), "output", out, "sample", c.Header.Sample, "build", c.Header.Build,
+	runs := strings.Join(c.Header.Runs, "+")
+	if runs == "" {
+		runs = "unknown"
+	}
+	slog.Info("counted", "input", countInputName(in), "output", out, "sample", c.Header.Sample, "run", runs, "build", c.Header.Build,
 		"records", qc.Records, "kept", qc.Kept, "duplicate_rate", fmt.Sprintf("%.4f", qc.DuplicateRate),
 		"seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
 	return nil

@@ -201,6 +201,13 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err != nil {
 		return nil, err
 	}
+	if len(groups) > 1 || groups[0].name != BatchAll {
+		names := make([]string, len(groups))
+		for g, gr := range groups {
+			names[g] = fmt.Sprintf("%s (%d)", gr.name, len(gr.idx))
+		}
+		slog.Info("batches by sequencing run", "batches", strings.Join(names, ", "))
+	}
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output directory %s: %w", outdir, err)
 	}
