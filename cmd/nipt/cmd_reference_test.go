@@ -103,6 +103,13 @@ func TestReferenceAndAnalyzeCommands(t *testing.T) {
 	if code, _ := runEngine(t, "analyze", "--reference", filepath.Join(dir, "nope"), "-o", outDir, paths[26]); code != 1 {
 		t.Errorf("missing reference exited %d", code)
 	}
+	if code, _ := runEngine(t, "analyze", "--reference", ref2, "--batch-by", "flowcell", "-o", outDir, paths[26]); code != 2 {
+		t.Errorf("--batch-by flowcell exited %d, want 2", code)
+	}
+	// These counts name no run: --batch-by run refuses them.
+	if code, _ := runEngine(t, "analyze", "--reference", ref2, "--batch-by", "run", "-o", filepath.Join(dir, "byrun"), paths[26]); code != 1 {
+		t.Errorf("--batch-by run on counts without runs exited %d, want 1", code)
+	}
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("z_treshold = 3\n"), 0o644)
 	if code, _ := runEngine(t, "analyze", "--reference", ref2, "--qc-config", bad, "-o", outDir, paths[26]); code != 1 {
