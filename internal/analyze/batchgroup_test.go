@@ -17,8 +17,8 @@ import (
 )
 
 func TestBatchGroups(t *testing.T) {
-	paths := []string{"a", "b", "c", "d"}
-	runs := [][]string{{"R1"}, {"R2"}, {"R1"}, {"R1", "R2"}}
+	paths := []string{"a", "b", "c", "d", "e"}
+	runs := [][]string{{"R1"}, {"R2"}, {"R1"}, {"R1", "R2"}, {"R2", "R1"}}
 	names := func(gs []batchGroup) (out []string) {
 		for _, g := range gs {
 			out = append(out, fmt.Sprint(g.name, g.idx))
@@ -31,14 +31,14 @@ func TestBatchGroups(t *testing.T) {
 		want []string
 		err  string
 	}{
-		{BatchByRun, runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3]"}, ""},
-		{BatchByAuto, runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3]"}, ""},
-		{"", runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3]"}, ""},
-		{BatchByNone, runs, []string{"all[0 1 2 3]"}, ""},
+		{BatchByRun, runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3 4]"}, ""},
+		{BatchByAuto, runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3 4]"}, ""},
+		{"", runs, []string{"R1[0 2]", "R2[1]", "R1+R2[3 4]"}, ""},
+		{BatchByNone, runs, []string{"all[0 1 2 3 4]"}, ""},
 		// A file without a run: auto falls back to one batch, run refuses
 		// and names the file.
-		{BatchByAuto, [][]string{{"R1"}, nil, {"R1"}, {"R2"}}, []string{"all[0 1 2 3]"}, ""},
-		{BatchByRun, [][]string{{"R1"}, nil, {"R1"}, {"R2"}}, nil, "b names no sequencing run"},
+		{BatchByAuto, [][]string{{"R1"}, nil, {"R1"}, {"R2"}, {"R2"}}, []string{"all[0 1 2 3 4]"}, ""},
+		{BatchByRun, [][]string{{"R1"}, nil, {"R1"}, {"R2"}, {"R2"}}, nil, "b names no sequencing run"},
 		{"flowcell", runs, nil, "unknown batch grouping"},
 	} {
 		gs, err := batchGroups(tc.mode, paths, tc.runs)

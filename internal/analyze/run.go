@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nipt/nipt/internal/call"
@@ -53,8 +54,8 @@ type batchGroup struct {
 
 // batchGroups forms the batches of a Run from the files' runs: a sample
 // read on several runs forms a batch with the samples of exactly those
-// runs (its runs joined by '+'). Batches come in order of their first
-// file.
+// runs (its runs sorted and joined by '+'). Batches come in order of their
+// first file.
 func batchGroups(mode string, paths []string, runs [][]string) ([]batchGroup, error) {
 	all := []batchGroup{{name: BatchAll}}
 	for i := range paths {
@@ -82,7 +83,7 @@ func batchGroups(mode string, paths []string, runs [][]string) ([]batchGroup, er
 	var out []batchGroup
 	pos := map[string]int{}
 	for i, r := range runs {
-		name := strings.Join(r, "+")
+		name := strings.Join(slices.Sorted(slices.Values(r)), "+")
 		k, ok := pos[name]
 		if !ok {
 			k = len(out)

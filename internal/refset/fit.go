@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -384,7 +385,7 @@ func RunCounts(ps []*SampleProfile, idx []int) (runs map[string]int, unknown int
 			unknown++
 			continue
 		}
-		runs[strings.Join(ps[i].Runs, "+")]++
+		runs[strings.Join(slices.Sorted(slices.Values(ps[i].Runs)), "+")]++
 	}
 	return runs, unknown
 }

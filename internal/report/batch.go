@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,7 +86,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			}
 			label := b.ID
 			if len(v.Runs) > 0 {
-				label = strings.Join(v.Runs, "+")
+				label = strings.Join(slices.Sorted(slices.Values(v.Runs)), "+")
 			}
 			st := statsOf(label)
 			st.Reads = append(st.Reads, readsOf(v))
