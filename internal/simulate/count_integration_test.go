@@ -37,7 +37,7 @@ func TestNiptCountEquality(t *testing.T) {
 			t.Parallel()
 			ls2 := *ls
 			ls2.Params.MarkDuplicates = tc.markDup
-			s := sample(t, &ls2, Sample{ID: "eq-" + tc.name, Paired: tc.paired, FF: 0.1, FetalSex: Male, Reads: 100_000}, 17)
+			s := sample(t, &ls2, Sample{ID: "eq-" + tc.name, Paired: tc.paired, FF: 0.1, FetalSex: Male, Reads: 100_000, Batch: "HK3TWDSX3.2"}, 17)
 			path, _, _ := writeBAM(t, &ls2, s, BAMOptions{Threads: 1})
 			f, err := os.Open(path)
 			if err != nil {
@@ -57,6 +57,10 @@ func TestNiptCountEquality(t *testing.T) {
 			g, w := got.Header, want.Header
 			if g.Sample != w.Sample || g.Paired != w.Paired || g.Filters != w.Filters {
 				t.Errorf("header: got %+v / %+v, want %+v / %+v", g.Sample, g.Filters, w.Sample, w.Filters)
+			}
+			// The run: the flowcell of the BAM's @RG PU (the batch).
+			if !slices.Equal(g.Runs, w.Runs) || !slices.Equal(w.Runs, []string{"HK3TWDSX3"}) {
+				t.Errorf("runs: counted %q, counts mode %q, want [HK3TWDSX3]", g.Runs, w.Runs)
 			}
 			for _, d := range qcDiff(g.QC, w.QC) {
 				t.Error(d)
