@@ -11,6 +11,7 @@ import (
 	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
 )
 
 // BatchViews is a batch whose results passed the disclosure policy.
@@ -48,16 +49,16 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	var sections []batchSection
 	// The trend is drawn per sequencing run where the results name it,
 	// else per analysis directory; runs in order of first appearance.
-	var stats []BatchStats
+	var byRun []BatchStats
 	pos := map[string]int{}
 	statsOf := func(label string) *BatchStats {
 		k, ok := pos[label]
 		if !ok {
-			k = len(stats)
+			k = len(byRun)
 			pos[label] = k
-			stats = append(stats, BatchStats{ID: label})
+			byRun = append(byRun, BatchStats{ID: label})
 		}
-		return &stats[k]
+		return &byRun[k]
 	}
 	for _, b := range bs {
 		s := batchSection{ID: b.ID, BatchQC: batchQCNote(b.Offsets)}
@@ -93,6 +94,17 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			if v.FetalFraction.Known() {
 				st.FF = append(st.FF, v.FetalFraction.Value)
 			}
+			switch v.QC.Status {
+			case result.QCPass:
+				st.Pass++
+			case result.QCWarn:
+				st.Warn++
+			default:
+				st.Fail++
+			}
+			if noCallSample(v) {
+				st.NoCall++
+			}
 			all = append(all, v)
 		}
 		sections = append(sections, s)
@@ -107,10 +119,10 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 	data := map[string]any{
 		"CSS": css, "Lab": p.Lab, "Profile": p.Name, "ReportDate": reportDate,
 		"Batches": sections, "NSamples": len(all), "Columns": SummaryColumns, "Reasons": reasonLegend(rows),
-		"Scatter": dataURL(scatter), "Trend": template.URL(""),
+		"Scatter": dataURL(scatter), "Trend": template.URL(""), "RunQC": runQCRows(byRun),
 	}
-	if len(stats) > 1 {
-		trend, err := TrendPlot(stats)
+	if len(byRun) > 1 {
+		trend, err := TrendPlot(byRun)
 		if err != nil {
 			return nil, err
 		}
@@ -192,4 +204,37 @@ func runQCNote(offsets []analyze.BatchOffset) string {
 		note += corr + "."
 	}
 	return note
+}
+
+// noCallSample reports whether a sample counts as a no-call in the
+// validation's sense: QC failed, or no call for T13, T18 or T21.
+func noCallSample(v *result.Result) bool {
+	if v.QC.Status == result.QCFail {
+		return true
+	}
+	for _, f := range v.Aneuploidies {
+		if f.Call == result.NoCall && (f.Condition == disclosure.T13 || f.Condition == disclosure.T18 || f.Condition == disclosure.T21) {
+			return true
+		}
+	}
+	return false
+}
+
+// runQCRows is the quality-by-run table of the batch report: per run (or
+// analysis directory), samples, median reads, median fetal fraction, QC
+// verdicts and no-calls.
+func runQCRows(bs []BatchStats) [][]string {
+	med := func(x []float64, scale float64, format string) string {
+		if len(x) == 0 {
+			return "NA"
+		}
+		return fmt.Sprintf(format, scale*stats.Median(x))
+	}
+	rows := make([][]string, len(bs))
+	for i, s := range bs {
+		n := s.Pass + s.Warn + s.Fail
+		rows[i] = []string{s.ID, fmt.Sprint(n), med(s.Reads, 1e-6, "%.2f"), med(s.FF, 100, "%.1f%%"),
+			fmt.Sprintf("%d / %d / %d", s.Pass, s.Warn, s.Fail), fmt.Sprintf("%d (%.0f%%)", s.NoCall, 100*float64(s.NoCall)/float64(max(n, 1)))}
+	}
+	return rows
 }

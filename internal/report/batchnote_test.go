@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/analyze"
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
 )
 
 // TestBatchQCNote: the batch report says which autosomes the batch
@@ -51,5 +53,33 @@ func TestBatchQCNote(t *testing.T) {
 	// One named run is named too; the batch of all files is not.
 	if one := batchQCNote(a); !strings.HasPrefix(one, "Run HK3TWDSX3: Batch QC: ") {
 		t.Errorf("one run: %q", one)
+	}
+}
+
+// TestRunQCRows: the quality-by-run table counts no-calls as the
+// validation does (QC failed, or no call for T13/T18/T21; a rare-trisomy
+// no-call alone is not one) and gives medians.
+func TestRunQCRows(t *testing.T) {
+	v := func(qc result.QCStatus, cond string, call result.Call) *result.Result {
+		return &result.Result{QC: result.QC{Status: qc}, Aneuploidies: []result.Finding{{Condition: cond, Call: call}}}
+	}
+	for _, tc := range []struct {
+		v    *result.Result
+		want bool
+	}{
+		{v(result.QCFail, disclosure.T21, result.LowRisk), true},
+		{v(result.QCPass, disclosure.T21, result.NoCall), true},
+		{v(result.QCWarn, disclosure.T13, result.NoCall), true},
+		{v(result.QCPass, disclosure.RAT, result.NoCall), false},
+		{v(result.QCPass, disclosure.T18, result.HighRisk), false},
+	} {
+		if got := noCallSample(tc.v); got != tc.want {
+			t.Errorf("%+v: no-call %v, want %v", tc.v, got, tc.want)
+		}
+	}
+	rows := runQCRows([]BatchStats{{ID: "FC1", Reads: []float64{3e6, 4e6, 5e6}, FF: []float64{0.08, 0.12}, Pass: 2, Fail: 1, NoCall: 1}, {ID: "FC2", Warn: 1}})
+	want := [][]string{{"FC1", "3", "4.00", "10.0%", "2 / 0 / 1", "1 (33%)"}, {"FC2", "1", "NA", "NA", "0 / 1 / 0", "0 (0%)"}}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("rows %q, want %q", rows, want)
 	}
 }

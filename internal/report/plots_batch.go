@@ -77,6 +77,9 @@ type BatchStats struct {
 	ID    string
 	Reads []float64 // per sample
 	FF    []float64 // per sample, fractions
+	// QC verdicts and no-call samples (QC failed, or a no-call for T13,
+	// T18 or T21: the validation's definition, docs/evaluation.md).
+	Pass, Warn, Fail, NoCall int
 }
 
 // TrendPlot draws reads (millions) and fetal fraction (%) of every sample

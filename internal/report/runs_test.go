@@ -55,7 +55,8 @@ func TestSampleReportRuns(t *testing.T) {
 }
 
 // TestBatchTrendByRun: one analysis directory holding two sequencing runs
-// gets the reads and fetal fraction trend by run; one without runs, none.
+// gets the reads and fetal fraction trend by run and a quality row per
+// run; one without runs no trend and one row, the directory's.
 func TestBatchTrendByRun(t *testing.T) {
 	p := disclosure.DefaultProfile()
 	views := func(runs ...string) []*result.Result {
@@ -81,11 +82,20 @@ func TestBatchTrendByRun(t *testing.T) {
 	if !strings.Contains(string(two), trend) {
 		t.Error("no trend for one directory of two runs")
 	}
+	// The quality-by-run table: one row per run, its samples counted.
+	for _, want := range []string{"<h2>Quality by run</h2>", "<tr><td>FC1</td><td>2</td>", "<tr><td>FC2</td><td>1</td>"} {
+		if !strings.Contains(string(two), want) {
+			t.Errorf("batch report lacks %q", want)
+		}
+	}
 	one, err := report.BatchHTML([]report.BatchViews{{ID: "batch7", Views: views("", "", "")}}, p, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(one), trend) {
 		t.Error("a trend for one directory without runs")
+	}
+	if !strings.Contains(string(one), "<tr><td>batch7</td><td>3</td>") {
+		t.Error("without runs the quality table lacks the directory's row")
 	}
 }
