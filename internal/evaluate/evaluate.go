@@ -158,6 +158,7 @@ func Evaluate(truth []Truth, sum *Summary, opt Options) (*Report, error) {
 	rep.ZCalibration = evaluateZCalibration(js, sum)
 	rep.FF = evaluateFF(js, sum, opt)
 	rep.NoCall = evaluateNoCalls(js, opt, bins)
+	rep.ByRun = evaluateByRun(js, sum, opt)
 	rep.Safety = evaluateSafety(js, sum, rep)
 	if rep.Warnings == nil {
 		rep.Warnings = []string{}

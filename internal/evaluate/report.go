@@ -19,7 +19,10 @@ type Report struct {
 	NoCall       NoCallResult   `json:"no_call"`
 	Safety       SafetyResult   `json:"safety_maternal_cnv"`
 	Discordant   []Discordance  `json:"discordant"`
-	Warnings     []string       `json:"warnings"`
+	// ByRun splits the test samples by truth batch (sequencing run);
+	// absent with fewer than two.
+	ByRun    []RunResult `json:"by_run,omitempty"`
+	Warnings []string    `json:"warnings"`
 
 	joined []*joined // per-sample data for the plots
 }

@@ -73,6 +73,7 @@ func (r *Report) writeText(ew *errWriter) {
 	r.writeFF(ew)
 	r.writeCNV(ew)
 	r.writeNoCalls(ew)
+	r.writeByRun(ew)
 	sf := r.Safety
 	p("\nSafety: trisomy calls caused by a maternal CNV: %s (at risk: %d sample-chromosome pairs; failures: %d; no-calls: %d)\n",
 		strings.ToUpper(strings.ReplaceAll(sf.Status, "_", " ")), sf.AtRisk, sf.Failures, sf.NoCalls)

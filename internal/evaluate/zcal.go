@@ -42,22 +42,7 @@ func evaluateZCalibration(js []*joined, sum *Summary) []ZCalibration {
 	sort.Ints(chroms)
 	var pool []float64
 	for _, c := range chroms {
-		name := strconv.Itoa(c)
-		var zs []float64
-		for _, j := range js {
-			if j.noResult() || j.t.Trisomy == c || j.t.Twins {
-				continue
-			}
-			changed := false
-			for _, v := range j.t.CNVs {
-				if v.Chrom == name {
-					changed = true
-				}
-			}
-			if z, ok := j.c.Z[c]; ok && !changed && !math.IsNaN(z) && !math.IsInf(z, 0) {
-				zs = append(zs, z)
-			}
-		}
+		zs := unchangedZ(js, c)
 		if len(zs) < 2 {
 			continue
 		}
@@ -68,6 +53,28 @@ func evaluateZCalibration(js []*joined, sum *Summary) []ZCalibration {
 		out = append(out, zCalibration(0, pool))
 	}
 	return out
+}
+
+// unchangedZ returns the z-scores of chromosome c of the samples with a
+// result, no trisomy and no CNV of c, and a single fetus.
+func unchangedZ(js []*joined, c int) []float64 {
+	name := strconv.Itoa(c)
+	var zs []float64
+	for _, j := range js {
+		if j.noResult() || j.t.Trisomy == c || j.t.Twins {
+			continue
+		}
+		changed := false
+		for _, v := range j.t.CNVs {
+			if v.Chrom == name {
+				changed = true
+			}
+		}
+		if z, ok := j.c.Z[c]; ok && !changed && !math.IsNaN(z) && !math.IsInf(z, 0) {
+			zs = append(zs, z)
+		}
+	}
+	return zs
 }
 
 func zCalibration(chrom int, zs []float64) ZCalibration {
