@@ -13,7 +13,7 @@ import (
 // SummaryColumns are the columns of summary.tsv (docs/result.schema.json
 // describes the fields they come from).
 var SummaryColumns = []string{"sample", "qc_status", "reads", "ff", "ff_low", "ff_high", "z13", "z18", "z21", "zX",
-	"call13", "call18", "call21", "rat", "sca", "cnvs", "no_call_reason"}
+	"call13", "call18", "call21", "rat", "sca", "cnvs", "no_call_reason", "run"}
 
 // No-call reason codes of the summary (the result carries the full text).
 const (
@@ -33,7 +33,10 @@ func SummaryRow(v *result.Result) []string {
 		"sample": v.Sample, "qc_status": string(v.QC.Status), "reads": "NA",
 		"ff": num(v.FetalFraction.Value, 4), "ff_low": num(v.FetalFraction.Low, 4), "ff_high": num(v.FetalFraction.High, 4),
 		"z13": "NA", "z18": "NA", "z21": "NA", "zX": "NA", "call13": "NA", "call18": "NA", "call21": "NA",
-		"rat": "", "sca": "NA", "cnvs": "",
+		"rat": "", "sca": "NA", "cnvs": "", "run": "NA",
+	}
+	if len(v.Runs) > 0 {
+		row["run"] = strings.Join(v.Runs, "+")
 	}
 	if !v.FetalFraction.Known() {
 		row["ff"], row["ff_low"], row["ff_high"] = "NA", "NA", "NA"

@@ -169,6 +169,9 @@ func TestOutputs(t *testing.T) {
 		if cells[col["zX"]] != "NA" {
 			t.Errorf("sex-blind summary has zX %s", cells[col["zX"]])
 		}
+		if want := map[bool]string{true: "HK3TWDSX3+HK7ZZDSX3", false: "NA"}[cells[0] == "s-t21"]; cells[col["run"]] != want {
+			t.Errorf("%s: run %q, want %q", cells[0], cells[col["run"]], want)
+		}
 	}
 }
 
