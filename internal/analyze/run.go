@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/nipt/nipt/internal/call"
@@ -83,7 +82,7 @@ func batchGroups(mode string, paths []string, runs [][]string) ([]batchGroup, er
 	var out []batchGroup
 	pos := map[string]int{}
 	for i, r := range runs {
-		name := strings.Join(slices.Sorted(slices.Values(r)), "+")
+		name := counts.RunKey(r)
 		k, ok := pos[name]
 		if !ok {
 			k = len(out)

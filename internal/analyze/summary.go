@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -36,7 +37,7 @@ func SummaryRow(v *result.Result) []string {
 		"rat": "", "sca": "NA", "cnvs": "", "run": "NA",
 	}
 	if len(v.Runs) > 0 {
-		row["run"] = strings.Join(v.Runs, "+")
+		row["run"] = counts.RunKey(v.Runs)
 	}
 	if !v.FetalFraction.Known() {
 		row["ff"], row["ff_low"], row["ff_high"] = "NA", "NA", "NA"

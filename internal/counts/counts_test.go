@@ -239,6 +239,17 @@ func BenchmarkReadFile10kb(b *testing.B) {
 	}
 }
 
+func TestRunKey(t *testing.T) {
+	for _, tc := range []struct {
+		runs []string
+		want string
+	}{{nil, ""}, {[]string{"FC1"}, "FC1"}, {[]string{"FC2", "FC1"}, "FC1+FC2"}, {[]string{"FC1", "FC2"}, "FC1+FC2"}} {
+		if got := RunKey(tc.runs); got != tc.want {
+			t.Errorf("RunKey(%q) = %q, want %q", tc.runs, got, tc.want)
+		}
+	}
+}
+
 func TestValidRun(t *testing.T) {
 	for _, ok := range []string{"HK3TWDSX3", "run-2026-11-30", "A00123:45:HK3TWDSX3", "r_1.2"} {
 		if err := ValidRun(ok); err != nil {

@@ -2,6 +2,8 @@ package counts
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/nipt/nipt/internal/genome"
 )
@@ -27,6 +29,14 @@ func ValidRun(s string) error {
 		}
 	}
 	return nil
+}
+
+// RunKey names the batch of a sample read on runs: the runs sorted and
+// joined by '+' (one run: its name), so that a sample topped up on two
+// runs groups with the others of exactly those two, in any order; "" when
+// there are none.
+func RunKey(runs []string) string {
+	return strings.Join(slices.Sorted(slices.Values(runs)), "+")
 }
 
 // Header describes a counts file: where the counts came from and how.

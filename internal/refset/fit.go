@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 	"github.com/nipt/nipt/internal/stats"
@@ -385,7 +384,7 @@ func RunCounts(ps []*SampleProfile, idx []int) (runs map[string]int, unknown int
 			unknown++
 			continue
 		}
-		runs[strings.Join(slices.Sorted(slices.Values(ps[i].Runs)), "+")]++
+		runs[counts.RunKey(ps[i].Runs)]++
 	}
 	return runs, unknown
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/nipt/nipt/internal/analyze"
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 	"github.com/nipt/nipt/internal/stats"
@@ -87,7 +87,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			}
 			label := b.ID
 			if len(v.Runs) > 0 {
-				label = strings.Join(slices.Sorted(slices.Values(v.Runs)), "+")
+				label = counts.RunKey(v.Runs)
 			}
 			st := statsOf(label)
 			st.Reads = append(st.Reads, readsOf(v))
