@@ -83,7 +83,7 @@ type BatchStats struct {
 }
 
 // TrendPlot draws reads (millions) and fetal fraction (%) of every sample
-// per batch, batches in the order given (by run id), with the batch median.
+// per run (or analysis directory), in the order given, with the median.
 func TrendPlot(batches []BatchStats) ([]byte, error) {
 	if len(batches) == 0 {
 		return nil, fmt.Errorf("trend plot: no batches")
@@ -128,11 +128,11 @@ func TrendPlot(batches []BatchStats) ([]byte, error) {
 		p.Y.Max *= 1.1 // headroom: the highest points stay clear of the title
 		return p, nil
 	}
-	reads, err := mk("Reads per sample by batch (line: batch median)", "reads (millions)", func(b BatchStats) []float64 { return b.Reads }, 1e-6)
+	reads, err := mk("Reads per sample by run (line: run median)", "reads (millions)", func(b BatchStats) []float64 { return b.Reads }, 1e-6)
 	if err != nil {
 		return nil, fmt.Errorf("trend plot: %w", err)
 	}
-	ff, err := mk("Fetal fraction per sample by batch", "fetal fraction (%)", func(b BatchStats) []float64 { return b.FF }, 100)
+	ff, err := mk("Fetal fraction per sample by run", "fetal fraction (%)", func(b BatchStats) []float64 { return b.FF }, 100)
 	if err != nil {
 		return nil, fmt.Errorf("trend plot: %w", err)
 	}
