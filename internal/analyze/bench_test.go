@@ -54,7 +54,7 @@ func BenchmarkShortTrack(b *testing.B) {
 	cfg := call.DefaultConfig()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		t, ok := shortTrack(f.Ref, p)
+		t, ok := ShortTrack(f.Ref, p)
 		if !ok {
 			b.Fatal("no track")
 		}

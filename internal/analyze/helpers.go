@@ -198,7 +198,7 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 		}
 		si.Chroms = append(si.Chroms, st.Chrom)
 	}
-	if t, ok := shortTrack(ref, p); ok {
+	if t, ok := ShortTrack(ref, p); ok {
 		si = call.CombineShort(si, t, cfg)
 	}
 	// The sample's own segment noise is measured on the chromosomes
@@ -246,12 +246,13 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 // autosomes are rare trisomies (Config.RATThreshold).
 func commonTrisomy(c int) bool { return c == 12 || c == 17 || c == 20 }
 
-// shortTrack returns the sample's short-fragment track for the fetal-CNV
+// ShortTrack returns the sample's short-fragment track for the fetal-CNV
 // scan (refset.ShortModel): its residual short shares with binomial
 // variances scaled by the larger of the reference's and the sample's own
-// excess noise. ok is false for single-end samples and references
+// excess noise (what nipt analyze scans; exported for bench/scanbound).
+// ok is false for single-end samples and references
 // without a short-fragment model.
-func shortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTrack, ok bool) {
+func ShortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTrack, ok bool) {
 	m := ref.Short
 	if m == nil || !p.Paired || p.BinReads == nil || p.BinShort == nil {
 		return t, false
