@@ -226,8 +226,9 @@ func TestSizeProfile(t *testing.T) {
 
 // TestLeverage: without a penalty the training leverages are the OLS hat
 // values, which sum to p + 1 (slope and intercept parameters), so h̄ =
-// (p + 1)/n exactly; the mean sample keeps the cross-validated error and
-// a sample far out along a feature gets a larger one.
+// (p + 1)/n exactly, and the leave-one-out leverages follow from them; the
+// mean sample gets less than the cross-validated error and a sample far
+// out along a feature more.
 func TestLeverage(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
 	n, p := 30, 3
@@ -244,8 +245,27 @@ func TestLeverage(t *testing.T) {
 	if want := float64(p+1) / float64(n); math.Abs(l.HBar-want) > 1e-9 {
 		t.Errorf("h̄ = %.6f, want %.6f", l.HBar, want)
 	}
-	if f := l.Factor(l.Mean); f != 1 {
-		t.Errorf("factor at the mean %.3f, want 1", f)
+	// Leave-one-out: under OLS the leverage of sample i in the model of
+	// the others is H_ii/(1 − H_ii) (1 + h₋ᵢ = 1/(1 − H_ii), the
+	// leave-one-out residual identity), H_ii the in-sample hat values.
+	var want float64
+	for i := 0; i < n; i++ {
+		h := l.h(x.RawRowView(i))
+		want += h / (1 - h) / float64(n)
+	}
+	if math.Abs(l.HBarLOO-want) > 1e-9 {
+		t.Errorf("h̄ leave-one-out = %.6f, want %.6f", l.HBarLOO, want)
+	}
+	// A sample at the training centre has the smallest error, below the
+	// leave-one-out average.
+	if f, want := l.Factor(l.Mean), math.Sqrt((1+1/float64(n))/(1+l.HBarLOO)); math.Abs(f-want) > 1e-12 || !(f < 1) {
+		t.Errorf("factor at the mean %.4f, want %.4f < 1", f, want)
+	}
+	// A reference built before HBarLOO keeps the earlier factor, at least 1.
+	old := *l
+	old.HBarLOO = 0
+	if f := old.Factor(l.Mean); f != 1 {
+		t.Errorf("earlier factor at the mean %.3f, want 1", f)
 	}
 	far := append([]float64(nil), l.Mean...)
 	far[0] += 10

@@ -11,8 +11,10 @@ type Measurement struct {
 	Method string
 	Raw    float64
 	Cal    Calibration
-	// Factor (≥ 1; 0 means 1) widens the residual SD of this sample, e.g.
-	// the leverage of an atypical fragment-size profile.
+	// Factor (> 0; 0 means 1) scales the residual SD of this sample: the
+	// leverage of its fragment-size profile (Leverage.Factor), above 1 for
+	// an atypical profile, below 1 for one nearer the training centre than
+	// the training samples are to each other.
 	Factor float64
 	// RelSD adds RelSD·B·f to the SD in quadrature: a bias of up to that
 	// relative size that is not corrected (the fetal-sex dependence of an
@@ -29,7 +31,7 @@ func (m Measurement) Value() float64 { return (m.Raw - m.Cal.A) / m.Cal.B }
 // SD is the standard deviation of Value when the true fraction is f.
 func (m Measurement) SD(f float64) float64 {
 	k := m.Factor
-	if !(k > 1) {
+	if !(k > 0) {
 		k = 1
 	}
 	f = math.Max(f, 0)

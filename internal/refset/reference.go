@@ -174,8 +174,8 @@ func (m *SizeFF) Profile(p *SampleProfile) ([]float64, float64) {
 	return p.SizeProfile, m.SexBias
 }
 
-// SEFactor is the factor by which a sample's prediction error exceeds the
-// cross-validated average: √((1 + h)/(1 + h̄)), at least 1 (1 without a
+// SEFactor is the factor by which a sample's prediction error differs
+// from the cross-validated one (fetalfraction.Leverage.Factor; 1 without a
 // leverage model).
 func (m *SizeFF) SEFactor(short float64, profile []float64) float64 {
 	if m.Leverage == nil {
