@@ -229,7 +229,8 @@ func fetalScan(ref *refset.Reference, p *refset.SampleProfile, in call.SegmentIn
 				continue
 			}
 		}
-		over, keep := refinesSegments(w, segs, cfg.ZThreshold, maternal)
+		llr := func(first, end int) float64 { return call.WindowLLR(si, first, end, cfg) }
+		over, keep := refinesSegments(w, segs, cfg.ZThreshold, maternal, llr)
 		if !keep {
 			continue
 		}
@@ -353,19 +354,25 @@ func chromScale(segs []call.Segment, sig []bool, usable [genome.NumChroms]int) [
 
 // refinesSegments decides whether scan window w is kept against the CBS
 // segments segs (see fetalScan): keep when it overlaps no significant
-// (|z| ≥ zThr), sub-chromosomal segment, or when every such segment
-// contains it, changes in its direction, has a smaller |z| and is not
-// maternal; over lists the overlapped significant segments.
-func refinesSegments(w call.Segment, segs []call.Segment, zThr float64, maternal func(call.Segment) bool) (over []int, keep bool) {
+// (|z| ≥ zThr), sub-chromosomal segment, or when every such segment is
+// nested with it (contains it, or lies inside it), changes in its
+// direction, is not maternal and explains the data less well as a fetal
+// change: llr(first, end), the fetal-CNV scan's log LR over those bins
+// (call.WindowLLR), is smaller for the segment than for the window. A CBS
+// segment that ran on into unchanged bins, or one that split a change and
+// kept only its strongest part, then gives way to the window; over lists
+// the overlapped significant segments.
+func refinesSegments(w call.Segment, segs []call.Segment, zThr float64, maternal func(call.Segment) bool, llr func(first, end int) float64) (over []int, keep bool) {
 	keep = true
+	lw := llr(w.First, w.End)
 	for i, sg := range segs {
 		if sg.Chrom != w.Chrom || sg.Whole || math.Abs(sg.Z) < zThr || sg.First >= w.End || w.First >= sg.End {
 			continue
 		}
 		over = append(over, i)
-		contains := sg.First <= w.First && w.End <= sg.End
+		nested := (sg.First <= w.First && w.End <= sg.End) || (w.First <= sg.First && sg.End <= w.End)
 		same := (sg.Delta() < 0) == (w.Delta() < 0)
-		if !contains || !same || math.Abs(sg.Z) >= math.Abs(w.Z) || maternal(sg) {
+		if !nested || !same || maternal(sg) || !(llr(sg.First, sg.End) < lw) {
 			keep = false
 		}
 	}

@@ -431,3 +431,47 @@ func CombineShort(in ScanInput, t ShortTrack, cfg Config) ScanInput {
 	}
 	return out
 }
+
+// WindowLLR returns the fetal-CNV scan's log likelihood ratio for the
+// usable bins of [first, end) on input in (a fetal change at the levels
+// log2(1 ± f/2) of the fetal fraction's posterior against no change, in
+// the window's direction), the statistic FetalScan maximises; NaN without
+// usable bins or levels. It lets the analysis weigh two descriptions of
+// one change — a scan window and a CBS segment nested with it — on the
+// same fetal-level model and the same data.
+func WindowLLR(in ScanInput, first, end int, cfg Config) float64 {
+	if math.IsNaN(in.FF.Value) && !cfg.PopulationFF().Valid() {
+		return math.NaN()
+	}
+	fs, w := scanLevels(in.FF, cfg.PopulationFF())
+	if len(fs) == 0 {
+		return math.NaN()
+	}
+	var sw, sx float64
+	n := 0
+	for j := first; j < end; j++ {
+		if sd := in.SD[j]; sd > 0 && !math.IsNaN(in.X[j]) {
+			wt := 1 / (sd * sd)
+			sw += wt
+			sx += wt * in.X[j]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	k := 1.0
+	if in.Kappa != nil {
+		k = in.Kappa(n)
+	}
+	inv := math.Sqrt(sw) / k
+	z := sx / sw * inv
+	d := make([]float64, len(fs))
+	for i, f := range fs {
+		d[i] = math.Log2(1 + f/2)
+		if z < 0 {
+			d[i] = -math.Log2(1 - f/2)
+		}
+	}
+	return scanLLR(math.Abs(z), inv, d, w)
+}

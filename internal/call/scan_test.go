@@ -325,3 +325,37 @@ func TestFetalScanShortPower(t *testing.T) {
 		t.Errorf("short track found %d/%d, depth alone %d/%d", with, n, without, n)
 	}
 }
+
+// TestWindowLLR: the log LR of a window is the statistic the scan
+// maximises — every window the scan calls has it at least as large as
+// any other window it was compared with around the change, a window over
+// the change beats one of its halves and one run on into unchanged bins,
+// and a window of noise has a much smaller one; no usable bins give NaN.
+func TestWindowLLR(t *testing.T) {
+	l, _ := genome.NewLayout(genome.GRCh38, 100_000)
+	cfg := DefaultConfig()
+	r := rand.New(rand.NewPCG(7, 8))
+	chroms := []int{18, 19, 20, 21}
+	// 8 Mb loss at FF 12% (expected z 0.092·√80/0.1 ≈ 8.2).
+	x, s := scanGenome(r, l, chroms, 0.1, math.Log2(1-0.12/2), 200, 280)
+	in := ScanInput{SegmentInput: SegmentInput{Layout: l, X: x, SD: s, Chroms: chroms}, FF: FFPrior{Value: 0.12, SE: 0.01}, MinBins: 30}
+	o := l.Offset[18]
+	whole := WindowLLR(in, o+200, o+280, cfg)
+	half := WindowLLR(in, o+200, o+240, cfg)
+	long := WindowLLR(in, o+150, o+330, cfg)
+	noise := WindowLLR(in, o+400, o+480, cfg)
+	t.Logf("log LR: change %.1f, half %.1f, run on %.1f, noise %.1f", whole, half, long, noise)
+	if !(whole > half && whole > long && whole > noise+10) {
+		t.Errorf("log LR: change %.1f, half %.1f, run on %.1f, noise %.1f: want the change's largest", whole, half, long, noise)
+	}
+	ws := FetalScan(in, cfg)
+	if len(ws) == 0 || ws[0].Chrom != 18 {
+		t.Fatalf("scan found %v, want the chr19 loss", ws)
+	}
+	if got := WindowLLR(in, ws[0].First, ws[0].End, cfg); got < whole-1e-9 {
+		t.Errorf("the scan's window %d–%d has log LR %.2f, below the true window's %.2f", ws[0].First-o, ws[0].End-o, got, whole)
+	}
+	if got := WindowLLR(in, l.Offset[3], l.Offset[3]+50, cfg); !math.IsNaN(got) {
+		t.Errorf("no usable bins: %v, want NaN", got)
+	}
+}
