@@ -66,8 +66,41 @@ type change struct {
 // each carry one fetal CNV.
 func readDesign(r io.Reader, name string) ([]change, error) {
 	var out []change
+	err := eachRow(r, name, []string{"ff", "reads", "cnvs"}, func(line int, get func(string) string, has func(string) bool) error {
+		ff, err1 := strconv.ParseFloat(get("ff"), 64)
+		reads, err2 := strconv.ParseFloat(get("reads"), 64)
+		p := strings.Split(get("cnvs"), ":")
+		if err1 != nil || err2 != nil || len(p) < 3 || strings.Contains(get("cnvs"), ";") {
+			return fmt.Errorf("%s:%d: want ff, reads and one CNV chrom:start-end:gain|loss", name, line)
+		}
+		c, ok := genome.ChromIndex(p[0])
+		se := strings.Split(p[1], "-")
+		if !ok || len(se) != 2 || (p[2] != "gain" && p[2] != "loss") {
+			return fmt.Errorf("%s:%d: bad CNV %q", name, line, get("cnvs"))
+		}
+		a, err1 := strconv.Atoi(se[0])
+		b, err2 := strconv.Atoi(se[1])
+		if err1 != nil || err2 != nil || b <= a {
+			return fmt.Errorf("%s:%d: bad CNV range %q", name, line, p[1])
+		}
+		id := ""
+		if has("sample") {
+			id = get("sample")
+		}
+		out = append(out, change{id, ff, reads, c, a, b, p[2] == "gain"})
+		return nil
+	})
+	return out, err
+}
+
+// eachRow reads a tab-separated table with a header line from r (named
+// name in errors), checks that the header has the columns need and that
+// every row has as many fields as the header, and calls fn for each row
+// with its line number, its value in a column and whether a column exists.
+func eachRow(r io.Reader, name string, need []string, fn func(line int, get func(string) string, has func(string) bool) error) error {
 	sc := bufio.NewScanner(r)
 	col := map[string]int{}
+	has := func(h string) bool { _, ok := col[h]; return ok }
 	line := 0
 	for sc.Scan() {
 		line++
@@ -76,39 +109,24 @@ func readDesign(r io.Reader, name string) ([]change, error) {
 			for i, h := range fs {
 				col[h] = i
 			}
-			for _, h := range []string{"ff", "reads", "cnvs"} {
-				if _, ok := col[h]; !ok {
-					return nil, fmt.Errorf("%s: no %q column", name, h)
+			for _, h := range need {
+				if !has(h) {
+					return fmt.Errorf("%s: no %q column", name, h)
 				}
 			}
 			continue
 		}
 		if len(fs) != len(col) {
-			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(fs), len(col))
+			return fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(fs), len(col))
 		}
-		ff, err1 := strconv.ParseFloat(fs[col["ff"]], 64)
-		reads, err2 := strconv.ParseFloat(fs[col["reads"]], 64)
-		p := strings.Split(fs[col["cnvs"]], ":")
-		if err1 != nil || err2 != nil || len(p) < 3 || strings.Contains(fs[col["cnvs"]], ";") {
-			return nil, fmt.Errorf("%s:%d: want ff, reads and one CNV chrom:start-end:gain|loss", name, line)
+		if err := fn(line, func(h string) string { return fs[col[h]] }, has); err != nil {
+			return err
 		}
-		c, ok := genome.ChromIndex(p[0])
-		se := strings.Split(p[1], "-")
-		if !ok || len(se) != 2 || (p[2] != "gain" && p[2] != "loss") {
-			return nil, fmt.Errorf("%s:%d: bad CNV %q", name, line, fs[col["cnvs"]])
-		}
-		a, err1 := strconv.Atoi(se[0])
-		b, err2 := strconv.Atoi(se[1])
-		if err1 != nil || err2 != nil || b <= a {
-			return nil, fmt.Errorf("%s:%d: bad CNV range %q", name, line, p[1])
-		}
-		name := ""
-		if i, ok := col["sample"]; ok {
-			name = fs[i]
-		}
-		out = append(out, change{name, ff, reads, c, a, b, p[2] == "gain"})
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // setting is one idealised scan.
@@ -387,35 +405,16 @@ func readEstimates(path string) (map[string]call.FFPrior, error) {
 	}
 	defer f.Close()
 	out := map[string]call.FFPrior{}
-	col := map[string]int{}
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		fs := strings.Split(sc.Text(), "\t")
-		if line == 1 {
-			for i, h := range fs {
-				col[h] = i
-			}
-			for _, h := range []string{"sample", "ff", "ff_low", "ff_high"} {
-				if _, ok := col[h]; !ok {
-					return nil, fmt.Errorf("%s: no %q column", path, h)
-				}
-			}
-			continue
-		}
-		if len(fs) != len(col) {
-			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", path, line, len(fs), len(col))
-		}
-		v, err1 := strconv.ParseFloat(fs[col["ff"]], 64)
-		lo, err2 := strconv.ParseFloat(fs[col["ff_low"]], 64)
-		hi, err3 := strconv.ParseFloat(fs[col["ff_high"]], 64)
-		if err1 != nil || err2 != nil || err3 != nil || !(hi > lo) {
-			continue // NA: no estimate; the sample is reported missing if replayed
-		}
-		out[fs[col["sample"]]] = call.FFPrior{Value: v, SE: (hi - lo) / (2 * 1.96)}
-	}
-	return out, sc.Err()
+	err = eachRow(f, path, []string{"sample", "ff", "ff_low", "ff_high"}, func(_ int, get func(string) string, _ func(string) bool) error {
+		v, err1 := strconv.ParseFloat(get("ff"), 64)
+		lo, err2 := strconv.ParseFloat(get("ff_low"), 64)
+		hi, err3 := strconv.ParseFloat(get("ff_high"), 64)
+		if err1 == nil && err2 == nil && err3 == nil && hi > lo {
+			out[get("sample")] = call.FFPrior{Value: v, SE: (hi - lo) / (2 * 1.96)}
+		} // NA: no estimate; the sample is reported missing if replayed
+		return nil
+	})
+	return out, err
 }
 
 // usableBins lists the autosomal bins the scan sees: the reference's

@@ -8,6 +8,27 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// linearFeatureModel returns a sampler of the linear feature model of the
+// new-sample tests: it fills p features of one sample and returns its true
+// fetal fraction (log-normal around 10%, log-SD 0.4). Each feature is a
+// fetal direction times the fraction, plus a library effect shared by all
+// features (the between-sample variation of fragment sizes) and
+// independent noise; the directions are drawn once from rng.
+func linearFeatureModel(rng *rand.Rand, p int) func(x []float64) float64 {
+	d, u := make([]float64, p), make([]float64, p)
+	for k := range d {
+		d[k], u[k] = rng.NormFloat64(), rng.NormFloat64()
+	}
+	return func(x []float64) float64 {
+		f := 0.1 * math.Exp(0.4*rng.NormFloat64())
+		lib := rng.NormFloat64()
+		for k := range x {
+			x[k] = 10*f*d[k] + 0.6*lib*u[k] + 0.5*rng.NormFloat64()
+		}
+		return f
+	}
+}
+
 // TestDebiasedSlopeOnNewSamples measures what the sex-blind estimate's
 // de-biasing does on samples the model never saw: a ridge model trained
 // on 40 references (the male-fetus references of an 80-sample reference),
@@ -28,18 +49,7 @@ import (
 func TestDebiasedSlopeOnNewSamples(t *testing.T) {
 	const p, n, reps, m = 12, 40, 60, 3000
 	rng := rand.New(rand.NewPCG(1, 2))
-	d, u := make([]float64, p), make([]float64, p)
-	for k := range d {
-		d[k], u[k] = rng.NormFloat64(), rng.NormFloat64()
-	}
-	draw := func(x []float64) float64 {
-		f := 0.1 * math.Exp(0.4*rng.NormFloat64())
-		lib := rng.NormFloat64()
-		for k := range x {
-			x[k] = 10*f*d[k] + 0.6*lib*u[k] + 0.5*rng.NormFloat64()
-		}
-		return f
-	}
+	draw := linearFeatureModel(rng, p)
 	var sum, sum2 float64
 	x := make([]float64, p)
 	for r := 0; r < reps; r++ {
@@ -81,18 +91,7 @@ func TestDebiasedSlopeOnNewSamples(t *testing.T) {
 func TestLeverageFactorCalibrated(t *testing.T) {
 	const p, n, reps, m = 12, 40, 20, 500
 	rng := rand.New(rand.NewPCG(5, 6))
-	d, u := make([]float64, p), make([]float64, p)
-	for k := range d {
-		d[k], u[k] = rng.NormFloat64(), rng.NormFloat64()
-	}
-	draw := func(x []float64) float64 {
-		f := 0.1 * math.Exp(0.4*rng.NormFloat64())
-		lib := rng.NormFloat64()
-		for k := range x {
-			x[k] = 10*f*d[k] + 0.6*lib*u[k] + 0.5*rng.NormFloat64()
-		}
-		return f
-	}
+	draw := linearFeatureModel(rng, p)
 	var z2, cov, cnt float64
 	x := make([]float64, p)
 	for r := 0; r < reps; r++ {
