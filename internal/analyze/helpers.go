@@ -251,8 +251,8 @@ func commonTrisomy(c int) bool { return c == 12 || c == 17 || c == 20 }
 // scan (refset.ShortModel): its residual short shares with binomial
 // variances scaled by the larger of the reference's and the sample's own
 // excess noise (what nipt analyze scans; exported for bench/scanbound).
-// ok is false for single-end samples and references
-// without a short-fragment model.
+// ok is false for single-end samples and references without a
+// short-fragment model.
 func ShortTrack(ref *refset.Reference, p *refset.SampleProfile) (t call.ShortTrack, ok bool) {
 	m := ref.Short
 	if m == nil || !p.Paired || p.BinReads == nil || p.BinShort == nil {
