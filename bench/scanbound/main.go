@@ -222,6 +222,10 @@ func bound(l *genome.Layout, usable []int, chs []change, s setting) (result, err
 	x := make([]float64, l.NumBins())
 	sd := make([]float64, l.NumBins())
 	var res result
+	isUsable := make([]bool, l.NumBins())
+	for _, j := range usable {
+		isUsable[j] = true
+	}
 	var summary map[string]call.FFPrior
 	if s.Replay != "" && s.EstimatedFF {
 		var err error
@@ -243,7 +247,7 @@ func bound(l *genome.Layout, usable []int, chs []change, s setting) (result, err
 			ff := call.FFPrior{Value: ch.ff, SE: 1e-4}
 			var track *call.ShortTrack
 			if s.Replay != "" {
-				if err := replayBins(s, ch, l, usable, sigma, x, sd); err != nil {
+				if err := replayBins(s, ch, l, isUsable, sigma, x, sd); err != nil {
 					return res, err
 				}
 				res.blockSD = append(res.blockSD, blockNoise(l, x, sd, noiseBlock))
@@ -306,8 +310,9 @@ func bound(l *genome.Layout, usable []int, chs []change, s setting) (result, err
 // unmasked bin; sd the idealised sigma or, with s.PipelineSD, the
 // reference's per-bin SD times the sample's scale. bins.tsv writes
 // z = x / (σ_j·s·κ(1)); s is the median of x/(z·σ_j·κ(1)) over bins with
-// |z| ≥ 0.5 (where the 4-decimal rounding of z is below 0.01%).
-func replayBins(s setting, ch change, l *genome.Layout, usable []int, sigma float64, x, sd []float64) error {
+// |z| ≥ 0.5 (where the 4-decimal rounding of z is below 0.01%). ok marks
+// the usable bins (global index).
+func replayBins(s setting, ch change, l *genome.Layout, ok []bool, sigma float64, x, sd []float64) error {
 	if ch.name == "" {
 		return fmt.Errorf("-replay needs a sample column in the design")
 	}
@@ -320,10 +325,6 @@ func replayBins(s setting, ch change, l *genome.Layout, usable []int, sigma floa
 		return err
 	}
 	defer f.Close()
-	ok := make(map[int]bool, len(usable))
-	for _, j := range usable {
-		ok[j] = true
-	}
 	var scales []float64
 	sc := bufio.NewScanner(f)
 	line := 0

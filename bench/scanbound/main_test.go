@@ -175,7 +175,11 @@ func TestReplay(t *testing.T) {
 	x := make([]float64, l.NumBins())
 	sd := make([]float64, l.NumBins())
 	s := setting{Replay: dir, PipelineSD: true, ref: ref}
-	if err := replayBins(s, chs[0], l, usable, 1, x, sd); err != nil {
+	mask := make([]bool, l.NumBins())
+	for _, j := range usable {
+		mask[j] = true
+	}
+	if err := replayBins(s, chs[0], l, mask, 1, x, sd); err != nil {
 		t.Fatal(err)
 	}
 	j := l.Offset[1] + 100

@@ -76,6 +76,18 @@ func scanLevels(ff FFPrior, pop PopulationFF) (f, w []float64) {
 	return f, w
 }
 
+// fetalLevels returns the absolute log2 depth levels of a fetal gain,
+// log2(1 + f/2), and of a fetal loss, −log2(1 − f/2), at fetal fractions fs.
+func fetalLevels(fs []float64) (gain, loss []float64) {
+	gain = make([]float64, len(fs))
+	loss = make([]float64, len(fs))
+	for k, f := range fs {
+		gain[k] = math.Log2(1 + f/2)
+		loss[k] = -math.Log2(1 - f/2)
+	}
+	return gain, loss
+}
+
 // scanLLR is the log LR of a fetal change with level δ(f) (δ > 0; losses
 // pass −z) for a window with z-score z and z-scale 1/s (δ_z = δ·inv).
 func scanLLR(z, inv float64, delta, w []float64) float64 {
@@ -233,12 +245,7 @@ func FetalScan(in ScanInput, cfg Config) []Segment {
 	if len(fs) == 0 {
 		return nil
 	}
-	gain := make([]float64, len(fs))
-	loss := make([]float64, len(fs))
-	for k, f := range fs {
-		gain[k] = math.Log2(1 + f/2)
-		loss[k] = -math.Log2(1 - f/2)
-	}
+	gain, loss := fetalLevels(fs)
 	kappa := in.Kappa
 	if kappa == nil {
 		kappa = func(int) float64 { return 1 }
@@ -466,12 +473,9 @@ func WindowLLR(in ScanInput, first, end int, cfg Config) float64 {
 	}
 	inv := math.Sqrt(sw) / k
 	z := sx / sw * inv
-	d := make([]float64, len(fs))
-	for i, f := range fs {
-		d[i] = math.Log2(1 + f/2)
-		if z < 0 {
-			d[i] = -math.Log2(1 - f/2)
-		}
+	d, loss := fetalLevels(fs)
+	if z < 0 {
+		d = loss
 	}
 	return scanLLR(math.Abs(z), inv, d, w)
 }

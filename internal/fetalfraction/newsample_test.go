@@ -29,6 +29,22 @@ func linearFeatureModel(rng *rand.Rand, p int) func(x []float64) float64 {
 	}
 }
 
+// trainOn draws n training samples of p features from draw and fits the
+// fragment-size model's ridge (with its leave-one-out calibration) on them.
+func trainOn(t *testing.T, draw func([]float64) float64, n, p int) (*mat.Dense, *Ridge) {
+	t.Helper()
+	X := mat.NewDense(n, p, nil)
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = draw(X.RawRowView(i))
+	}
+	rd, err := FitRidge([]*mat.Dense{X}, y, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return X, rd
+}
+
 // TestDebiasedSlopeOnNewSamples measures what the sex-blind estimate's
 // de-biasing does on samples the model never saw: a ridge model trained
 // on 40 references (the male-fetus references of an 80-sample reference),
@@ -53,15 +69,7 @@ func TestDebiasedSlopeOnNewSamples(t *testing.T) {
 	var sum, sum2 float64
 	x := make([]float64, p)
 	for r := 0; r < reps; r++ {
-		X := mat.NewDense(n, p, nil)
-		y := make([]float64, n)
-		for i := range y {
-			y[i] = draw(X.RawRowView(i))
-		}
-		rd, err := FitRidge([]*mat.Dense{X}, y, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, rd := trainOn(t, draw, n, p)
 		if !rd.Cal.Valid() {
 			t.Fatal("no calibration")
 		}
@@ -95,15 +103,7 @@ func TestLeverageFactorCalibrated(t *testing.T) {
 	var z2, cov, cnt float64
 	x := make([]float64, p)
 	for r := 0; r < reps; r++ {
-		X := mat.NewDense(n, p, nil)
-		y := make([]float64, n)
-		for i := range y {
-			y[i] = draw(X.RawRowView(i))
-		}
-		rd, err := FitRidge([]*mat.Dense{X}, y, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
+		X, rd := trainOn(t, draw, n, p)
 		lev, err := NewLeverage(X, rd.Lambda)
 		if err != nil {
 			t.Fatal(err)
