@@ -134,7 +134,7 @@ func (o *simulateSampleOptions) AddFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.trisomy, "trisomy", 0, "fetal trisomy of this autosome (e.g. 21); 0 = none")
 	f.Float64Var(&o.mosaic, "mosaic", 1, "fraction of fetal (placental) cells carrying the trisomy")
 	f.StringVar(&o.sca, "sca", "", "sex-chromosome aneuploidy: 45,X 47,XXY 47,XXX or 47,XYY")
-	f.StringArrayVar(&o.cnvs, "cnv", nil, "CNV chrom:start-end:gain|loss:fetal|maternal|maternal_inherited (repeatable; 0-based half-open)")
+	f.StringArrayVar(&o.cnvs, "cnv", nil, "CNV chrom:start-end:gain|loss:fetal|maternal|maternal_inherited, or chrom:start-end:gain|loss:tumour:FRACTION for a maternal tumour shedding FRACTION of the cfDNA (repeatable; 0-based half-open)")
 	f.BoolVar(&o.paired, "paired", false, "paired-end reads (fragment lengths, short-fragment counts)")
 	f.StringVar(&o.batch, "batch", simulate.DefaultBatch, "sequencing run label (samples of a run share batch effects)")
 	f.BoolVar(&o.twins, "twins", false, "twin pregnancy: a second, euploid fetus")

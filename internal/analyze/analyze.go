@@ -475,6 +475,11 @@ func (pd *pending) finish(off *Offsets, withBins bool) *result.Result {
 		})
 	}
 
+	// Changes on several autosomes at once describe the mother or the
+	// sample, not the fetus (result.AberrantAutosomes).
+	r.AberrantAutosomes = result.AberrantAutosomes(r.Aneuploidies, r.CNVs)
+	r.QC = call.AberrationQC(r.QC, r.AberrantAutosomes, cfg)
+
 	// Bins.
 	if !withBins {
 		return r

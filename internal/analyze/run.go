@@ -113,6 +113,8 @@ func ApplyProfileQC(cfg call.Config, p *disclosure.Profile) call.Config {
 			t = &cfg.ChromDosage
 		case "depth_ratio":
 			t = &cfg.DepthRatio
+		case "aberrant_autosomes":
+			t = &cfg.AberrantAutosomes
 		default:
 			continue
 		}

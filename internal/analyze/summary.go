@@ -14,7 +14,8 @@ import (
 // SummaryColumns are the columns of summary.tsv (docs/result.schema.json
 // describes the fields they come from).
 var SummaryColumns = []string{"sample", "qc_status", "reads", "ff", "ff_low", "ff_high", "z13", "z18", "z21", "zX",
-	"call13", "call18", "call21", "rat", "sca", "cnvs", "no_call_reason", "run"}
+	"call13", "call18", "call21", "rat", "sca", "cnvs", "aberrant_autosomes",
+	"no_call_reason", "run"}
 
 // No-call reason codes of the summary (the result carries the full text).
 const (
@@ -86,6 +87,9 @@ func SummaryRow(v *result.Result) []string {
 		cnvs = append(cnvs, fmt.Sprintf("%s:%d-%d:%s:%s", c.Chrom, c.Start, c.End, c.Type, c.Origin))
 	}
 	row["cnvs"] = strings.Join(cnvs, ";")
+	// Autosomes with a change: more than the QC metric allows (default 2)
+	// is a maternal or technical pattern, not a fetal one (qc_status warns).
+	row["aberrant_autosomes"] = strings.Join(v.AberrantAutosomes, ";")
 	if v.QC.Status == result.QCFail {
 		reasons = map[string]bool{ReasonQC: true}
 	}

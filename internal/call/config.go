@@ -42,6 +42,11 @@ type Config struct {
 	// shallow reference could not measure), so it warns: build the
 	// reference at the depth the laboratory sequences.
 	DepthRatio Threshold `toml:"depth_ratio"`
+	// AberrantAutosomes bounds the number of autosomes with a
+	// chromosome-scale change or a reported CNV (call.AberrantAutosomes):
+	// changes on more than two at once point to the mother (an occult
+	// malignancy) or a broken sample rather than the fetus; higher is worse.
+	AberrantAutosomes Threshold `toml:"aberrant_autosomes"`
 
 	// ZThreshold: |z| at or above which a chromosome or a segment is
 	// flagged in the first pass (left out of the second pass's
@@ -172,7 +177,11 @@ func DefaultConfig() Config {
 		// At 3× the reference's depth the sample's z-scores are narrower
 		// than a standard normal (SD ≈ 0.9; 0.83 at 6×, docs/validation.md).
 		DepthRatio: Threshold{Warn: f(3)},
-		ZThreshold: 3,
+		// A fetus carries changes on at most two autosomes (a trisomy, or
+		// an unbalanced translocation's gain and loss); three or more is
+		// the pattern of a maternal malignancy (docs/qc.md).
+		AberrantAutosomes: Threshold{Warn: f(2)},
+		ZThreshold:        3,
 		// The specificity cfDNA screening is expected to reach for each
 		// common trisomy (≥ 99.9%; T21 false-positive rate 0.04% in
 		// meta-analysis, Gil et al. 2017): z = 3 alone would allow 0.13%
@@ -353,13 +362,16 @@ func (c Config) Validate() error {
 	case !(c.BatchMaxHighRisk >= 0 && c.BatchMaxHighRisk < 0.5):
 		return fmt.Errorf("batch_max_high_risk must lie in [0, 0.5), got %g", c.BatchMaxHighRisk)
 	}
+	if c.AberrantAutosomes.Fail != nil {
+		return fmt.Errorf("aberrant_autosomes takes a warn threshold only: it is counted from the calls, after they are made")
+	}
 	if err := c.Prevalence.validate(); err != nil {
 		return err
 	}
 	for _, nt := range []struct {
 		name string
 		t    Threshold
-	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}, {"chrom_dosage", c.ChromDosage}, {"depth_ratio", c.DepthRatio}} {
+	}{{"reads", c.Reads}, {"duplicate_rate", c.DuplicateRate}, {"gc_bias", c.GCBias}, {"mapd", c.MAPD}, {"fetal_fraction", c.FetalFraction}, {"chrom_dosage", c.ChromDosage}, {"depth_ratio", c.DepthRatio}, {"aberrant_autosomes", c.AberrantAutosomes}} {
 		name, t := nt.name, nt.t
 		if t.Warn != nil && t.Fail != nil && *t.Warn != *t.Fail {
 			lowerWorse := name == "reads" || name == "fetal_fraction"

@@ -36,6 +36,7 @@ func TestParseConfig(t *testing.T) {
 		"batch_offsets = \"fix\"\n",          // not a mode
 		"batch_correct_min_samples = 2\n",    // too few to estimate from
 		"batch_max_high_risk = 0.5\n",        // half the batch trisomic
+		"[aberrant_autosomes]\nfail = 3\n",   // counted after the calls: warn only
 	} {
 		if _, err := ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("accepted %q", bad)

@@ -66,6 +66,13 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 	}
 	applySCAPolicy(v, p.SCA, blind)
 	filterConditions(v, p)
+	// The aberrant autosomes are counted again from the findings and CNVs
+	// this view carries: a lab that does not screen CNVs or rare trisomies
+	// must not learn of them through the count or its QC reason.
+	if ab := result.AberrantAutosomes(v.Aneuploidies, v.CNVs); !slices.Equal(ab, v.AberrantAutosomes) {
+		v.AberrantAutosomes = ab
+		result.SetAberrations(&v.QC, ab)
+	}
 	normalizeLists(v)
 
 	disclosed := !blind && v.FetalSex != ""
@@ -194,6 +201,7 @@ func normalizeLists(v *result.Result) {
 	v.Aneuploidies = keep(v.Aneuploidies, func(result.Finding) bool { return true })
 	v.CNVs = keep(v.CNVs, func(result.CNV) bool { return true })
 	v.Segments = keep(v.Segments, func(result.Segment) bool { return true })
+	v.AberrantAutosomes = keep(v.AberrantAutosomes, func(string) bool { return true })
 	v.QC.Reasons = keep(v.QC.Reasons, func(string) bool { return true })
 	v.QC.Metrics = keep(v.QC.Metrics, func(result.Metric) bool { return true })
 	v.FetalFraction.Methods = keep(v.FetalFraction.Methods, func(result.FFEstimate) bool { return true })

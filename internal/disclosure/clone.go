@@ -26,6 +26,7 @@ func clone(r *result.Result) *result.Result {
 	v.Aneuploidies = slices.Clone(r.Aneuploidies)
 	v.CNVs = slices.Clone(r.CNVs)
 	v.Segments = slices.Clone(r.Segments)
+	v.AberrantAutosomes = slices.Clone(r.AberrantAutosomes)
 	v.Bins = slices.Clone(r.Bins)
 	if r.Disclosure != nil {
 		d := *r.Disclosure

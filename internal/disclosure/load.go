@@ -209,6 +209,9 @@ func ParseProfile(r io.Reader, file, name string) (*Profile, error) {
 		if q.Warn == nil && q.Fail == nil {
 			bad("[qc.%s] sets neither warn nor fail", m)
 		}
+		if m == "aberrant_autosomes" && q.Fail != nil {
+			bad("[qc.aberrant_autosomes] takes warn only: it is counted from the calls, after they are made")
+		}
 		for _, v := range []*float64{q.Warn, q.Fail} {
 			if v != nil && (*v < 0 || *v != *v) {
 				bad("qc.%s: thresholds must be non-negative numbers, got %v", m, *v)

@@ -52,7 +52,7 @@ var AllConditions = []string{T21, T18, T13, SCA, RAT, CNV}
 
 // QCMetrics are the QC metric names a profile may override thresholds for;
 // they are the result.Metric names the analysis reports.
-var QCMetrics = []string{"reads", "duplicate_rate", "mapd", "gc_bias", "fetal_fraction", "chrom_dosage", "depth_ratio"}
+var QCMetrics = []string{"reads", "duplicate_rate", "mapd", "gc_bias", "fetal_fraction", "chrom_dosage", "depth_ratio", "aberrant_autosomes"}
 
 // Lab describes the laboratory issuing reports.
 type Lab struct {

@@ -89,7 +89,8 @@ func TestParseProfileErrors(t *testing.T) {
 		{"percent not fraction", "[performance.T21]\ndetection_rate = 99.5", "performance.T21.detection_rate = 99.5 must be a fraction"},
 		{"no prevalence", "[performance.SCA]\ndetection_rate = 0.95\nspecificity = 0.998\nprevalence = 0.002", ""},
 		{"audit required", `audit_log = "audit.jsonl"` + "\n", ""},
-		{"unknown qc metric", "[qc.coverage]\nwarn = 1.0\n", "[qc.coverage]: unknown QC metric (allowed: reads, duplicate_rate, mapd, gc_bias, fetal_fraction, chrom_dosage, depth_ratio)"},
+		{"unknown qc metric", "[qc.coverage]\nwarn = 1.0\n", "[qc.coverage]: unknown QC metric (allowed: reads, duplicate_rate, mapd, gc_bias, fetal_fraction, chrom_dosage, depth_ratio, aberrant_autosomes)"},
+		{"aberration fail", "[qc.aberrant_autosomes]\nfail = 4\n", "[qc.aberrant_autosomes] takes warn only"},
 		{"qc unknown key", "[qc.reads]\nminimum = 1.0\n", "unknown key qc.reads.minimum (allowed here: warn, fail)"},
 		{"toml syntax", "[lab\n", "lab profile test.toml"},
 	}

@@ -20,8 +20,9 @@ type FixtureSpec struct {
 	Sex    string // "male" or "female"
 	// Condition: "euploid", "T21", "T18", "T13", "T16" (rare trisomy),
 	// "SCA" (47,XXY for a male, 47,XXX for a female), "CNV" (a 6 Mb fetal
-	// deletion on chr4 and a 3 Mb maternal duplication on chr7), "lowff" (no
-	// call: fetal fraction too low).
+	// deletion on chr4 and a 3 Mb maternal duplication on chr7), "multiple"
+	// (a maternal tumour's changes on chr1, chr8 and chr16: the QC metric
+	// aberrant_autosomes warns), "lowff" (no call: fetal fraction too low).
 	Condition string
 	FF        float64 // fetal fraction; 0 means 0.10
 	Reads     int64   // 0 means 8 million
@@ -126,6 +127,30 @@ func Fixture(s FixtureSpec) *result.Result {
 			{Chrom: "chr7", Start: 40_000_000, End: 43_000_000, Type: "gain", Origin: "maternal", CopyNumber: 3, Ratio: 1 + (1-s.FF)/2, Z: 40, Bins: 3},
 		}
 	}
+	if s.Condition == "multiple" {
+		// A maternal tumour shedding 8% of the cfDNA: arm-scale changes
+		// on three autosomes, at levels between a fetal and a maternal
+		// change.
+		for _, v := range []struct {
+			chrom      string
+			start, end int
+			gain       bool
+		}{{"chr1", 125_000_000, 248_000_000, true}, {"chr8", 46_000_000, 145_000_000, true}, {"chr16", 0, 90_000_000, false}} {
+			d := 0.04
+			typ := "gain"
+			if !v.gain {
+				d, typ = -0.04, "loss"
+			}
+			n := (v.end - v.start) / s.BinSize
+			r.CNVs = append(r.CNVs, result.CNV{Chrom: v.chrom, Start: v.start, End: v.end, Type: typ, Origin: "fetal",
+				CopyNumber: 2 + 2*d/s.FF, Ratio: 1 + d, Z: d / (fixtureBinSD / math.Sqrt(float64(n))), Bins: n})
+		}
+	}
+	// The engine's count of autosomes with a change, and its QC metric.
+	r.AberrantAutosomes = result.AberrantAutosomes(r.Aneuploidies, r.CNVs)
+	two := 2.0
+	r.QC.Metrics = append(r.QC.Metrics, result.Metric{Name: result.AberrationMetric, Warn: &two})
+	result.SetAberrations(&r.QC, r.AberrantAutosomes)
 	return r
 }
 

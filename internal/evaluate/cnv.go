@@ -17,8 +17,9 @@ type CNV struct {
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 	Type  string `json:"type"` // "gain" or "loss"
-	// Origin: truth "fetal", "maternal" or "maternal_inherited"; calls
-	// "fetal", "maternal" or "uncertain".
+	// Origin: truth "fetal", "maternal", "maternal_inherited" or "tumour"
+	// (a maternal tumour's somatic change); calls "fetal", "maternal" or
+	// "uncertain".
 	Origin string `json:"origin"`
 }
 
@@ -109,7 +110,8 @@ func parseCNVList(r row, col string, truth bool) ([]CNV, error) {
 func parseCNV(s string, truth bool) (CNV, error) {
 	const form = "expected chrom:start-end:gain|loss:origin, e.g. chr5:10000000-20000000:loss:fetal"
 	parts := strings.Split(s, ":")
-	if len(parts) < 3 || len(parts) > 4 {
+	tumour := truth && len(parts) == 5 && lowerTrim(parts[3]) == "tumour"
+	if len(parts) < 3 || len(parts) > 4 && !tumour {
 		return CNV{}, fmt.Errorf("%s", form)
 	}
 	var c CNV
@@ -139,17 +141,27 @@ func parseCNV(s string, truth bool) (CNV, error) {
 		return CNV{}, fmt.Errorf("type %q is neither gain nor loss", parts[2])
 	}
 	origin := ""
-	if len(parts) == 4 {
+	if len(parts) >= 4 {
 		origin = lowerTrim(parts[3])
+	}
+	if tumour {
+		fr := strings.TrimSuffix(strings.TrimSpace(parts[4]), "%")
+		if v, err := strconv.ParseFloat(fr, 64); err != nil || !(v > 0) {
+			return CNV{}, fmt.Errorf("tumour fraction %q is not a positive number", parts[4])
+		}
 	}
 	if truth {
 		switch origin {
 		case "fetal", "maternal", "maternal_inherited":
 			c.Origin = origin
+		case "tumour":
+			// A maternal tumour's somatic change (chrom:start-end:type:tumour:
+			// FRACTION, as nipt simulate writes it): not a CNV to find.
+			c.Origin = origin
 		case "":
-			return CNV{}, fmt.Errorf("origin missing: truth CNVs need fetal, maternal or maternal_inherited")
+			return CNV{}, fmt.Errorf("origin missing: truth CNVs need fetal, maternal, maternal_inherited or tumour")
 		default:
-			return CNV{}, fmt.Errorf("origin %q is not fetal, maternal or maternal_inherited", origin)
+			return CNV{}, fmt.Errorf("origin %q is not fetal, maternal, maternal_inherited or tumour", origin)
 		}
 		return c, nil
 	}

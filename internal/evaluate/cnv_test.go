@@ -91,6 +91,7 @@ func TestParseCNV(t *testing.T) {
 		{"chrX:100-200:DUP:maternal", true, CNV{"X", 100, 200, "gain", "maternal"}},
 		{"chr21:1,000-2,000:del", false, CNV{"21", 1000, 2000, "loss", "uncertain"}},
 		{"chr7:5-9:gain:maternal_inherited", false, CNV{"7", 5, 9, "gain", "maternal"}},
+		{"chr8:46000000-145000000:gain:tumour:0.05", true, CNV{"8", 46000000, 145000000, "gain", "tumour"}},
 	}
 	for _, g := range good {
 		got, err := parseCNV(g.in, g.truth)
@@ -111,7 +112,9 @@ func TestParseCNV(t *testing.T) {
 		{"chr5:a-10:loss:fetal", true, "not a non-negative integer"},
 		{"chr5:10:loss:fetal", true, "coordinates"},
 		{"chr5:1-10:inv:fetal", true, "neither gain nor loss"},
-		{"chr5:1-10:loss:paternal", true, "not fetal, maternal or maternal_inherited"},
+		{"chr5:1-10:loss:paternal", true, "not fetal, maternal, maternal_inherited or tumour"},
+		{"chr5:1-10:loss:fetal:0.05", true, "expected chrom"},
+		{"chr5:1-10:loss:tumour:0.05", false, "expected chrom"}, // a call is never a tumour's
 		{"chr5:1-10:loss:paternal", false, "not fetal, maternal or uncertain"},
 		{"chr5:1-10:loss:fetal:extra", false, "expected chrom"},
 	}

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,6 +14,7 @@ type sampleCNV struct {
 	matchedT  []bool // per truth
 	falseCall []bool // per call: neither matched nor explained
 	explained int
+	tumour    int  // unmatched calls on a maternal tumour's change
 	partial   int  // false calls overlapping a true CNV of the same type
 	call      Call // sample-level: high_risk when detected / any false call
 }
@@ -67,8 +69,13 @@ func inScope(c CNV, autosomesOnly bool) bool {
 func compareCNVs(j *joined, opt Options) {
 	s := &sampleCNV{}
 	j.cnv = s
+	var tumour []CNV // a maternal tumour's changes: not CNVs to find
 	for _, c := range j.t.CNVs {
-		if inScope(c, opt.CNVAutosomesOnly) {
+		switch {
+		case !inScope(c, opt.CNVAutosomesOnly):
+		case c.Origin == "tumour":
+			tumour = append(tumour, c)
+		default:
 			s.truth = append(s.truth, c)
 		}
 	}
@@ -99,6 +106,10 @@ func compareCNVs(j *joined, opt Options) {
 		}
 		if explainedByAneuploidy(j.t, c) {
 			s.explained++
+			continue
+		}
+		if slices.ContainsFunc(tumour, func(t CNV) bool { return t.Chrom == c.Chrom && t.Start < c.End && c.Start < t.End }) {
+			s.tumour++
 			continue
 		}
 		s.falseCall[i] = true
@@ -151,6 +162,7 @@ func evaluateCNVs(js []*joined, sum *Summary, opt Options, bins []FFBin) CNVResu
 		r.Calls += len(s.calls)
 		r.Matched += len(s.matches)
 		r.Explained += s.explained
+		r.OnTumour += s.tumour
 		r.PartialOverlap += s.partial
 		b := binOf(bins, j.t.FF)
 		for i, t := range s.truth {
@@ -227,4 +239,34 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// evaluatePattern counts the test samples flagged by the genome-wide
+// aberration pattern, apart for those whose truth holds a maternal
+// tumour's changes. Samples missing from the summary are left out.
+func evaluatePattern(js []*joined, sum *Summary, opt Options) PatternResult {
+	prop := func(k, n int) Proportion { return newProportion(k, n, opt.CI, opt.Confidence) }
+	r := PatternResult{Limit: PatternLimit, Tumour: prop(0, 0), Others: prop(0, 0)}
+	if !sum.HasAberrations {
+		r.NotEvaluatedReason = "summary has no aberrant_autosomes column"
+		return r
+	}
+	r.Evaluated = true
+	var tk, tn, ok, on int
+	for _, j := range js {
+		if j.c == nil {
+			continue
+		}
+		flag := 0
+		if len(j.c.AberrantAutosomes) > PatternLimit {
+			flag = 1
+		}
+		if slices.ContainsFunc(j.t.CNVs, func(c CNV) bool { return c.Origin == "tumour" }) {
+			tk, tn = tk+flag, tn+1
+		} else {
+			ok, on = ok+flag, on+1
+		}
+	}
+	r.Tumour, r.Others = prop(tk, tn), prop(ok, on)
+	return r
 }

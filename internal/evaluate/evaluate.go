@@ -149,6 +149,7 @@ func Evaluate(truth []Truth, sum *Summary, opt Options) (*Report, error) {
 		rep.Settings.CNVChromosomes = "autosomes"
 	}
 	rep.CNV = evaluateCNVs(js, sum, opt, bins)
+	rep.Pattern = evaluatePattern(js, sum, opt)
 	mode := scaMode(sum, rep)
 	rep.Conditions = evaluateConditions(js, sum, opt, bins, mode, rep)
 	if sum.HasSCA {

@@ -88,7 +88,9 @@ func evaluateNoCalls(js []*joined, opt Options, bins []FFBin) NoCallResult {
 // every test sample with a maternal (or maternal_inherited) CNV on an
 // autosome with a reported trisomy call (chr13/18/21, and rare autosomes
 // when the summary reports them) and no true trisomy of that autosome, a
-// high-risk call on that autosome is a failure.
+// high-risk call on that autosome is a failure. A maternal tumour's
+// changes are not constitutional CNVs: they are judged by the genome-wide
+// pattern (evaluatePattern), not here.
 func evaluateSafety(js []*joined, sum *Summary, rep *Report) SafetyResult {
 	r := SafetyResult{
 		Definition:    "samples with a maternal CNV on an autosome screened for trisomy (13, 18, 21; rare autosomes if reported) and no trisomy of it: a high-risk trisomy call on that autosome is a failure",
@@ -102,7 +104,7 @@ func evaluateSafety(js []*joined, sum *Summary, rep *Report) SafetyResult {
 		done := map[int]bool{}
 		for _, c := range j.t.CNVs {
 			chrom, ok := screened[c.Chrom]
-			if !ok || c.Origin == "fetal" || j.t.Trisomy == chrom || done[chrom] {
+			if !ok || c.Origin == "fetal" || c.Origin == "tumour" || j.t.Trisomy == chrom || done[chrom] {
 				continue
 			}
 			call := j.trisomyCall(chrom)

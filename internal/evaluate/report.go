@@ -16,6 +16,7 @@ type Report struct {
 	ZCalibration []ZCalibration `json:"z_calibration"`
 	FF           FFResult       `json:"fetal_fraction"`
 	CNV          CNVResult      `json:"cnv"`
+	Pattern      PatternResult  `json:"maternal_pattern"`
 	NoCall       NoCallResult   `json:"no_call"`
 	Safety       SafetyResult   `json:"safety_maternal_cnv"`
 	Discordant   []Discordance  `json:"discordant"`
@@ -190,12 +191,31 @@ type CNVResult struct {
 	Calls              int          `json:"calls"`
 	Matched            int          `json:"matched"`
 	Explained          int          `json:"explained_by_aneuploidy"`
-	PartialOverlap     int          `json:"false_calls_overlapping_truth"`
-	FalseCalls         Rate         `json:"false_calls"`
-	FalseByOrigin      []GroupCount `json:"false_calls_by_origin"`
-	FalseBySize        []GroupCount `json:"false_calls_by_size"`
-	Origin             OriginResult `json:"origin"`
+	// OnTumour counts calls on a maternal tumour's change (truth origin
+	// "tumour"): neither matched nor false.
+	OnTumour       int          `json:"calls_on_tumour_changes"`
+	PartialOverlap int          `json:"false_calls_overlapping_truth"`
+	FalseCalls     Rate         `json:"false_calls"`
+	FalseByOrigin  []GroupCount `json:"false_calls_by_origin"`
+	FalseBySize    []GroupCount `json:"false_calls_by_size"`
+	Origin         OriginResult `json:"origin"`
 }
+
+// PatternResult is how often the genome-wide aberration pattern (summary
+// column aberrant_autosomes listing more than PatternLimit autosomes: the
+// default QC warning of nipt analyze) flags the test samples whose truth
+// holds a maternal tumour's changes, and the others.
+type PatternResult struct {
+	Evaluated          bool       `json:"evaluated"`
+	NotEvaluatedReason string     `json:"not_evaluated_reason,omitempty"`
+	Limit              int        `json:"limit"`
+	Tumour             Proportion `json:"tumour_samples_flagged"`
+	Others             Proportion `json:"other_samples_flagged"`
+}
+
+// PatternLimit is the number of aberrant autosomes a sample may list
+// before it is flagged (nipt analyze's default aberrant_autosomes warn).
+const PatternLimit = 2
 
 // GroupShare is a proportion within a labelled group.
 type GroupShare struct {

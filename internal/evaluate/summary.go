@@ -31,6 +31,9 @@ type Called struct {
 	// CNVsReported is false when the summary has no cnvs column or NA.
 	CNVsReported bool
 	NoCallReason string
+	// AberrantAutosomes are the autosomes with a change (column
+	// aberrant_autosomes, ';'-joined).
+	AberrantAutosomes []string
 }
 
 // SCACall is the sex-chromosome result of one sample. Type is set when the
@@ -54,8 +57,10 @@ type Summary struct {
 	HasZRAT    bool
 	HasSCA     bool
 	HasCNVs    bool
-	HasZX      bool
-	HasFF      bool
+	// HasAberrations: the summary has an aberrant_autosomes column.
+	HasAberrations bool
+	HasZX          bool
+	HasFF          bool
 
 	screened    map[int]bool // autosomes with a reported call for some sample
 	scaScreened bool         // some sample has a reported sca call
@@ -124,7 +129,7 @@ func inspectSummary(t *table) *Summary {
 	info := &Summary{
 		Name:   t.name,
 		HasRAT: t.has("rat"), HasZRAT: t.has("zrat"), HasSCA: t.has("sca"),
-		HasCNVs: t.has("cnvs"), HasZX: t.has("zx"), HasFF: t.has("ff"),
+		HasCNVs: t.has("cnvs"), HasZX: t.has("zx"), HasFF: t.has("ff"), HasAberrations: t.has("aberrant_autosomes"),
 	}
 	calls := map[int]bool{}
 	for _, h := range t.header {
@@ -228,6 +233,13 @@ func parseSummaryRow(r row, info *Summary) (Called, error) {
 	}
 	if c.CNVs, err = parseCNVList(r, "cnvs", false); err != nil {
 		return c, err
+	}
+	if v := r.get("aberrant_autosomes"); !isNA(v) {
+		for _, a := range strings.Split(v, ";") {
+			if a = strings.TrimSpace(a); a != "" {
+				c.AberrantAutosomes = append(c.AberrantAutosomes, a)
+			}
+		}
 	}
 	c.NoCallReason = r.get("no_call_reason")
 	if isNA(c.NoCallReason) {

@@ -221,10 +221,13 @@ func (r *Report) writeCNV(ew *errWriter) {
 		}
 		ew.printf("\n")
 	}
-	ew.printf("  calls: %d (%d matched, %d explained by a true aneuploidy, %d false)\n", c.Calls, c.Matched, c.Explained, c.FalseCalls.Events)
+	ew.printf("  calls: %d (%d matched, %d explained by a true aneuploidy, %d on a maternal tumour's change, %d false)\n", c.Calls, c.Matched, c.Explained, c.OnTumour, c.FalseCalls.Events)
 	ew.printf("  false calls per sample: %s (CI %s–%s); %d of them overlap a true CNV below the overlap threshold\n",
 		num(c.FalseCalls.Value, 3), num(c.FalseCalls.Low, 3), num(c.FalseCalls.High, 3), c.PartialOverlap)
 	ew.printf("  origin correct (maternal vs fetal) among matched: %s; %d labelled uncertain\n", propText(c.Origin.Correct), c.Origin.Uncertain)
+	if p := r.Pattern; p.Evaluated && (p.Tumour.N > 0 || p.Others.K > 0) {
+		ew.printf("  maternal malignancy pattern (changes on > %d autosomes): tumour-bearing samples flagged %s; others flagged %s\n", p.Limit, propText(p.Tumour), propText(p.Others))
+	}
 }
 
 func (r *Report) writeNoCalls(ew *errWriter) {

@@ -134,8 +134,24 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 	}
 	m.PerfNote = "Detection rate (DR), specificity, positive and negative predictive values (PPV, NPV) are this laboratory's figures for each condition; values marked * are derived by Bayes' rule from DR, specificity and the population prevalence, and are not the individual risk of this pregnancy, which also depends on maternal age and gestation."
 	m.Recommendation = "This is a screening test, not a diagnosis. A high-risk result must be confirmed by diagnostic testing (chorionic villus sampling or amniocentesis with karyotype or chromosomal microarray) before any irreversible decision; genetic counselling is recommended. A low-risk result does not exclude the screened conditions, and conditions not listed were not screened."
+	if note := aberrationNote(view); note != "" {
+		m.Recommendation = note + " " + m.Recommendation
+	}
 	m.Limitations = limitations(view, p)
 	return m, nil
+}
+
+// aberrationNote explains a sample whose aberrant_autosomes metric did not
+// pass (result.AberrantAutosomes); empty otherwise.
+func aberrationNote(v *result.Result) string {
+	for _, q := range v.QC.Metrics {
+		if q.Name != result.AberrationMetric || q.Status == result.QCPass || len(v.AberrantAutosomes) == 0 {
+			continue
+		}
+		return fmt.Sprintf("Changes were found on %d autosomes (%s). Changes on several chromosomes at once are rarely fetal: they are the pattern of an occult maternal malignancy, a maternal or placental chromosomal condition, or a technical artefact, and the results above may not describe the fetus. Review of the genome-wide plot, a new blood sample and clinical follow-up of the mother should be considered.",
+			len(v.AberrantAutosomes), strings.Join(v.AberrantAutosomes, ", "))
+	}
+	return ""
 }
 
 func methodText(v *result.Result) []string {
@@ -302,16 +318,18 @@ func metricReason(m result.Metric, unmeasured bool) string {
 var qcNames = map[string]string{
 	"reads": "Reads", "duplicate_rate": "Duplicate rate", "mapd": "Bin noise (MAPD)",
 	"gc_bias": "GC bias", "fetal_fraction": "Fetal fraction",
-	"chrom_dosage": "Largest autosome dosage change (|log2|)",
-	"depth_ratio":  "Depth over the reference's",
+	"chrom_dosage":       "Largest autosome dosage change (|log2|)",
+	"depth_ratio":        "Depth over the reference's",
+	"aberrant_autosomes": "Autosomes with a change",
 }
 
 var qcFormat = map[string]func(float64) string{
-	"reads":          func(x float64) string { return thousands(int64(x)) },
-	"duplicate_rate": pct1,
-	"fetal_fraction": pct1,
-	"chrom_dosage":   func(x float64) string { return fmt.Sprintf("%.3f", x) },
-	"depth_ratio":    func(x float64) string { return fmt.Sprintf("%.2f×", x) },
+	"reads":              func(x float64) string { return thousands(int64(x)) },
+	"duplicate_rate":     pct1,
+	"fetal_fraction":     pct1,
+	"chrom_dosage":       func(x float64) string { return fmt.Sprintf("%.3f", x) },
+	"depth_ratio":        func(x float64) string { return fmt.Sprintf("%.2f×", x) },
+	"aberrant_autosomes": func(x float64) string { return fmt.Sprintf("%.0f", x) },
 }
 
 func qcFormatOf(metric string) func(float64) string {

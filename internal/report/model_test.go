@@ -262,3 +262,30 @@ func TestMethodBatchCorrection(t *testing.T) {
 		t.Error("batch-corrected result without the method line")
 	}
 }
+
+// TestModelAberrationNote: a sample with changes on three autosomes (a
+// maternal tumour's pattern) gets the explanation first in the
+// recommendation, naming the autosomes, and a QC warning; a sample with
+// a fetal and a maternal CNV (two autosomes) gets neither; a view for a
+// laboratory that does not screen CNVs does not mention them.
+func TestModelAberrationNote(t *testing.T) {
+	eu := euProfile(t)
+	spec := disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "multiple", Seed: 5, BinSize: 5_000_000}
+	v, m := fixtureModel(t, spec, eu, "")
+	if v.QC.Status != result.QCWarn || !strings.HasPrefix(m.Recommendation, "Changes were found on 3 autosomes (chr1, chr8, chr16)") {
+		t.Errorf("QC %s, recommendation %q", v.QC.Status, m.Recommendation)
+	}
+	if !strings.Contains(strings.Join(m.QCReasons, "; "), "Autosomes with a change 3, above the warning threshold 2") {
+		t.Errorf("QC reasons %q", m.QCReasons)
+	}
+	spec.Condition = "CNV"
+	_, m = fixtureModel(t, spec, eu, "")
+	if strings.Contains(m.Recommendation, "Changes were found") {
+		t.Errorf("two autosomes: %q", m.Recommendation)
+	}
+	spec.Condition = "multiple"
+	_, m = fixtureModel(t, spec, disclosure.DefaultProfile(), "")
+	if strings.Contains(m.Recommendation, "Changes were found") || strings.Contains(strings.Join(m.QCReasons, " "), "Autosomes") {
+		t.Errorf("a profile without CNV screening: %q, %q", m.Recommendation, m.QCReasons)
+	}
+}

@@ -8,7 +8,7 @@
 package result
 
 // SchemaVersion is the version of the result.json schema.
-const SchemaVersion = "1.0.0"
+const SchemaVersion = "1.1.0"
 
 // Call is a screening outcome for one condition.
 type Call string
@@ -48,7 +48,11 @@ type Result struct {
 	Aneuploidies []Finding    `json:"aneuploidies"` // T13, T18, T21 and rare autosomal trisomies
 	SCA          SCA          `json:"sex_chromosomes"`
 	CNVs         []CNV        `json:"cnvs"`
-	Segments     []Segment    `json:"segments"`
+	// AberrantAutosomes are the autosomes with a chromosome-scale change
+	// or a reported CNV (AberrantAutosomes; QC metric aberrant_autosomes):
+	// more than two point to the mother or the sample, not the fetus.
+	AberrantAutosomes []string  `json:"aberrant_autosomes"`
+	Segments          []Segment `json:"segments"`
 	// Bins are the per-bin normalised values, written to separate files
 	// (bedGraph, bins TSV), not to result.json.
 	Bins []Bin `json:"-"`

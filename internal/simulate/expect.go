@@ -59,7 +59,14 @@ func (ls *Landscape) dosage(s *Sample) (dm, df []float64) {
 		if cnv.Gain {
 			d = 1
 		}
-		if cnv.Origin != CNVFetal {
+		switch cnv.Origin {
+		case CNVTumour:
+			// A tumour shedding a fraction t of all cfDNA moves the total
+			// by t·d/2, which the maternal term (weight 1 − f) carries.
+			ls.addInterval(dm, cnv, d*cnv.Fraction/(1-s.FF))
+			continue
+		case CNVFetal:
+		default:
 			ls.addInterval(dm, cnv, d)
 		}
 		if cnv.Origin != CNVMaternal {

@@ -134,6 +134,10 @@ func TestDosage(t *testing.T) {
 		{"maternal gain", Sample{CNVs: cnvs}, 6, 51e6, 1.5, 1},
 		{"inherited gain, half bin", Sample{CNVs: cnvs}, 1, 10_000_000, 1.25, 1.25},
 		{"inherited gain", Sample{CNVs: cnvs}, 1, 10_500_000, 1.5, 1.5},
+		// A tumour shedding 10% of the cfDNA at FF 20%: the total moves by
+		// +5% = 0.8·(1.0625 − 1), the fetus is untouched.
+		{"tumour gain", Sample{FF: 0.2, CNVs: []CNV{{Chrom: 7, Start: 10_000_000, End: 20_000_000, Gain: true, Origin: CNVTumour, Fraction: 0.1}}}, 7, 15e6, 1.0625, 1},
+		{"tumour loss", Sample{FF: 0.2, CNVs: []CNV{{Chrom: 7, Start: 10_000_000, End: 20_000_000, Origin: CNVTumour, Fraction: 0.1}}}, 7, 15e6, 0.9375, 1},
 		{"twins, T21 in one", Sample{Twins: true, Trisomy: 21, Twin2Share: 0.5, shareSet: true}, 20, 30e6, 1, 1.25},
 		{"twins, boy and girl", Sample{Twins: true, Twin2Sex: Male, Twin2Share: 0.4, shareSet: true}, genome.ChrY, 15e6, 0, 0.2},
 	} {

@@ -45,9 +45,13 @@ const (
 	CNVFetal             CNVOrigin = iota // de novo in the fetus (placenta)
 	CNVMaternal                           // mother heterozygous, fetus not
 	CNVMaternalInherited                  // mother heterozygous, fetus inherited it
+	// CNVTumour is somatic in a maternal tumour that sheds a fraction
+	// CNV.Fraction of all cfDNA (an occult malignancy): neither parent's
+	// germline nor the fetus carries it.
+	CNVTumour
 )
 
-var originNames = []string{"fetal", "maternal", "maternal_inherited"}
+var originNames = []string{"fetal", "maternal", "maternal_inherited", "tumour"}
 
 func (o CNVOrigin) String() string { return originNames[o] }
 
@@ -58,26 +62,35 @@ type CNV struct {
 	Start, End int
 	Gain       bool
 	Origin     CNVOrigin
+	// Fraction is a tumour's share of all cfDNA (CNVTumour only).
+	Fraction float64
 }
 
-// String formats the CNV as chrom:start-end:gain|loss:origin.
+// String formats the CNV as chrom:start-end:gain|loss:origin, with
+// :fraction after a tumour's.
 func (c CNV) String() string {
 	t := "loss"
 	if c.Gain {
 		t = "gain"
 	}
-	return fmt.Sprintf("%s:%d-%d:%s:%s", genome.ChromName(c.Chrom), c.Start, c.End, t, c.Origin)
+	s := fmt.Sprintf("%s:%d-%d:%s:%s", genome.ChromName(c.Chrom), c.Start, c.End, t, c.Origin)
+	if c.Origin == CNVTumour {
+		s += ":" + strconv.FormatFloat(c.Fraction, 'g', -1, 64)
+	}
+	return s
 }
 
 // ParseCNV parses chrom:start-end:gain|loss:fetal|maternal|maternal_inherited
-// (commas in numbers allowed).
+// or chrom:start-end:gain|loss:tumour:FRACTION (a maternal tumour's somatic
+// change, FRACTION its share of all cfDNA, e.g. 0.05 or 5%; commas in
+// numbers allowed).
 func ParseCNV(s string) (CNV, error) {
 	f := strings.Split(strings.TrimSpace(s), ":")
 	bad := func(why string) (CNV, error) {
-		return CNV{}, fmt.Errorf("bad CNV %q: %s (want chrom:start-end:gain|loss:fetal|maternal|maternal_inherited, e.g. chr5:10000000-20000000:loss:fetal)", s, why)
+		return CNV{}, fmt.Errorf("bad CNV %q: %s (want chrom:start-end:gain|loss:fetal|maternal|maternal_inherited, e.g. chr5:10000000-20000000:loss:fetal, or chrom:start-end:gain|loss:tumour:FRACTION)", s, why)
 	}
-	if len(f) != 4 {
-		return bad("need 4 colon-separated fields")
+	if len(f) != 4 && !(len(f) == 5 && strings.EqualFold(f[3], CNVTumour.String())) {
+		return bad("need 4 colon-separated fields (5 for a tumour's)")
 	}
 	var c CNV
 	ci, ok := genome.ChromIndex(f[0])
@@ -109,7 +122,17 @@ func ParseCNV(s string) (CNV, error) {
 		}
 	}
 	if !found {
-		return bad("origin must be fetal, maternal or maternal_inherited")
+		return bad("origin must be fetal, maternal, maternal_inherited or tumour")
+	}
+	if c.Origin == CNVTumour {
+		if len(f) != 5 {
+			return bad("a tumour's change needs its share of the cfDNA: chrom:start-end:gain|loss:tumour:0.05")
+		}
+		fr, err := parseFraction(f[4])
+		if err != nil || !(fr > 0 && fr < 1) {
+			return bad("tumour fraction " + f[4] + " must lie in (0, 1), e.g. 0.05 or 5%")
+		}
+		c.Fraction = fr
 	}
 	return c, nil
 }
@@ -275,7 +298,7 @@ func (s *Sample) fetuses() []fetus {
 		f1.nX, f1.nY = k[0], k[1]
 	}
 	for _, c := range s.CNVs {
-		if c.Origin != CNVMaternal {
+		if c.Origin == CNVFetal || c.Origin == CNVMaternalInherited {
 			f1.cnvs = append(f1.cnvs, c)
 		}
 	}

@@ -22,6 +22,12 @@ func TestParseCNV(t *testing.T) {
 		{"chrM:10-20:loss:fetal", ""},
 		{"chr5:10-20:flip:fetal", ""},
 		{"chr5:10-20:loss:paternal", ""},
+		{"chr8:46000000-145000000:gain:tumour:0.05", "chr8:46000000-145000000:gain:tumour:0.05"},
+		{"chr8:1-2:loss:Tumour:5%", "chr8:1-2:loss:tumour:0.05"},
+		{"chr8:1-2:loss:tumour", ""},     // no fraction
+		{"chr8:1-2:loss:tumour:1.5", ""}, // not a fraction
+		{"chr8:1-2:loss:tumour:0", ""},   // no tumour
+		{"chr8:1-2:loss:fetal:0.05", ""}, // a fraction on a fetal change
 		{"chr5:a-20:loss:fetal", ""},
 	} {
 		c, err := ParseCNV(tc.in)

@@ -17,6 +17,9 @@ type CNV struct {
 	Gain       bool
 	Maternal   bool // the mother carries it (heterozygous)
 	Inherited  bool // maternal CNV also carried by the fetus
+	// Tumour > 0 makes it a somatic change of a maternal tumour that
+	// sheds this fraction of all cfDNA (neither parent's germline).
+	Tumour float64
 }
 
 // Sample describes one simulated pregnancy.
@@ -162,12 +165,17 @@ func (m *Model) Expected(s *Sample) (lambda, fetalShare []float64) {
 				if v.Gain {
 					delta = 1
 				}
-				if v.Maternal {
+				switch {
+				case v.Tumour > 0:
+					// A tumour shedding a fraction t of all cfDNA moves the
+					// total by t·delta/2, which the maternal term carries.
+					cm += delta * v.Tumour / (1 - f)
+				case v.Maternal:
 					cm += delta
 					if v.Inherited {
 						cf += delta
 					}
-				} else {
+				default:
 					cf += delta
 				}
 			}
