@@ -43,14 +43,15 @@ func TestSnakemakePipeline(t *testing.T) {
 	run(t, nipt, "simulate", "cohort", "--spec", specPath, "-o", cohort, "--seed", "3", "-q")
 
 	// The test samples' run comes from the run column (their BAMs have
-	// no PU).
+	// no PU); the pregnancy column makes the file analyze's sample sheet.
 	var samples strings.Builder
-	samples.WriteString("sample\tpath\trole\trun\n")
+	samples.WriteString("sample\tpath\trole\trun\tpregnancy\n")
 	for i := 1; i <= 22; i++ {
-		fmt.Fprintf(&samples, "r%02d\t%s\treference\t\n", i, filepath.Join(cohort, fmt.Sprintf("r%02d.counts", i)))
+		fmt.Fprintf(&samples, "r%02d\t%s\treference\t\t\n", i, filepath.Join(cohort, fmt.Sprintf("r%02d.counts", i)))
 	}
 	for _, s := range []string{"t1", "t2"} {
-		fmt.Fprintf(&samples, "%s\t%s\ttest\tFC1\n", s, filepath.Join(cohort, s+".bam"))
+		preg := map[string]string{"t1": "singleton", "t2": "twin"}[s]
+		fmt.Fprintf(&samples, "%s\t%s\ttest\tFC1\t%s\n", s, filepath.Join(cohort, s+".bam"), preg)
 	}
 	samplesPath := filepath.Join(dir, "samples.tsv")
 	os.WriteFile(samplesPath, []byte(samples.String()), 0o644)
@@ -91,6 +92,11 @@ func TestSnakemakePipeline(t *testing.T) {
 	bq, _ := os.ReadFile(filepath.Join(out, "analysis", "batch_qc.tsv"))
 	if strings.Count(string(bq), "too_few_samples") != 22 || strings.Count(string(bq), "\nFC1\t") != 22 {
 		t.Errorf("batch_qc.tsv does not show the qc_config's batch correction of run FC1:\n%s", bq)
+	}
+	for s, want := range map[string]string{"t1": `"pregnancy": "singleton"`, "t2": `"pregnancy": "twin"`} {
+		if js, _ := os.ReadFile(filepath.Join(out, "analysis", s, "result.json")); !strings.Contains(string(js), want) {
+			t.Errorf("%s/result.json does not say %s", s, want)
+		}
 	}
 	c, err := counts.ReadHeaderFile(filepath.Join(out, "counts", "t1.counts"))
 	if err != nil {

@@ -24,6 +24,7 @@ type analyzeOptions struct {
 	requester    string
 	sexBlind     bool
 	batchBy      string
+	sampleSheet  string
 }
 
 func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
@@ -35,6 +36,7 @@ func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.sexRequested, "sex-requested", false, "the request asks for the fetal sex (profiles with fetal_sex = \"on_request\")")
 	f.StringVar(&o.requester, "requester", "", "user id recorded in the audit log when fetal sex is disclosed (default: the operating-system user)")
 	f.StringVar(&o.batchBy, "batch-by", analyze.BatchByAuto, "batches for the batch QC and correction: run (the counts files' sequencing runs), none (all files one batch), or auto (by run when every file names its run, else none)")
+	f.StringVar(&o.sampleSheet, "sample-sheet", "", "tab-separated sample sheet with columns sample and pregnancy (singleton or twin; docs/outputs.md): twin pregnancies are called per fetus")
 	f.BoolVar(&o.sexBlind, "sex-blind", false, "compute fetal fraction, calls and QC from sex-agnostic information only, whatever the profile allows")
 }
 
@@ -102,12 +104,20 @@ func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
 			req.Requester = u.Username
 		}
 	}
+	var sheet map[string]analyze.SampleInfo
+	if o.sampleSheet != "" {
+		var err error
+		if sheet, err = analyze.ReadSampleSheet(o.sampleSheet); err != nil {
+			return err
+		}
+	}
 	ref, err := refset.ReadModelFile(o.reference)
 	if err != nil {
 		return err
 	}
 	_, err = analyze.Run(ctx, ref, args, o.output, analyze.RunOptions{
 		Config: cfg, Profile: prof, Request: req, SexBlind: o.sexBlind, Threads: global.threads, BatchBy: o.batchBy,
+		Samples: sheet,
 	})
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
@@ -24,7 +25,38 @@ type Options struct {
 	// verdict use only sex-agnostic information (no chrY/chrX fetal
 	// fraction), for labs that may not reveal fetal sex.
 	SexBlind bool
+	// Twins are the IDs of the samples from twin pregnancies (the sample
+	// sheet, SampleInfo.Twin).
+	Twins map[string]bool
 }
+
+// twinShare is the share of the fetal fraction a twin pregnancy's calls
+// assume for the fetus they test: half, as for two fetuses of equal share.
+// Shares vary (dizygotic twins 0.3–0.7 in most pregnancies), so an
+// affected twin's effect is between about 0.6 and 1.4 times what the calls
+// expect; half is the usual laboratory convention (each fetus is held to
+// the minimum fetal fraction, i.e. the total to twice it).
+const twinShare = 0.5
+
+// perFetus returns the fetal-fraction prior of one fetus carrying share s
+// of the fraction p describes: the estimate and its SD scaled by s.
+func perFetus(p call.FFPrior, s float64) call.FFPrior {
+	q := p
+	q.Value, q.SE = s*p.Value, s*p.SE
+	if p.Noise != nil {
+		q.Noise = scaledNoise{p.Noise, s}
+	}
+	return q
+}
+
+// scaledNoise is the SD of s times an estimate with noise n, at s times
+// its true value.
+type scaledNoise struct {
+	n call.FFNoise
+	s float64
+}
+
+func (n scaledNoise) SD(f float64) float64 { return n.s * n.n.SD(f/n.s) }
 
 // Analyze computes the full result of one sample against a reference. The
 // result holds fetal-sex information: pass it through disclosure.Apply
@@ -226,12 +258,23 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	ym := ref.FF.Y
 	sexIn.Y, sexIn.YVar, sexIn.Background, sexIn.BGSD, sexIn.Scale = s.YDosage, s.YVar, ym.Background, ym.BackgroundSD, ym.Scale
 	sex := call.CallSex(sexIn, blindPrior, cfg)
+	twin := opt.Twins[p.ID]
+	r.Pregnancy = PregnancySingleton
+	if twin {
+		// Two fetuses: a sex-chromosome result could belong to either,
+		// chrX and chrY dosage mix both complements, and chrY measures a
+		// male twin's share only.
+		r.Pregnancy = PregnancyTwin
+		sex = call.SexResult{Call: result.NoCall, FetalSex: "unknown", ZX: sex.ZX, ZY: sex.ZY,
+			NoCallReason: "not assessed in a twin pregnancy"}
+	}
 	r.FetalSex = sex.FetalSex
 
-	// Combined fetal fraction.
+	// Combined fetal fraction: of both fetuses together in a twin
+	// pregnancy, from the autosomal methods alone.
 	all := append([]fetalfraction.Measurement(nil), auto...)
 	est, estOK := blindEst, blindOK
-	if !opt.SexBlind {
+	if !opt.SexBlind && !twin {
 		all = append(all, sexFF(ref, s, pre, sex, xsd)...)
 		est, estOK = combine(ref, all)
 	}
@@ -241,6 +284,14 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	if math.IsNaN(fv) {
 		ffp.Why = blindPrior.Why
 	}
+	// The calls test one fetus: in a twin pregnancy it carries half the
+	// fetal fraction (twinShare), and so does the population's fraction
+	// the calls weigh it with. QC judges the measured total.
+	qcCfg := cfg
+	if twin {
+		ffp = perFetus(ffp, twinShare)
+		cfg.FFPriorMedian *= twinShare
+	}
 
 	// Segments. chrX is segmented against the level the most probable
 	// sex-chromosome complement gives at this fetal fraction (a 46,XY
@@ -249,7 +300,7 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	// per-bin model and is not segmented.
 	if len(ref.XBins) > 0 {
 		segIn.Chroms = append(segIn.Chroms, genome.ChrX)
-		if base, bse, ok := xBaseline(l, sex, ffp); ok {
+		if base, bse, ok := xBaseline(l, sex, ffp); ok && !twin {
 			segIn.Base, segIn.BaseSE = base, bse
 		} else {
 			segIn.Centre = []int{genome.ChrX}
@@ -345,7 +396,7 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 		FetalFractionWhy: ffp.Why,
 		// The fail threshold applies to the interval's upper bound (call.QCInput).
 		FetalFractionHigh: r.FetalFraction.High,
-	}, cfg)
+	}, qcCfg)
 	pd := &pending{ref: ref, cfg: cfg, r: r, cs: cs, g: g, ffp: ffp, maternal: maternal, sex: sex,
 		reads: p.ChromReads, x: s.X, sd: sd, base: segIn.Base, k1: k1}
 	for c := range genome.ChrX {
@@ -421,6 +472,9 @@ func (pd *pending) finish(off *Offsets, withBins bool) *result.Result {
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic, PossibleMaternal: t.Maternal,
 			MaternalCNV: pd.maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
+		}
+		if r.Pregnancy == PregnancyTwin && strings.HasPrefix(fd.NoCallReason, "fetal fraction too low") {
+			fd.NoCallReason += " (the estimate is one fetus's: half the measured fetal fraction of a twin pregnancy)"
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic, fd.PossibleMaternal = result.NoCall, "sample failed QC", false, false

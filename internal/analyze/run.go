@@ -31,6 +31,9 @@ type RunOptions struct {
 	// batch correction: BatchByRun, BatchByNone or BatchByAuto ("" is
 	// BatchByAuto).
 	BatchBy string
+	// Samples is the sample sheet (ReadSampleSheet), by sample ID; a
+	// sample it does not list is a singleton pregnancy.
+	Samples map[string]SampleInfo
 }
 
 // Batch grouping modes (RunOptions.BatchBy).
@@ -175,6 +178,14 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		return nil, err
 	}
 	opt := Options{Config: cfg, SexBlind: SexBlind(prof, ro.Request, ro.SexBlind)}
+	for id, info := range ro.Samples {
+		if info.Twin {
+			if opt.Twins == nil {
+				opt.Twins = map[string]bool{}
+			}
+			opt.Twins[id] = true
+		}
+	}
 	// Check sample IDs and compatibility from the headers before any work.
 	seen := map[string]string{}
 	dirs := make([]string, len(paths))
@@ -197,6 +208,21 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		}
 		if fb := ref.FineBinSize; fb > 0 && fb%h.BinSize != 0 {
 			return nil, fmt.Errorf("%s: counted at %d b bins; the reference corrects GC at %d b bins (fine correction), so samples must be counted at %d b or a divisor of it: recount with nipt count --bin-size %d", p, h.BinSize, fb, fb, fb)
+		}
+	}
+	if ro.Samples != nil {
+		listed, twins := 0, 0
+		for id := range seen {
+			if info, ok := ro.Samples[id]; ok {
+				listed++
+				if info.Twin {
+					twins++
+				}
+			}
+		}
+		slog.Info("sample sheet", "samples_listed", listed, "samples", len(paths), "twin_pregnancies", twins)
+		if listed == 0 {
+			return nil, fmt.Errorf("the sample sheet lists none of the %d samples: its sample column must hold the counts files' sample IDs (nipt counts show prints them)", len(paths))
 		}
 	}
 	groups, err := batchGroups(ro.BatchBy, paths, runs)

@@ -25,6 +25,7 @@ const (
 	ReasonUncertain  = "inconclusive"
 	ReasonFFUnknown  = "ff_unknown"
 	ReasonSCA        = "sca_inconclusive"
+	ReasonTwin       = "sca_twin" // sex chromosomes not assessed in a twin pregnancy
 	ReasonOtherCalls = "no_call"
 )
 
@@ -79,7 +80,11 @@ func SummaryRow(v *result.Result) []string {
 			row["sca"] = v.SCA.Type
 		}
 		if v.SCA.Call == result.NoCall {
-			reasons[ReasonSCA] = true
+			if v.Pregnancy == PregnancyTwin {
+				reasons[ReasonTwin] = true
+			} else {
+				reasons[ReasonSCA] = true
+			}
 		}
 	}
 	var cnvs []string

@@ -10,6 +10,9 @@ import (
 	"github.com/nipt/nipt/internal/result"
 )
 
+// twinPregnancy is result.Result.Pregnancy of a twin pregnancy.
+const twinPregnancy = "twin"
+
 // conditionLine states the result for one screened condition.
 func conditionLine(v *result.Result, c string) Line {
 	l := Line{Condition: c}
@@ -130,6 +133,9 @@ func noCallText(reason string) string {
 }
 
 func scaLine(l Line, v *result.Result) Line {
+	if v.Pregnancy == twinPregnancy {
+		return noCall(l, "Not assessed in a twin pregnancy")
+	}
 	s := v.SCA
 	switch s.Call {
 	case result.HighRisk:
@@ -259,6 +265,13 @@ func limitations(v *result.Result, p *disclosure.Profile) []string {
 	}
 	if p.Screens(disclosure.SCA) {
 		out = append(out, "Sex chromosome results are less accurate than those for trisomies 21, 18 and 13 and can reflect the mother's own sex chromosomes.")
+	}
+	if v.Pregnancy == twinPregnancy {
+		share := ""
+		if ff := v.FetalFraction; ff.Known() {
+			share = fmt.Sprintf(" (%s of %s)", pct1(ff.Value/2), pct1(ff.Value))
+		}
+		out = append(out, "Twin pregnancy: the results concern at least one of the fetuses, which cannot be told apart. The calls assume that each fetus carries half the measured fetal fraction"+share+"; a fetus with a smaller share is screened with less sensitivity. The sex chromosomes are not assessed.")
 	}
 	if v.QC.Status != result.QCPass && len(v.QC.Reasons) > 0 {
 		out = append(out, "Quality control: "+strings.Join(qcReasons(v.QC), "; ")+".")

@@ -213,6 +213,9 @@ func sexStatement(v *result.Result, p *disclosure.Profile) string {
 	if d.SexBlind || v.FetalSex == "" {
 		return "Not reported, in accordance with the laboratory's disclosure policy."
 	}
+	if v.Pregnancy == twinPregnancy {
+		return "Not assessed in a twin pregnancy."
+	}
 	how := "on request"
 	if p.FetalSex == disclosure.FetalSexMedicalIndication {
 		how = "for a medical indication"

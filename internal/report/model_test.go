@@ -289,3 +289,47 @@ func TestModelAberrationNote(t *testing.T) {
 		t.Errorf("a profile without CNV screening: %q, %q", m.Recommendation, m.QCReasons)
 	}
 }
+
+// TestModelTwinPregnancy: a twin pregnancy's report says that its results
+// concern at least one fetus and which share of the fetal fraction the
+// calls assumed, and does not assess the sex chromosomes — nor state a
+// fetal sex where the policy would allow one.
+func TestModelTwinPregnancy(t *testing.T) {
+	eu := euProfile(t)
+	r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Seed: 5, BinSize: 5_000_000, FF: 0.14})
+	r.Pregnancy = "twin"
+	v, err := disclosure.Apply(r, eu, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(v, eu, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sca Line
+	for _, l := range m.Lines {
+		if l.Condition == disclosure.SCA {
+			sca = l
+		}
+	}
+	if sca.Result != "No call" || sca.Detail != "Not assessed in a twin pregnancy" {
+		t.Errorf("SCA line %+v", sca)
+	}
+	if !strings.Contains(strings.Join(m.Limitations, " "), "Twin pregnancy: the results concern at least one of the fetuses, which cannot be told apart. The calls assume that each fetus carries half the measured fetal fraction (7.0% of 14.0%)") {
+		t.Errorf("limitations %q", m.Limitations)
+	}
+	// A profile that discloses fetal sex on request: not for twins.
+	p, err := disclosure.LoadProfile(filepath.Join("..", "..", "examples", "lab-profile-eu.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FetalSex, p.Audit = disclosure.FetalSexOnRequest, &disclosure.MemoryAuditLog{}
+	r.SexBlindAnalysis = false
+	v, err = disclosure.Apply(r, p, disclosure.Request{SexRequested: true, Requester: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sexStatement(v, p); got != "Not assessed in a twin pregnancy." {
+		t.Errorf("sex statement %q", got)
+	}
+}

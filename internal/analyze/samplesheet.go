@@ -1,0 +1,101 @@
+package analyze
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// SampleInfo is what the laboratory knows of a sample beyond its reads,
+// from its sample sheet (ReadSampleSheet).
+type SampleInfo struct {
+	// Twin: a twin pregnancy. Each fetus is taken to carry half the fetal
+	// fraction: trisomy, CNV and minimum-fetal-fraction decisions use that
+	// share, and the sex chromosomes are not assessed (docs/method.md §6).
+	Twin bool
+}
+
+// Pregnancy types of a sample sheet's pregnancy column.
+const (
+	PregnancySingleton = "singleton"
+	PregnancyTwin      = "twin"
+)
+
+// ReadSampleSheet reads a sample sheet: tab-separated, a header line naming
+// the columns, one line per sample; lines starting with '#' and empty lines
+// are skipped. Columns: sample (required: the counts file's sample ID) and
+// pregnancy (singleton or twin; empty means singleton). Other columns — a
+// laboratory sheet carries many — are ignored.
+func ReadSampleSheet(path string) (map[string]SampleInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sample sheet: %w", err)
+	}
+	defer f.Close()
+	m, err := ParseSampleSheet(f)
+	if err != nil {
+		return nil, fmt.Errorf("sample sheet %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ParseSampleSheet parses a sample sheet (ReadSampleSheet) from r.
+func ParseSampleSheet(r io.Reader) (map[string]SampleInfo, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<16), 1<<22)
+	out := map[string]SampleInfo{}
+	col := map[string]int{}
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		fields := strings.Split(text, "\t")
+		if len(col) == 0 {
+			for i, h := range fields {
+				col[strings.ToLower(strings.TrimSpace(h))] = i
+			}
+			if _, ok := col["sample"]; !ok {
+				return nil, fmt.Errorf("line %d: the header has no sample column (want tab-separated columns sample and pregnancy)", line)
+			}
+			if _, ok := col["pregnancy"]; !ok {
+				slog.Warn("sample sheet has no pregnancy column: every sample is taken as a singleton pregnancy")
+			}
+			continue
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(fields) {
+				return strings.TrimSpace(fields[i])
+			}
+			return ""
+		}
+		id := get("sample")
+		if id == "" {
+			return nil, fmt.Errorf("line %d: empty sample ID", line)
+		}
+		if _, dup := out[id]; dup {
+			return nil, fmt.Errorf("line %d: sample %q listed twice", line, id)
+		}
+		var info SampleInfo
+		switch p := strings.ToLower(get("pregnancy")); p {
+		case "", PregnancySingleton:
+		case PregnancyTwin, "twins":
+			info.Twin = true
+		default:
+			return nil, fmt.Errorf("line %d: sample %s: pregnancy %q: want singleton or twin (higher-order multiples are not supported)", line, id, p)
+		}
+		out[id] = info
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(col) == 0 {
+		return nil, fmt.Errorf("empty: want a header line with the columns sample and pregnancy")
+	}
+	return out, nil
+}

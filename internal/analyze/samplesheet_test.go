@@ -1,0 +1,73 @@
+package analyze
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/refset/synth"
+)
+
+func TestParseSampleSheet(t *testing.T) {
+	m, err := ParseSampleSheet(strings.NewReader("# LIMS export\nbarcode\tSample\tpregnancy\tweeks\nBC1\tS1\ttwin\t12\nBC2\tS2\t\t11\nBC3\tS3\tSingleton\t13\r\n\nBC4\tS4\tTwins\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 4 || !m["S1"].Twin || m["S2"].Twin || m["S3"].Twin || !m["S4"].Twin {
+		t.Errorf("parsed %+v", m)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"", "empty"},
+		{"id\tpregnancy\nS1\ttwin\n", "no sample column"},
+		{"sample\tpregnancy\nS1\ttriplet\n", `line 2: sample S1: pregnancy "triplet"`},
+		{"sample\tpregnancy\nS1\ttwin\nS1\tsingleton\n", `line 3: sample "S1" listed twice`},
+		{"sample\tpregnancy\n\ttwin\n", "line 2: empty sample ID"},
+	} {
+		if _, err := ParseSampleSheet(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := ReadSampleSheet(filepath.Join(t.TempDir(), "missing.tsv")); err == nil || !strings.Contains(err.Error(), "missing.tsv") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestRunSampleSheet: the sheet reaches the analysis (a listed twin
+// pregnancy's result says so, an unlisted sample is a singleton), and a
+// sheet that lists none of the samples is refused before any output.
+func TestRunSampleSheet(t *testing.T) {
+	f := fixture(t)
+	dir := t.TempDir()
+	var paths []string
+	for _, s := range []synth.Sample{{ID: "tw", FF: 0.12, Seed: 71}, {ID: "sg", FF: 0.12, Seed: 72}} {
+		p := filepath.Join(dir, s.ID+".counts")
+		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	views, err := Run(context.Background(), f.Ref, paths, filepath.Join(dir, "out"), RunOptions{Config: call.DefaultConfig(),
+		Samples: map[string]SampleInfo{"tw": {Twin: true}, "other": {}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if views[0].Pregnancy != PregnancyTwin || views[1].Pregnancy != PregnancySingleton {
+		t.Errorf("pregnancies %q, %q", views[0].Pregnancy, views[1].Pregnancy)
+	}
+	js, err := os.ReadFile(filepath.Join(dir, "out", "tw", ResultFile))
+	if err != nil || !strings.Contains(string(js), `"pregnancy": "twin"`) {
+		t.Errorf("result.json of the twin pregnancy: %v\n%.300s", err, js)
+	}
+	out := filepath.Join(dir, "none")
+	if _, err := Run(context.Background(), f.Ref, paths, out, RunOptions{Config: call.DefaultConfig(),
+		Samples: map[string]SampleInfo{"x": {Twin: true}}}); err == nil || !strings.Contains(err.Error(), "lists none") {
+		t.Errorf("a sheet of other samples: %v", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("output written for a refused batch")
+	}
+}

@@ -1,0 +1,71 @@
+package analyze
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/refset/synth"
+	"github.com/nipt/nipt/internal/result"
+)
+
+// TestTwinPregnancy: a twin pregnancy is called per fetus, each carrying
+// half the fetal fraction. A T21 in one of two equal dizygotic twins at a
+// total fraction of 14% (synth: half the fetal DNA trisomic, Mosaic 0.5)
+// is high risk and, tested at the 7% its fetus carries, not flagged as
+// mosaic or maternal; a euploid twin pregnancy at a total of 6% (3% per
+// fetus) gets no low-risk trisomy call (min_ff 4%), where the same data
+// as a singleton do; the sex chromosomes are not assessed and the fetal
+// fraction comes from the autosomes even where fetal sex may be used.
+func TestTwinPregnancy(t *testing.T) {
+	f := fixture(t)
+	cfg := call.DefaultConfig()
+	t21 := sample(f, synth.Sample{ID: "tw21", Male: true, FF: 0.14, Trisomy: 20, Mosaic: 0.5, Seed: 51})
+	low := sample(f, synth.Sample{ID: "twlow", FF: 0.06, Seed: 52})
+	twins := Options{Config: cfg, Twins: map[string]bool{"tw21": true, "twlow": true}}
+	single := Options{Config: cfg}
+
+	r, err := Analyze(f.Ref, t21, twins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd := finding(r, "T21")
+	if fd.Call != result.HighRisk || fd.Mosaic || fd.PossibleMaternal {
+		t.Errorf("twin T21: %+v", fd)
+	}
+	if r.Pregnancy != PregnancyTwin || r.SCA.Call != result.NoCall || !strings.Contains(r.SCA.NoCallReason, "twin") || r.FetalSex != "unknown" {
+		t.Errorf("twin: pregnancy %q, SCA %+v, fetal sex %q", r.Pregnancy, r.SCA, r.FetalSex)
+	}
+	for _, m := range r.FetalFraction.Methods {
+		if m.Used && (m.Method == "chrY" || m.Method == "chrX") {
+			t.Errorf("a twin pregnancy's fetal fraction used %s", m.Method)
+		}
+	}
+	// The same male-twin sample as a singleton uses chrY (fetal sex may be
+	// used here): the twin rule is what removed it.
+	rs, err := Analyze(f.Ref, t21, single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Pregnancy != PregnancySingleton || rs.FetalSex != "male" {
+		t.Errorf("singleton: pregnancy %q, fetal sex %q", rs.Pregnancy, rs.FetalSex)
+	}
+
+	rt, err := Analyze(f.Ref, low, twins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl, err := Analyze(f.Ref, low, single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := finding(rl, "T21").Call; got != result.LowRisk {
+		t.Fatalf("singleton at FF 6%%: T21 %s, want low risk (the test's premise)", got)
+	}
+	if fd := finding(rt, "T21"); fd.Call != result.NoCall || !strings.Contains(fd.NoCallReason, "half the measured fetal fraction of a twin pregnancy") {
+		t.Errorf("twins at a total FF of 6%%: T21 %+v, want a no-call (3%% per fetus) that says the estimate is one fetus's", fd)
+	}
+	if rt.QC.Status != rl.QC.Status {
+		t.Errorf("QC judges the measured total: twin %s, singleton %s", rt.QC.Status, rl.QC.Status)
+	}
+}
