@@ -36,7 +36,7 @@ func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.sexRequested, "sex-requested", false, "the request asks for the fetal sex (profiles with fetal_sex = \"on_request\")")
 	f.StringVar(&o.requester, "requester", "", "user id recorded in the audit log when fetal sex is disclosed (default: the operating-system user)")
 	f.StringVar(&o.batchBy, "batch-by", analyze.BatchByAuto, "batches for the batch QC and correction: run (the counts files' sequencing runs), none (all files one batch), or auto (by run when every file names its run, else none)")
-	f.StringVar(&o.sampleSheet, "sample-sheet", "", "tab-separated sample sheet with columns sample and pregnancy (singleton or twin; docs/outputs.md): twin pregnancies are called per fetus")
+	f.StringVar(&o.sampleSheet, "sample-sheet", "", "tab-separated sample sheet (docs/outputs.md): columns sample, pregnancy (singleton or twin: twin pregnancies are called per fetus), sex_requested and indication (per-sample requests, replacing --sex-requested and --indication)")
 	f.BoolVar(&o.sexBlind, "sex-blind", false, "compute fetal fraction, calls and QC from sex-agnostic information only, whatever the profile allows")
 }
 

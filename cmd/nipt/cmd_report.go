@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"time"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/report"
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ type reportOptions struct {
 	outDir       string
 	indication   string
 	sexRequested bool
+	sampleSheet  string
 	requester    string
 	date         string
 	stdout       io.Writer
@@ -30,6 +32,7 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.outDir, "output", "o", "", "report directory (created if missing)")
 	f.StringVar(&o.indication, "indication", "", `clinical indication for fetal sex determination, e.g. "Duchenne muscular dystrophy (X-linked)" (profiles with fetal_sex = "medical_indication")`)
 	f.BoolVar(&o.sexRequested, "sex-requested", false, `the request asks for the fetal sex (profiles with fetal_sex = "on_request")`)
+	f.StringVar(&o.sampleSheet, "sample-sheet", "", "the sample sheet given to nipt analyze: its sex_requested and indication columns replace --sex-requested and --indication per sample (docs/outputs.md)")
 	f.StringVar(&o.requester, "requester", "", "user id recorded in the audit log when fetal sex is disclosed (default: the operating-system user)")
 	f.StringVar(&o.date, "date", "", "report date YYYY-MM-DD printed on the reports (default: left to the signature block)")
 }
@@ -87,7 +90,18 @@ func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
 			req.Requester = u.Username
 		}
 	}
-	files, err := report.GenerateFiles(ctx, report.Options{Profile: p, Request: req, OutDir: o.outDir, ReportDate: o.date, Threads: global.threads}, dirs...)
+	var reqs map[string]disclosure.Request
+	if o.sampleSheet != "" {
+		sheet, err := analyze.ReadSampleSheet(o.sampleSheet)
+		if err != nil {
+			return err
+		}
+		reqs = make(map[string]disclosure.Request, len(sheet))
+		for id, info := range sheet {
+			reqs[id] = info.Request(req)
+		}
+	}
+	files, err := report.GenerateFiles(ctx, report.Options{Profile: p, Request: req, Requests: reqs, OutDir: o.outDir, ReportDate: o.date, Threads: global.threads}, dirs...)
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,23 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("disclosure not reported or not audited: %s", audit)
 	}
 
+	// The sample sheet's sex_requested replaces --sex-requested per sample:
+	// "no" for S1 refuses the sex-aware analysis as without the flag, "yes"
+	// reports it.
+	sheet := filepath.Join(dir, "samples.tsv")
+	for _, tc := range []struct {
+		ask  string
+		code int
+	}{{"no", 1}, {"yes", 0}} {
+		os.WriteFile(sheet, []byte("sample\tsex_requested\nS1\t"+tc.ask+"\n"), 0o644)
+		if code, _ := runReportCmd(t, "report", "--profile", profile, "--sex-requested", "--requester", "dr.q", "--sample-sheet", sheet, run2, "-o", filepath.Join(t.TempDir(), "sheet")); code != tc.code {
+			t.Errorf("sheet sex_requested=%s over --sex-requested: exit %d, want %d", tc.ask, code, tc.code)
+		}
+	}
+	if code, _ := runReportCmd(t, "report", "--profile", profile, "--sample-sheet", filepath.Join(dir, "none.tsv"), run, "-o", out); code != 1 {
+		t.Errorf("missing sample sheet: exit %d, want 1", code)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		code int

@@ -188,6 +188,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	}
 	// Check sample IDs and compatibility from the headers before any work.
 	seen := map[string]string{}
+	ids := make([]string, len(paths))
 	dirs := make([]string, len(paths))
 	runs := make([][]string, len(paths))
 	for i, p := range paths {
@@ -200,6 +201,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			return nil, fmt.Errorf("sample ID %q appears in both %s and %s: sample IDs must be unique in a batch", h.Sample, prev, p)
 		}
 		seen[h.Sample] = p
+		ids[i] = h.Sample
 		if dirs[i], err = SampleDir(outdir, h.Sample); err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -256,6 +258,16 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	for c := range genome.ChrX {
 		primary[c] = ref.Chroms[c].Primary
 	}
+	// Each sample's disclosure request (the sample sheet's sex_requested
+	// and indication, else the batch's) and whether its analysis must
+	// therefore be sex-blind.
+	reqs := make([]disclosure.Request, len(paths))
+	opts := make([]Options, len(paths))
+	for i, id := range ids {
+		reqs[i] = ro.Samples[id].Request(ro.Request)
+		opts[i] = opt
+		opts[i].SexBlind = SexBlind(prof, reqs[i], ro.SexBlind)
+	}
 	for g, gr := range groups {
 		pend := make([]*pending, len(gr.idx))
 		offsets := make([]Offsets, len(gr.idx))
@@ -272,7 +284,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			in := make([]*batchInput, len(gr.idx))
 			err := parallel.ForEach(ctx, len(gr.idx), ro.Threads, func(_ context.Context, k int) error {
 				i := gr.idx[k]
-				pd, err := prepareFile(ref, paths[i], opt)
+				pd, err := prepareFile(ref, paths[i], opts[i])
 				if err != nil {
 					return err
 				}
@@ -301,10 +313,10 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 			var v *result.Result
 			var err error
 			if pend[k] != nil {
-				v, err = View(pend[k].finish(&offsets[k], true), prof, ro.Request)
+				v, err = View(pend[k].finish(&offsets[k], true), prof, reqs[i])
 				pend[k] = nil // keep memory falling as the batch is written
 			} else {
-				v, err = analyzeOne(ref, paths[i], opt, prof, ro.Request)
+				v, err = analyzeOne(ref, paths[i], opts[i], prof, reqs[i])
 			}
 			if err != nil {
 				return err

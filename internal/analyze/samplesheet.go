@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+
+	"github.com/nipt/nipt/internal/disclosure"
 )
 
 // SampleInfo is what the laboratory knows of a sample beyond its reads,
@@ -16,6 +18,26 @@ type SampleInfo struct {
 	// fraction: trisomy, CNV and minimum-fetal-fraction decisions use that
 	// share, and the sex chromosomes are not assessed (docs/method.md §6).
 	Twin bool
+	// SexRequested, when set, says whether this sample's request asks for
+	// the fetal sex (profiles with fetal_sex = "on_request"), instead of
+	// the batch's --sex-requested.
+	SexRequested *bool
+	// Indication is this sample's clinical indication for fetal sex
+	// determination (profiles with fetal_sex = "medical_indication");
+	// empty: the batch's --indication.
+	Indication string
+}
+
+// Request returns the disclosure request of a sample with info i in a
+// batch whose default request is req.
+func (i SampleInfo) Request(req disclosure.Request) disclosure.Request {
+	if i.SexRequested != nil {
+		req.SexRequested = *i.SexRequested
+	}
+	if i.Indication != "" {
+		req.Indication = i.Indication
+	}
+	return req
 }
 
 // Pregnancy types of a sample sheet's pregnancy column.
@@ -26,9 +48,12 @@ const (
 
 // ReadSampleSheet reads a sample sheet: tab-separated, a header line naming
 // the columns, one line per sample; lines starting with '#' and empty lines
-// are skipped. Columns: sample (required: the counts file's sample ID) and
-// pregnancy (singleton or twin; empty means singleton). Other columns — a
-// laboratory sheet carries many — are ignored.
+// are skipped. Columns: sample (required: the counts file's sample ID),
+// pregnancy (singleton or twin; empty means singleton), sex_requested
+// (yes or no; empty: the batch's --sex-requested) and indication (the
+// clinical indication for fetal sex determination; empty: the batch's
+// --indication). Other columns — a laboratory sheet carries many — are
+// ignored.
 func ReadSampleSheet(path string) (map[string]SampleInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -89,6 +114,18 @@ func ParseSampleSheet(r io.Reader) (map[string]SampleInfo, error) {
 		default:
 			return nil, fmt.Errorf("line %d: sample %s: pregnancy %q: want singleton or twin (higher-order multiples are not supported)", line, id, p)
 		}
+		switch v := strings.ToLower(get("sex_requested")); v {
+		case "":
+		case "yes", "y", "true", "1":
+			t := true
+			info.SexRequested = &t
+		case "no", "n", "false", "0":
+			f := false
+			info.SexRequested = &f
+		default:
+			return nil, fmt.Errorf("line %d: sample %s: sex_requested %q: want yes, no or empty", line, id, v)
+		}
+		info.Indication = get("indication")
 		out[id] = info
 	}
 	if err := sc.Err(); err != nil {

@@ -9,16 +9,27 @@ import (
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/refset/synth"
 )
 
 func TestParseSampleSheet(t *testing.T) {
-	m, err := ParseSampleSheet(strings.NewReader("# LIMS export\nbarcode\tSample\tpregnancy\tweeks\nBC1\tS1\ttwin\t12\nBC2\tS2\t\t11\nBC3\tS3\tSingleton\t13\r\n\nBC4\tS4\tTwins\n"))
+	m, err := ParseSampleSheet(strings.NewReader("# LIMS export\nbarcode\tSample\tpregnancy\tweeks\tsex_requested\tindication\n" +
+		"BC1\tS1\ttwin\t12\tyes\t\nBC2\tS2\t\t11\tNo\tDuchenne muscular dystrophy (X-linked)\nBC3\tS3\tSingleton\t13\r\n\nBC4\tS4\tTwins\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m) != 4 || !m["S1"].Twin || m["S2"].Twin || m["S3"].Twin || !m["S4"].Twin {
 		t.Errorf("parsed %+v", m)
+	}
+	if s := m["S1"].SexRequested; s == nil || !*s {
+		t.Errorf("S1 sex_requested %v", s)
+	}
+	if s := m["S2"].SexRequested; s == nil || *s || m["S2"].Indication != "Duchenne muscular dystrophy (X-linked)" {
+		t.Errorf("S2 %+v", m["S2"])
+	}
+	if m["S3"].SexRequested != nil || m["S3"].Indication != "" {
+		t.Errorf("S3 %+v", m["S3"])
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"", "empty"},
@@ -26,6 +37,7 @@ func TestParseSampleSheet(t *testing.T) {
 		{"sample\tpregnancy\nS1\ttriplet\n", `line 2: sample S1: pregnancy "triplet"`},
 		{"sample\tpregnancy\nS1\ttwin\nS1\tsingleton\n", `line 3: sample "S1" listed twice`},
 		{"sample\tpregnancy\n\ttwin\n", "line 2: empty sample ID"},
+		{"sample\tsex_requested\nS1\tperhaps\n", `line 2: sample S1: sex_requested "perhaps"`},
 	} {
 		if _, err := ParseSampleSheet(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.want)
@@ -69,5 +81,43 @@ func TestRunSampleSheet(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("output written for a refused batch")
+	}
+}
+
+// TestRunPerSampleRequests: under a profile that discloses fetal sex on
+// request, the sample sheet's sex_requested decides per sample — the
+// sample whose request asks for it gets a sex-aware analysis and a
+// disclosed (and audited) view, the other a sex-blind one — whatever the
+// batch's default.
+func TestRunPerSampleRequests(t *testing.T) {
+	f := fixture(t)
+	dir := t.TempDir()
+	var paths []string
+	for _, s := range []synth.Sample{{ID: "ask", Male: true, FF: 0.12, Seed: 81}, {ID: "noask", Male: true, FF: 0.12, Seed: 82}} {
+		p := filepath.Join(dir, s.ID+".counts")
+		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	prof := disclosure.DefaultProfile()
+	prof.FetalSex = disclosure.FetalSexOnRequest
+	audit := &disclosure.MemoryAuditLog{}
+	prof.Audit = audit
+	yes, no := true, false
+	views, err := Run(context.Background(), f.Ref, paths, filepath.Join(dir, "out"), RunOptions{Config: call.DefaultConfig(), Profile: prof,
+		Request: disclosure.Request{SexRequested: true, Requester: "tester"},
+		Samples: map[string]SampleInfo{"ask": {SexRequested: &yes}, "noask": {SexRequested: &no}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := views[0]; !v.Disclosure.FetalSexDisclosed || v.FetalSex != "male" || v.Disclosure.SexBlind {
+		t.Errorf("requested: %+v, sex %q", v.Disclosure, v.FetalSex)
+	}
+	if v := views[1]; v.Disclosure.FetalSexDisclosed || v.FetalSex != "" || !v.Disclosure.SexBlind {
+		t.Errorf("not requested: %+v, sex %q", v.Disclosure, v.FetalSex)
+	}
+	if len(audit.Entries) != 1 || audit.Entries[0].Sample != "ask" {
+		t.Errorf("audit %+v", audit.Entries)
 	}
 }

@@ -21,6 +21,9 @@ type Options struct {
 	Profile *disclosure.Profile
 	// Request is the test request (indication, sex requested, requester).
 	Request disclosure.Request
+	// Requests, by sample ID, replace Request for those samples (the
+	// sample sheet's per-sample sex_requested and indication).
+	Requests map[string]disclosure.Request
 	// OutDir receives the reports; created if missing.
 	OutDir string
 	// ReportDate (YYYY-MM-DD) is printed on the reports and used as the PDF
@@ -131,7 +134,11 @@ func WriteBatches(ctx context.Context, opts Options, batches []*Batch) (*Files, 
 				return nil, fmt.Errorf("sample %s appears in both %s and %s: report each sample once", r.Sample, prev, b.Dir)
 			}
 			seen[r.Sample] = b.Dir
-			v, err := disclosure.Apply(r, p, opts.Request)
+			req := opts.Request
+			if rq, ok := opts.Requests[r.Sample]; ok {
+				req = rq
+			}
+			v, err := disclosure.Apply(r, p, req)
 			if err != nil {
 				return nil, err
 			}
