@@ -19,8 +19,9 @@ func newDemoCommand() *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole system on built-in simulated data (no external files)",
 		Long: `nipt demo simulates a reference cohort (80 euploid pregnancies) and
-eight test samples (euploid, T21, T18, T13, a sex-chromosome aneuploidy, a
-fetal 5p deletion, a maternal duplication on chr21, a low fetal fraction),
+ten test samples (euploid, T21, T18, T13, a sex-chromosome aneuploidy, a
+fetal 5p deletion, a maternal duplication on chr21, a low fetal fraction, an
+occult maternal tumour, twins with a T21 in one of them),
 counts the two samples simulated as BAM with nipt count, builds the
 reference, analyses the test samples under the default disclosure policy
 (fetal sex never disclosed) screening every condition, writes the clinical

@@ -91,7 +91,11 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	// 2. Count the BAM samples with the real counter; counts-format samples
 	// are used as simulated.
 	var refCounts, testCounts []string
+	sheet := map[string]analyze.SampleInfo{} // what the laboratory knows: twin pregnancies
 	for i, s := range samples {
+		if s.Twins {
+			sheet[s.ID] = analyze.SampleInfo{Twin: true}
+		}
 		path := filepath.Join(p.Cohort, res[i].File)
 		if filepath.Ext(path) == ".bam" {
 			t := time.Now()
@@ -127,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	prof := disclosure.DemoProfile()
 	req := disclosure.Request{Requester: "nipt-demo"}
 	if _, err := analyze.Run(ctx, ref, testCounts, p.Analysis, analyze.RunOptions{
-		Config: call.DefaultConfig(), Profile: prof, Request: req, Threads: o.Threads,
+		Config: call.DefaultConfig(), Profile: prof, Request: req, Threads: o.Threads, Samples: sheet,
 	}); err != nil {
 		return nil, fmt.Errorf("analysing the demo samples: %w", err)
 	}

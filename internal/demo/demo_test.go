@@ -31,8 +31,8 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 8 {
-		t.Fatalf("%d samples in summary, want 8", len(rows))
+	if len(rows) != 10 {
+		t.Fatalf("%d samples in summary, want 10", len(rows))
 	}
 	by := map[string]map[string]string{}
 	for _, r := range rows {
@@ -44,8 +44,11 @@ func TestDemo(t *testing.T) {
 		{"demo-04", "call13", "high_risk"},
 		{"demo-05", "sca", "high_risk"},
 		{"demo-01", "call21", "low_risk"},
-		{"demo-08", "call21", "low_risk"}, // maternal duplication on chr21 is not a trisomy
-		{"demo-07", "call21", "no_call"},  // FF 2%
+		{"demo-08", "call21", "low_risk"},  // maternal duplication on chr21 is not a trisomy
+		{"demo-07", "call21", "no_call"},   // FF 2%
+		{"demo-09", "qc_status", "warn"},   // a maternal tumour's five changes on four autosomes
+		{"demo-10", "call21", "high_risk"}, // T21 in one twin, called per fetus
+		{"demo-10", "no_call_reason", "sca_twin"},
 	}
 	for _, w := range want {
 		if got := by[w.sample][w.col]; got != w.call {
@@ -60,7 +63,10 @@ func TestDemo(t *testing.T) {
 	if c := by["demo-08"]["cnvs"]; !strings.HasPrefix(c, "chr21:") || !strings.Contains(c, ":gain:maternal") {
 		t.Errorf("demo-08 cnvs = %q, want the chr21 maternal gain", c)
 	}
-	if p.BatchReport == "" || len(p.SampleReports) < 8 {
+	if n := len(strings.Split(by["demo-09"]["aberrant_autosomes"], ";")); n < 3 {
+		t.Errorf("demo-09 aberrant autosomes %q, want at least three", by["demo-09"]["aberrant_autosomes"])
+	}
+	if p.BatchReport == "" || len(p.SampleReports) < 10 {
 		t.Errorf("reports missing: batch %q, %d sample reports", p.BatchReport, len(p.SampleReports))
 	}
 	if !strings.Contains(out.String(), "Where to look") {

@@ -63,6 +63,10 @@ hold the simulated sex of each fetus.
 
 func describe(t evaluate.Truth) string {
 	var parts []string
+	if t.Twins {
+		parts = append(parts, "twins")
+	}
+	tumour := 0
 	if t.Trisomy != 0 {
 		s := fmt.Sprintf("T%d", t.Trisomy)
 		if t.IsMosaic() {
@@ -74,13 +78,19 @@ func describe(t evaluate.Truth) string {
 		parts = append(parts, "SCA")
 	}
 	for _, c := range t.CNVs {
-		if c.Chrom == "X" || c.Chrom == "Y" {
-			continue
+		switch {
+		case c.Chrom == "X" || c.Chrom == "Y":
+		case c.Origin == "tumour":
+			tumour++
+		default:
+			parts = append(parts, fmt.Sprintf("%s %s chr%s:%.0f-%.0f Mb", c.Origin, c.Type, c.Chrom, float64(c.Start)/1e6, float64(c.End)/1e6))
 		}
-		parts = append(parts, fmt.Sprintf("%s %s chr%s:%.0f-%.0f Mb", c.Origin, c.Type, c.Chrom, float64(c.Start)/1e6, float64(c.End)/1e6))
 	}
-	if len(parts) == 0 {
-		return "euploid"
+	if tumour > 0 {
+		parts = append(parts, fmt.Sprintf("maternal tumour (%d changes)", tumour))
+	}
+	if len(parts) == 0 || len(parts) == 1 && t.Twins {
+		parts = append(parts, "euploid")
 	}
 	return strings.Join(parts, "; ")
 }

@@ -173,7 +173,7 @@ func validationPreset(seed uint64) []Sample {
 	return out
 }
 
-// demoPreset: 80 references (counts) and 8 tests, two of them as 3 M-pair
+// demoPreset: 80 references (counts) and 10 tests, two of them as 3 M-pair
 // BAMs, so that the whole demo runs in a few minutes on 2 cores.
 func demoPreset(seed uint64) []Sample {
 	p := presetRand{newRand(seed, 0x9e5e7, 1)}
@@ -193,6 +193,13 @@ func demoPreset(seed uint64) []Sample {
 		add(Sample{ID: fmt.Sprintf("ref-%02d", i+1), Role: RoleReference, FF: p.ff()}, fmt.Sprintf("run%d", i%2+1))
 	}
 	cnv := func(s string) []CNV { c, _ := ParseCNV(s); return []CNV{c} }
+	cnvs := func(ss ...string) []CNV {
+		var out []CNV
+		for _, s := range ss {
+			out = append(out, cnv(s)...)
+		}
+		return out
+	}
 	tests := []Sample{
 		{FF: 0.12, Reads: 3_000_000, Format: FormatBAM},              // euploid
 		{FF: 0.10, Trisomy: 21, Reads: 3_000_000, Format: FormatBAM}, // T21
@@ -202,6 +209,12 @@ func demoPreset(seed uint64) []Sample {
 		{FF: 0.15, CNVs: cnv("chr5:1000000-13000000:loss:fetal")},    // 5p deletion (cri-du-chat region)
 		{FF: 0.02}, // low FF: expected no-call
 		{FF: 0.10, CNVs: cnv("chr21:20000000-23000000:gain:maternal")}, // maternal duplication, euploid fetus
+		// An occult maternal tumour shedding 8% of the cfDNA: changes on
+		// four autosomes, the genome-wide pattern QC warns about.
+		{FF: 0.11, CNVs: cnvs("chr1:125100000-248956422:gain:tumour:0.08", "chr8:0-45200000:loss:tumour:0.08",
+			"chr8:45200000-145138636:gain:tumour:0.08", "chr16:0-90338345:loss:tumour:0.08", "chr20:0-64444167:gain:tumour:0.08")},
+		// Twins, T21 in one of them: called per fetus with the sample sheet.
+		{FF: 0.16, Trisomy: 21, Twins: true, Twin2Share: 0.5},
 	}
 	for i, s := range tests {
 		s.ID = fmt.Sprintf("demo-%02d", i+1)
@@ -218,6 +231,10 @@ func summarisePreset(samples []Sample) map[string]int {
 		switch {
 		case s.Role == RoleReference:
 			m["reference"]++
+		case s.Twins:
+			m["twins"]++
+		case len(s.CNVs) > 0 && s.CNVs[0].Origin == CNVTumour:
+			m["tumour"]++
 		case s.Trisomy > 0 && s.Mosaic < 1:
 			m["mosaic"]++
 		case s.Trisomy > 0:
