@@ -35,6 +35,7 @@ var reasonMeanings = map[string]string{
 	analyze.ReasonUncertain:  "the data favour neither euploidy nor trisomy strongly enough",
 	analyze.ReasonFFUnknown:  "the fetal fraction could not be estimated",
 	analyze.ReasonSCA:        "the sex-chromosome result is inconclusive",
+	analyze.ReasonTwin:       "the sex chromosomes are not assessed in a twin pregnancy",
 	analyze.ReasonOtherCalls: "another reason",
 }
 
