@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,21 @@ func sample(f *refset.Fixture, s synth.Sample) *counts.Counts {
 		s.Trisomy = -1
 	}
 	return f.Model.Counts(&s)
+}
+
+// writeSamples draws the samples and writes them as counts files in dir,
+// returning their paths in order.
+func writeSamples(t testing.TB, f *refset.Fixture, dir string, samples ...synth.Sample) []string {
+	t.Helper()
+	var paths []string
+	for _, s := range samples {
+		p := filepath.Join(dir, s.ID+".counts")
+		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
 }
 
 func finding(r *result.Result, cond string) result.Finding {

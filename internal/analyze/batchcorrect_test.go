@@ -259,15 +259,11 @@ func TestBatchCorrectionAuditsOnce(t *testing.T) {
 	}
 	f := fixture(t)
 	dir := t.TempDir()
-	var paths []string
+	var samples []synth.Sample
 	for i := range 20 {
-		s := synth.Sample{ID: fmt.Sprintf("a%02d", i), Male: i%2 == 1, FF: 0.1, Seed: uint64(400 + i)}
-		p := filepath.Join(dir, s.ID+".counts")
-		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
+		samples = append(samples, synth.Sample{ID: fmt.Sprintf("a%02d", i), Male: i%2 == 1, FF: 0.1, Seed: uint64(400 + i)})
 	}
+	paths := writeSamples(t, f, dir, samples...)
 	prof := disclosure.DefaultProfile()
 	prof.FetalSex = disclosure.FetalSexOnRequest
 	audit := &disclosure.MemoryAuditLog{}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/call"
-	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/refset/synth"
 )
@@ -19,15 +18,7 @@ import (
 func TestRun(t *testing.T) {
 	f := fixture(t)
 	dir := t.TempDir()
-	var paths []string
-	for _, s := range []synth.Sample{{ID: "r1", FF: 0.1, Seed: 61}, {ID: "r2", Male: true, FF: 0.1, Seed: 62}} {
-		c := sample(f, s)
-		p := filepath.Join(dir, s.ID+".counts")
-		if err := counts.WriteFile(p, c, 1); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeSamples(t, f, dir, synth.Sample{ID: "r1", FF: 0.1, Seed: 61}, synth.Sample{ID: "r2", Male: true, FF: 0.1, Seed: 62})
 	out := filepath.Join(dir, "out")
 	views, err := Run(context.Background(), f.Ref, paths, out, RunOptions{Config: call.DefaultConfig(), Threads: 2})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/call"
-	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/refset/synth"
 )
@@ -54,14 +53,7 @@ func TestParseSampleSheet(t *testing.T) {
 func TestRunSampleSheet(t *testing.T) {
 	f := fixture(t)
 	dir := t.TempDir()
-	var paths []string
-	for _, s := range []synth.Sample{{ID: "tw", FF: 0.12, Seed: 71}, {ID: "sg", FF: 0.12, Seed: 72}} {
-		p := filepath.Join(dir, s.ID+".counts")
-		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeSamples(t, f, dir, synth.Sample{ID: "tw", FF: 0.12, Seed: 71}, synth.Sample{ID: "sg", FF: 0.12, Seed: 72})
 	views, err := Run(context.Background(), f.Ref, paths, filepath.Join(dir, "out"), RunOptions{Config: call.DefaultConfig(),
 		Samples: map[string]SampleInfo{"tw": {Twin: true}, "other": {}}})
 	if err != nil {
@@ -92,14 +84,7 @@ func TestRunSampleSheet(t *testing.T) {
 func TestRunPerSampleRequests(t *testing.T) {
 	f := fixture(t)
 	dir := t.TempDir()
-	var paths []string
-	for _, s := range []synth.Sample{{ID: "ask", Male: true, FF: 0.12, Seed: 81}, {ID: "noask", Male: true, FF: 0.12, Seed: 82}} {
-		p := filepath.Join(dir, s.ID+".counts")
-		if err := counts.WriteFile(p, sample(f, s), 1); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeSamples(t, f, dir, synth.Sample{ID: "ask", Male: true, FF: 0.12, Seed: 81}, synth.Sample{ID: "noask", Male: true, FF: 0.12, Seed: 82})
 	prof := disclosure.DefaultProfile()
 	prof.FetalSex = disclosure.FetalSexOnRequest
 	audit := &disclosure.MemoryAuditLog{}
