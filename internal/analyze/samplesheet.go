@@ -80,13 +80,21 @@ func ParseSampleSheet(r io.Reader) (map[string]SampleInfo, error) {
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		if len(col) == 0 {
+			// A spreadsheet's export may start with a byte-order mark.
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
 		fields := strings.Split(text, "\t")
 		if len(col) == 0 {
 			for i, h := range fields {
 				col[strings.ToLower(strings.TrimSpace(h))] = i
 			}
 			if _, ok := col["sample"]; !ok {
-				return nil, fmt.Errorf("line %d: the header has no sample column (want tab-separated columns sample and pregnancy)", line)
+				hint := ""
+				if len(fields) == 1 && strings.ContainsAny(text, ",;") {
+					hint = "; the file looks comma- or semicolon-separated: export it as tab-separated text"
+				}
+				return nil, fmt.Errorf("line %d: the header has no sample column (want tab-separated columns sample and pregnancy)%s", line, hint)
 			}
 			if _, ok := col["pregnancy"]; !ok {
 				slog.Warn("sample sheet has no pregnancy column: every sample is taken as a singleton pregnancy")

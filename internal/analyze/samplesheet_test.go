@@ -37,10 +37,14 @@ func TestParseSampleSheet(t *testing.T) {
 		{"sample\tpregnancy\nS1\ttwin\nS1\tsingleton\n", `line 3: sample "S1" listed twice`},
 		{"sample\tpregnancy\n\ttwin\n", "line 2: empty sample ID"},
 		{"sample\tsex_requested\nS1\tperhaps\n", `line 2: sample S1: sex_requested "perhaps"`},
+		{"sample,pregnancy\nS1,twin\n", "export it as tab-separated text"},
 	} {
 		if _, err := ParseSampleSheet(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.want)
 		}
+	}
+	if m, err := ParseSampleSheet(strings.NewReader("\ufeffsample\tpregnancy\r\nS1\ttwin\r\n")); err != nil || !m["S1"].Twin {
+		t.Errorf("a spreadsheet export with a byte-order mark: %v, %+v", err, m)
 	}
 	if _, err := ReadSampleSheet(filepath.Join(t.TempDir(), "missing.tsv")); err == nil || !strings.Contains(err.Error(), "missing.tsv") {
 		t.Errorf("missing file: %v", err)
