@@ -25,9 +25,11 @@ type Options struct {
 	// verdict use only sex-agnostic information (no chrY/chrX fetal
 	// fraction), for labs that may not reveal fetal sex.
 	SexBlind bool
-	// Twins are the IDs of the samples from twin pregnancies (the sample
-	// sheet, SampleInfo.Twin).
-	Twins map[string]bool
+	// Twins are the IDs of the samples from twin pregnancies called per
+	// fetus (the sample sheet, SampleInfo.Twin); Monochorionic those from
+	// monochorionic twin pregnancies, called as singletons
+	// (SampleInfo.Monochorionic).
+	Twins, Monochorionic map[string]bool
 }
 
 // twinShare is the share of the fetal fraction a twin pregnancy's calls
@@ -260,6 +262,10 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	sex := call.CallSex(sexIn, blindPrior, cfg)
 	twin := opt.Twins[p.ID]
 	r.Pregnancy = PregnancySingleton
+	if opt.Monochorionic[p.ID] {
+		// One karyotype for both twins: the singleton analysis holds.
+		r.Pregnancy = PregnancyMonochorionic
+	}
 	if twin {
 		// Two fetuses: a sex-chromosome result could belong to either,
 		// chrX and chrY dosage mix both complements, and chrY measures a

@@ -179,11 +179,17 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	}
 	opt := Options{Config: cfg, SexBlind: SexBlind(prof, ro.Request, ro.SexBlind)}
 	for id, info := range ro.Samples {
-		if info.Twin {
+		switch {
+		case info.Twin:
 			if opt.Twins == nil {
 				opt.Twins = map[string]bool{}
 			}
 			opt.Twins[id] = true
+		case info.Monochorionic:
+			if opt.Monochorionic == nil {
+				opt.Monochorionic = map[string]bool{}
+			}
+			opt.Monochorionic[id] = true
 		}
 	}
 	// Check sample IDs and compatibility from the headers before any work.
@@ -217,7 +223,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		for id := range seen {
 			if info, ok := ro.Samples[id]; ok {
 				listed++
-				if info.Twin {
+				if info.Twin || info.Monochorionic {
 					twins++
 				}
 			}

@@ -18,6 +18,10 @@ type SampleInfo struct {
 	// fraction: trisomy, CNV and minimum-fetal-fraction decisions use that
 	// share, and the sex chromosomes are not assessed (docs/method.md §6).
 	Twin bool
+	// Monochorionic: a monochorionic (hence monozygotic) twin pregnancy,
+	// whose twins share one karyotype: called as a singleton, the
+	// fraction being both twins' and a change both twins'.
+	Monochorionic bool
 	// SexRequested, when set, says whether this sample's request asks for
 	// the fetal sex (profiles with fetal_sex = "on_request"), instead of
 	// the batch's --sex-requested.
@@ -42,14 +46,16 @@ func (i SampleInfo) Request(req disclosure.Request) disclosure.Request {
 
 // Pregnancy types of a sample sheet's pregnancy column.
 const (
-	PregnancySingleton = "singleton"
-	PregnancyTwin      = "twin"
+	PregnancySingleton     = "singleton"
+	PregnancyTwin          = "twin"
+	PregnancyMonochorionic = "twin_monochorionic"
 )
 
 // ReadSampleSheet reads a sample sheet: tab-separated, a header line naming
 // the columns, one line per sample; lines starting with '#' and empty lines
 // are skipped. Columns: sample (required: the counts file's sample ID),
-// pregnancy (singleton or twin; empty means singleton), sex_requested
+// pregnancy (singleton, twin or twin_monochorionic; empty means
+// singleton), sex_requested
 // (yes or no; empty: the batch's --sex-requested) and indication (the
 // clinical indication for fetal sex determination; empty: the batch's
 // --indication). Other columns — a laboratory sheet carries many — are
@@ -117,10 +123,12 @@ func ParseSampleSheet(r io.Reader) (map[string]SampleInfo, error) {
 		var info SampleInfo
 		switch p := strings.ToLower(get("pregnancy")); p {
 		case "", PregnancySingleton:
-		case PregnancyTwin, "twins":
+		case PregnancyTwin, "twins", "twin_dichorionic", "dichorionic":
 			info.Twin = true
+		case PregnancyMonochorionic, "monochorionic":
+			info.Monochorionic = true
 		default:
-			return nil, fmt.Errorf("line %d: sample %s: pregnancy %q: want singleton or twin (higher-order multiples are not supported)", line, id, p)
+			return nil, fmt.Errorf("line %d: sample %s: pregnancy %q: want singleton, twin (dichorionic or chorionicity unknown) or twin_monochorionic (higher-order multiples are not supported)", line, id, p)
 		}
 		switch v := strings.ToLower(get("sex_requested")); v {
 		case "":

@@ -14,11 +14,11 @@ import (
 
 func TestParseSampleSheet(t *testing.T) {
 	m, err := ParseSampleSheet(strings.NewReader("# LIMS export\nbarcode\tSample\tpregnancy\tweeks\tsex_requested\tindication\n" +
-		"BC1\tS1\ttwin\t12\tyes\t\nBC2\tS2\t\t11\tNo\tDuchenne muscular dystrophy (X-linked)\nBC3\tS3\tSingleton\t13\r\n\nBC4\tS4\tTwins\n"))
+		"BC1\tS1\ttwin\t12\tyes\t\nBC2\tS2\t\t11\tNo\tDuchenne muscular dystrophy (X-linked)\nBC3\tS3\tSingleton\t13\r\n\nBC4\tS4\tTwins\nBC5\tS5\ttwin_monochorionic\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 4 || !m["S1"].Twin || m["S2"].Twin || m["S3"].Twin || !m["S4"].Twin {
+	if len(m) != 5 || !m["S1"].Twin || m["S2"].Twin || m["S3"].Twin || !m["S4"].Twin || m["S5"].Twin || !m["S5"].Monochorionic || m["S1"].Monochorionic {
 		t.Errorf("parsed %+v", m)
 	}
 	if s := m["S1"].SexRequested; s == nil || !*s {

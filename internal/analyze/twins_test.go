@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -67,5 +68,35 @@ func TestTwinPregnancy(t *testing.T) {
 	}
 	if rt.QC.Status != rl.QC.Status {
 		t.Errorf("QC judges the measured total: twin %s, singleton %s", rt.QC.Status, rl.QC.Status)
+	}
+}
+
+// TestMonochorionicTwins: monochorionic twins share one karyotype, so the
+// sample is called as a singleton — the same calls, fetal fraction and
+// sex-chromosome result as without the sheet — and only its pregnancy
+// says twins.
+func TestMonochorionicTwins(t *testing.T) {
+	f := fixture(t)
+	cfg := call.DefaultConfig()
+	c := sample(f, synth.Sample{ID: "mc", Male: true, FF: 0.14, Trisomy: 20, Seed: 53})
+	mono, err := Analyze(f.Ref, c, Options{Config: cfg, Monochorionic: map[string]bool{"mc": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, err := Analyze(f.Ref, c, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mono.Pregnancy != PregnancyMonochorionic {
+		t.Errorf("pregnancy %q", mono.Pregnancy)
+	}
+	mono.Pregnancy = single.Pregnancy
+	a, _ := json.Marshal(mono)
+	b, _ := json.Marshal(single)
+	if string(a) != string(b) {
+		t.Error("a monochorionic twin pregnancy is not analysed as a singleton")
+	}
+	if finding(mono, "T21").Call != result.HighRisk || mono.FetalSex != "male" {
+		t.Errorf("T21 %+v, fetal sex %q", finding(mono, "T21"), mono.FetalSex)
 	}
 }

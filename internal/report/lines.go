@@ -10,8 +10,12 @@ import (
 	"github.com/nipt/nipt/internal/result"
 )
 
-// twinPregnancy is result.Result.Pregnancy of a twin pregnancy.
-const twinPregnancy = "twin"
+// twinPregnancy and monochorionicPregnancy are result.Result.Pregnancy of
+// a twin pregnancy called per fetus and of a monochorionic one.
+const (
+	twinPregnancy          = "twin"
+	monochorionicPregnancy = "twin_monochorionic"
+)
 
 // conditionLine states the result for one screened condition.
 func conditionLine(v *result.Result, c string) Line {
@@ -272,6 +276,9 @@ func limitations(v *result.Result, p *disclosure.Profile) []string {
 			share = fmt.Sprintf(" (%s of %s)", pct1(ff.Value/2), pct1(ff.Value))
 		}
 		out = append(out, "Twin pregnancy: the results concern at least one of the fetuses, which cannot be told apart. The calls assume that each fetus carries half the measured fetal fraction"+share+"; a fetus with a smaller share is screened with less sensitivity. The sex chromosomes are not assessed.")
+	}
+	if v.Pregnancy == monochorionicPregnancy {
+		out = append(out, "Monochorionic twin pregnancy: the twins are taken to share one karyotype (monozygotic), so the results apply to both; the rare twins discordant for a chromosomal change are not recognised.")
 	}
 	if v.QC.Status != result.QCPass && len(v.QC.Reasons) > 0 {
 		out = append(out, "Quality control: "+strings.Join(qcReasons(v.QC), "; ")+".")

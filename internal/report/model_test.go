@@ -332,4 +332,23 @@ func TestModelTwinPregnancy(t *testing.T) {
 	if got := sexStatement(v, p); got != "Not assessed in a twin pregnancy." {
 		t.Errorf("sex statement %q", got)
 	}
+	// Monochorionic twins share one karyotype: the sex chromosomes are
+	// assessed, and the report says the results apply to both.
+	r.Pregnancy, r.SexBlindAnalysis = "twin_monochorionic", true
+	v, err = disclosure.Apply(r, eu, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = NewModel(v, eu, ""); err != nil {
+		t.Fatal(err)
+	}
+	lim := strings.Join(m.Limitations, " ")
+	if !strings.Contains(lim, "Monochorionic twin pregnancy: the twins are taken to share one karyotype") || strings.Contains(lim, "half the measured") {
+		t.Errorf("monochorionic limitations %q", m.Limitations)
+	}
+	for _, l := range m.Lines {
+		if l.Condition == disclosure.SCA && l.Detail == "Not assessed in a twin pregnancy" {
+			t.Error("monochorionic twins: SCA not assessed")
+		}
+	}
 }

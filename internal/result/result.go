@@ -41,8 +41,8 @@ type Result struct {
 	Reference     Reference     `json:"reference"`
 	QC            QC            `json:"qc"`
 	FetalFraction FetalFraction `json:"fetal_fraction"`
-	// Pregnancy is "singleton" or "twin" (the sample sheet; singleton
-	// when not given). Empty in results written before schema 1.1.0.
+	// Pregnancy is "singleton", "twin" or "twin_monochorionic" (the
+	// sample sheet; singleton when not given). Empty in results written before schema 1.1.0.
 	Pregnancy string `json:"pregnancy,omitempty"`
 	// FetalSex is "female", "male" or "unknown". Sensitive: removed by the
 	// disclosure policy unless the lab may report it.
