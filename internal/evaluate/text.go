@@ -221,7 +221,11 @@ func (r *Report) writeCNV(ew *errWriter) {
 		}
 		ew.printf("\n")
 	}
-	ew.printf("  calls: %d (%d matched, %d explained by a true aneuploidy, %d on a maternal tumour's change, %d false)\n", c.Calls, c.Matched, c.Explained, c.OnTumour, c.FalseCalls.Events)
+	tumour := ""
+	if c.OnTumour > 0 {
+		tumour = fmt.Sprintf(", %d on a maternal tumour's change", c.OnTumour)
+	}
+	ew.printf("  calls: %d (%d matched, %d explained by a true aneuploidy%s, %d false)\n", c.Calls, c.Matched, c.Explained, tumour, c.FalseCalls.Events)
 	ew.printf("  false calls per sample: %s (CI %s–%s); %d of them overlap a true CNV below the overlap threshold\n",
 		num(c.FalseCalls.Value, 3), num(c.FalseCalls.Low, 3), num(c.FalseCalls.High, 3), c.PartialOverlap)
 	ew.printf("  origin correct (maternal vs fetal) among matched: %s; %d labelled uncertain\n", propText(c.Origin.Correct), c.Origin.Uncertain)
