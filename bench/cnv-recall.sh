@@ -25,7 +25,9 @@
 # built on; default the built-in synthetic genome), SEED (default 5),
 # THREADS (default 2), WORK (default a new temporary directory, removed
 # unless KEEP=1; a cohort already simulated there with the same seed and
-# annotation is reused). Prints the CNV part of nipt evaluate's report.
+# annotation is reused), DEPTH (default 1: multiplies every sample's read
+# pairs, e.g. DEPTH=1.25 for 3.75–6.25 M; the reference stays REF). Prints
+# the CNV part of nipt evaluate's report.
 set -euo pipefail
 
 : "${REF:?set REF to a reference built by bench/accuracy.sh}"
@@ -37,7 +39,15 @@ source "$ROOT/bench/lib.sh"
 bench_workdir
 bench_build
 
-bench_recall cnv-recall "$ROOT/bench/cnv-recall.tsv" "CNV*.counts" "100 samples with a fetal CNV"
+SPEC="$ROOT/bench/cnv-recall.tsv"
+DEPTH=${DEPTH:-1}
+if [[ "$DEPTH" != 1 ]]; then
+	SPEC="$WORK/cnv-recall-depth$DEPTH.tsv"
+	awk -F'\t' -v m="$DEPTH" 'BEGIN { OFS = "\t" } /^#/ { print; next }
+		!h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; print; next }
+		{ $c["reads"] = int($c["reads"] * m / 1000) * 1000; print }' "$ROOT/bench/cnv-recall.tsv" >"$SPEC"
+fi
+bench_recall cnv-recall "$SPEC" "CNV*.counts" "100 samples with a fetal CNV (depth ×$DEPTH)"
 sed -n '/^CNVs (match/,/^$/p' "$WORK/eval.txt"
 # Rare-trisomy calls in these samples are false positives (no sample has a
 # trisomy): a partial gain taken for a whole-chromosome one.
