@@ -230,7 +230,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		}
 		slog.Info("sample sheet", "samples_listed", listed, "samples", len(paths), "twin_pregnancies", twins)
 		if listed == 0 {
-			return nil, fmt.Errorf("the sample sheet lists none of the %d samples: its sample column must hold the counts files' sample IDs (nipt counts show prints them)", len(paths))
+			return nil, fmt.Errorf("the sample sheet lists none of the %d samples: its sample column must hold the counts files' sample IDs (nipt counts show --header prints a file's sample)", len(paths))
 		}
 	}
 	groups, err := batchGroups(ro.BatchBy, paths, runs)
