@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/call"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset/synth"
 	"github.com/nipt/nipt/internal/result"
@@ -94,4 +95,25 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestApplyProfileQC: a lab profile's [qc.METRIC] thresholds replace the
+// QC config's, the aberrant_autosomes warning among them, and leave the
+// other thresholds as they were.
+func TestApplyProfileQC(t *testing.T) {
+	three, low := 3.0, 0.03
+	p := disclosure.DefaultProfile()
+	p.QC = []disclosure.QCOverride{{Metric: "aberrant_autosomes", Warn: &three}, {Metric: "fetal_fraction", Warn: &low}}
+	def := call.DefaultConfig()
+	cfg := ApplyProfileQC(def, p)
+	if cfg.AberrantAutosomes.Warn == nil || *cfg.AberrantAutosomes.Warn != 3 || cfg.AberrantAutosomes.Fail != nil {
+		t.Errorf("aberrant_autosomes %+v", cfg.AberrantAutosomes)
+	}
+	if *cfg.FetalFraction.Warn != 0.03 || *cfg.FetalFraction.Fail != *def.FetalFraction.Fail || *cfg.Reads.Warn != *def.Reads.Warn {
+		t.Errorf("fetal_fraction %+v, reads %+v", cfg.FetalFraction, cfg.Reads)
+	}
+	q := call.AberrationQC(result.QC{Status: result.QCPass}, []string{"chr1", "chr2", "chr3"}, cfg)
+	if q.Status != result.QCPass {
+		t.Errorf("three autosomes under a warn threshold of 3: %+v", q)
+	}
 }
