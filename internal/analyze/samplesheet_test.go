@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/refset/synth"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func TestParseSampleSheet(t *testing.T) {
@@ -66,9 +68,21 @@ func TestRunSampleSheet(t *testing.T) {
 	if views[0].Pregnancy != PregnancyTwin || views[1].Pregnancy != PregnancySingleton {
 		t.Errorf("pregnancies %q, %q", views[0].Pregnancy, views[1].Pregnancy)
 	}
-	js, err := os.ReadFile(filepath.Join(dir, "out", "tw", ResultFile))
-	if err != nil || !strings.Contains(string(js), `"pregnancy": "twin"`) {
-		t.Errorf("result.json of the twin pregnancy: %v\n%.300s", err, js)
+	sch := schema(t)
+	for _, id := range []string{"tw", "sg"} {
+		js, err := os.ReadFile(filepath.Join(dir, "out", id, ResultFile))
+		want := map[string]string{"tw": `"pregnancy": "twin"`, "sg": `"pregnancy": "singleton"`}[id]
+		if err != nil || !strings.Contains(string(js), want) {
+			t.Errorf("%s result.json: %v, want %s\n%.300s", id, err, want, js)
+			continue
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s result.json does not match the schema: %v", id, err)
+		}
 	}
 	out := filepath.Join(dir, "none")
 	if _, err := Run(context.Background(), f.Ref, paths, out, RunOptions{Config: call.DefaultConfig(),
