@@ -1,13 +1,13 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/counts"
@@ -25,11 +25,9 @@ type Options struct {
 	// verdict use only sex-agnostic information (no chrY/chrX fetal
 	// fraction), for labs that may not reveal fetal sex.
 	SexBlind bool
-	// Twins are the IDs of the samples from twin pregnancies called per
-	// fetus (the sample sheet, SampleInfo.Twin); Monochorionic those from
-	// monochorionic twin pregnancies, called as singletons
-	// (SampleInfo.Monochorionic).
-	Twins, Monochorionic map[string]bool
+	// Pregnancy is the sample's (SampleInfo.Pregnancy; "" is a
+	// singleton): a twin pregnancy is called per fetus.
+	Pregnancy string
 }
 
 // twinShare is the share of the fetal fraction a twin pregnancy's calls
@@ -45,6 +43,7 @@ const twinShare = 0.5
 func perFetus(p call.FFPrior, s float64) call.FFPrior {
 	q := p
 	q.Value, q.SE = s*p.Value, s*p.SE
+	q.Of = fmt.Sprintf("one fetus's: %.0f%% of the measured fetal fraction", 100*s)
 	if p.Noise != nil {
 		q.Noise = scaledNoise{p.Noise, s}
 	}
@@ -260,17 +259,14 @@ func prepareSample(ref *refset.Reference, s *refset.Sample, dupRate float64, opt
 	ym := ref.FF.Y
 	sexIn.Y, sexIn.YVar, sexIn.Background, sexIn.BGSD, sexIn.Scale = s.YDosage, s.YVar, ym.Background, ym.BackgroundSD, ym.Scale
 	sex := call.CallSex(sexIn, blindPrior, cfg)
-	twin := opt.Twins[p.ID]
-	r.Pregnancy = PregnancySingleton
-	if opt.Monochorionic[p.ID] {
-		// One karyotype for both twins: the singleton analysis holds.
-		r.Pregnancy = PregnancyMonochorionic
-	}
+	// Monochorionic twins share one karyotype: the singleton analysis
+	// holds for them.
+	r.Pregnancy = cmp.Or(opt.Pregnancy, result.PregnancySingleton)
+	twin := r.Pregnancy == result.PregnancyTwin
 	if twin {
 		// Two fetuses: a sex-chromosome result could belong to either,
 		// chrX and chrY dosage mix both complements, and chrY measures a
 		// male twin's share only.
-		r.Pregnancy = PregnancyTwin
 		sex = call.SexResult{Call: result.NoCall, FetalSex: "unknown", ZX: sex.ZX, ZY: sex.ZY,
 			NoCallReason: "not assessed in a twin pregnancy"}
 	}
@@ -478,9 +474,6 @@ func (pd *pending) finish(off *Offsets, withBins bool) *result.Result {
 			Condition: "T" + strconv.Itoa(c+1), Chrom: genome.ChromName(c), Call: t.Call, Z: round(t.Z, 4),
 			LogLR: round(clampLR(t.LogLR), 3), ResidualRisk: sig(t.Risk, 3), FFImplied: round(t.FFImplied, 5), Mosaic: t.Mosaic, PossibleMaternal: t.Maternal,
 			MaternalCNV: pd.maternal[c], NoCallReason: t.NoCallReason, PDetect: round(t.PDetect, 4), ZThreshold: round(t.Threshold, 3), Method: st.Primary,
-		}
-		if r.Pregnancy == PregnancyTwin && strings.HasPrefix(fd.NoCallReason, "fetal fraction too low") {
-			fd.NoCallReason += " (the estimate is one fetus's: half the measured fetal fraction of a twin pregnancy)"
 		}
 		if qcFail {
 			fd.Call, fd.NoCallReason, fd.Mosaic, fd.PossibleMaternal = result.NoCall, "sample failed QC", false, false

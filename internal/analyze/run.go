@@ -177,21 +177,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	opt := Options{Config: cfg, SexBlind: SexBlind(prof, ro.Request, ro.SexBlind)}
-	for id, info := range ro.Samples {
-		switch {
-		case info.Twin:
-			if opt.Twins == nil {
-				opt.Twins = map[string]bool{}
-			}
-			opt.Twins[id] = true
-		case info.Monochorionic:
-			if opt.Monochorionic == nil {
-				opt.Monochorionic = map[string]bool{}
-			}
-			opt.Monochorionic[id] = true
-		}
-	}
+	opt := Options{Config: cfg}
 	// Check sample IDs and compatibility from the headers before any work.
 	seen := map[string]string{}
 	ids := make([]string, len(paths))
@@ -223,7 +209,7 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		for id := range seen {
 			if info, ok := ro.Samples[id]; ok {
 				listed++
-				if info.Twin || info.Monochorionic {
+				if info.Pregnancy != "" && info.Pregnancy != result.PregnancySingleton {
 					twins++
 				}
 			}
@@ -265,14 +251,16 @@ func Run(ctx context.Context, ref *refset.Reference, paths []string, outdir stri
 		primary[c] = ref.Chroms[c].Primary
 	}
 	// Each sample's disclosure request (the sample sheet's sex_requested
-	// and indication, else the batch's) and whether its analysis must
-	// therefore be sex-blind.
+	// and indication, else the batch's), whether its analysis must
+	// therefore be sex-blind, and its pregnancy.
 	reqs := make([]disclosure.Request, len(paths))
 	opts := make([]Options, len(paths))
 	for i, id := range ids {
-		reqs[i] = ro.Samples[id].Request(ro.Request)
+		info := ro.Samples[id]
+		reqs[i] = info.Request(ro.Request)
 		opts[i] = opt
 		opts[i].SexBlind = SexBlind(prof, reqs[i], ro.SexBlind)
+		opts[i].Pregnancy = info.Pregnancy
 	}
 	for g, gr := range groups {
 		pend := make([]*pending, len(gr.idx))

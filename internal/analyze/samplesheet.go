@@ -9,19 +9,19 @@ import (
 	"strings"
 
 	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/result"
 )
 
 // SampleInfo is what the laboratory knows of a sample beyond its reads,
 // from its sample sheet (ReadSampleSheet).
 type SampleInfo struct {
-	// Twin: a twin pregnancy. Each fetus is taken to carry half the fetal
+	// Pregnancy is result.PregnancySingleton (also ""),
+	// result.PregnancyTwin — each fetus taken to carry half the fetal
 	// fraction: trisomy, CNV and minimum-fetal-fraction decisions use that
-	// share, and the sex chromosomes are not assessed (docs/method.md §6).
-	Twin bool
-	// Monochorionic: a monochorionic (hence monozygotic) twin pregnancy,
-	// whose twins share one karyotype: called as a singleton, the
-	// fraction being both twins' and a change both twins'.
-	Monochorionic bool
+	// share, and the sex chromosomes are not assessed (docs/method.md §6) —
+	// or result.PregnancyMonochorionic: monozygotic twins sharing one
+	// karyotype, called as a singleton.
+	Pregnancy string
 	// SexRequested, when set, says whether this sample's request asks for
 	// the fetal sex (profiles with fetal_sex = "on_request"), instead of
 	// the batch's --sex-requested.
@@ -43,13 +43,6 @@ func (i SampleInfo) Request(req disclosure.Request) disclosure.Request {
 	}
 	return req
 }
-
-// Pregnancy types of a sample sheet's pregnancy column.
-const (
-	PregnancySingleton     = "singleton"
-	PregnancyTwin          = "twin"
-	PregnancyMonochorionic = "twin_monochorionic"
-)
 
 // ReadSampleSheet reads a sample sheet: tab-separated, a header line naming
 // the columns, one line per sample; lines starting with '#' and empty lines
@@ -122,11 +115,11 @@ func ParseSampleSheet(r io.Reader) (map[string]SampleInfo, error) {
 		}
 		var info SampleInfo
 		switch p := strings.ToLower(get("pregnancy")); p {
-		case "", PregnancySingleton:
-		case PregnancyTwin, "twins", "twin_dichorionic", "dichorionic":
-			info.Twin = true
-		case PregnancyMonochorionic, "monochorionic":
-			info.Monochorionic = true
+		case "", result.PregnancySingleton:
+		case result.PregnancyTwin, "twins", "twin_dichorionic", "dichorionic":
+			info.Pregnancy = result.PregnancyTwin
+		case result.PregnancyMonochorionic, "monochorionic":
+			info.Pregnancy = result.PregnancyMonochorionic
 		default:
 			return nil, fmt.Errorf("line %d: sample %s: pregnancy %q: want singleton, twin (dichorionic or chorionicity unknown) or twin_monochorionic (higher-order multiples are not supported)", line, id, p)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/nipt/nipt/internal/call"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/refset/synth"
+	"github.com/nipt/nipt/internal/result"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -20,8 +21,14 @@ func TestParseSampleSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 5 || !m["S1"].Twin || m["S2"].Twin || m["S3"].Twin || !m["S4"].Twin || m["S5"].Twin || !m["S5"].Monochorionic || m["S1"].Monochorionic {
+	want := map[string]string{"S1": result.PregnancyTwin, "S2": "", "S3": "", "S4": result.PregnancyTwin, "S5": result.PregnancyMonochorionic}
+	if len(m) != len(want) {
 		t.Errorf("parsed %+v", m)
+	}
+	for id, p := range want {
+		if m[id].Pregnancy != p {
+			t.Errorf("%s: pregnancy %q, want %q", id, m[id].Pregnancy, p)
+		}
 	}
 	if s := m["S1"].SexRequested; s == nil || !*s {
 		t.Errorf("S1 sex_requested %v", s)
@@ -45,7 +52,7 @@ func TestParseSampleSheet(t *testing.T) {
 			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.want)
 		}
 	}
-	if m, err := ParseSampleSheet(strings.NewReader("\ufeffsample\tpregnancy\r\nS1\ttwin\r\n")); err != nil || !m["S1"].Twin {
+	if m, err := ParseSampleSheet(strings.NewReader("\ufeffsample\tpregnancy\r\nS1\ttwin\r\n")); err != nil || m["S1"].Pregnancy != result.PregnancyTwin {
 		t.Errorf("a spreadsheet export with a byte-order mark: %v, %+v", err, m)
 	}
 	if _, err := ReadSampleSheet(filepath.Join(t.TempDir(), "missing.tsv")); err == nil || !strings.Contains(err.Error(), "missing.tsv") {
@@ -61,11 +68,11 @@ func TestRunSampleSheet(t *testing.T) {
 	dir := t.TempDir()
 	paths := writeSamples(t, f, dir, synth.Sample{ID: "tw", FF: 0.12, Seed: 71}, synth.Sample{ID: "sg", FF: 0.12, Seed: 72})
 	views, err := Run(context.Background(), f.Ref, paths, filepath.Join(dir, "out"), RunOptions{Config: call.DefaultConfig(),
-		Samples: map[string]SampleInfo{"tw": {Twin: true}, "other": {}}})
+		Samples: map[string]SampleInfo{"tw": {Pregnancy: result.PregnancyTwin}, "other": {}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if views[0].Pregnancy != PregnancyTwin || views[1].Pregnancy != PregnancySingleton {
+	if views[0].Pregnancy != result.PregnancyTwin || views[1].Pregnancy != result.PregnancySingleton {
 		t.Errorf("pregnancies %q, %q", views[0].Pregnancy, views[1].Pregnancy)
 	}
 	sch := schema(t)
@@ -86,7 +93,7 @@ func TestRunSampleSheet(t *testing.T) {
 	}
 	out := filepath.Join(dir, "none")
 	if _, err := Run(context.Background(), f.Ref, paths, out, RunOptions{Config: call.DefaultConfig(),
-		Samples: map[string]SampleInfo{"x": {Twin: true}}}); err == nil || !strings.Contains(err.Error(), "lists none") {
+		Samples: map[string]SampleInfo{"x": {Pregnancy: result.PregnancyTwin}}}); err == nil || !strings.Contains(err.Error(), "lists none") {
 		t.Errorf("a sheet of other samples: %v", err)
 	}
 	if _, err := os.Stat(out); err == nil {

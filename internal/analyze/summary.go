@@ -80,7 +80,7 @@ func SummaryRow(v *result.Result) []string {
 			row["sca"] = v.SCA.Type
 		}
 		if v.SCA.Call == result.NoCall {
-			if v.Pregnancy == PregnancyTwin {
+			if v.Pregnancy == result.PregnancyTwin {
 				reasons[ReasonTwin] = true
 			} else {
 				reasons[ReasonSCA] = true

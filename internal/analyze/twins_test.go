@@ -23,7 +23,7 @@ func TestTwinPregnancy(t *testing.T) {
 	cfg := call.DefaultConfig()
 	t21 := sample(f, synth.Sample{ID: "tw21", Male: true, FF: 0.14, Trisomy: 20, Mosaic: 0.5, Seed: 51})
 	low := sample(f, synth.Sample{ID: "twlow", FF: 0.06, Seed: 52})
-	twins := Options{Config: cfg, Twins: map[string]bool{"tw21": true, "twlow": true}}
+	twins := Options{Config: cfg, Pregnancy: result.PregnancyTwin}
 	single := Options{Config: cfg}
 
 	r, err := Analyze(f.Ref, t21, twins)
@@ -34,7 +34,7 @@ func TestTwinPregnancy(t *testing.T) {
 	if fd.Call != result.HighRisk || fd.Mosaic || fd.PossibleMaternal {
 		t.Errorf("twin T21: %+v", fd)
 	}
-	if r.Pregnancy != PregnancyTwin || r.SCA.Call != result.NoCall || !strings.Contains(r.SCA.NoCallReason, "twin") || r.FetalSex != "unknown" {
+	if r.Pregnancy != result.PregnancyTwin || r.SCA.Call != result.NoCall || !strings.Contains(r.SCA.NoCallReason, "twin") || r.FetalSex != "unknown" {
 		t.Errorf("twin: pregnancy %q, SCA %+v, fetal sex %q", r.Pregnancy, r.SCA, r.FetalSex)
 	}
 	for _, m := range r.FetalFraction.Methods {
@@ -48,7 +48,7 @@ func TestTwinPregnancy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs.Pregnancy != PregnancySingleton || rs.FetalSex != "male" {
+	if rs.Pregnancy != result.PregnancySingleton || rs.FetalSex != "male" {
 		t.Errorf("singleton: pregnancy %q, fetal sex %q", rs.Pregnancy, rs.FetalSex)
 	}
 
@@ -63,11 +63,15 @@ func TestTwinPregnancy(t *testing.T) {
 	if got := finding(rl, "T21").Call; got != result.LowRisk {
 		t.Fatalf("singleton at FF 6%%: T21 %s, want low risk (the test's premise)", got)
 	}
-	if fd := finding(rt, "T21"); fd.Call != result.NoCall || !strings.Contains(fd.NoCallReason, "half the measured fetal fraction of a twin pregnancy") {
+	if fd := finding(rt, "T21"); fd.Call != result.NoCall || !strings.Contains(fd.NoCallReason, "(one fetus's: 50% of the measured fetal fraction)") {
 		t.Errorf("twins at a total FF of 6%%: T21 %+v, want a no-call (3%% per fetus) that says the estimate is one fetus's", fd)
 	}
-	if rt.QC.Status != rl.QC.Status {
-		t.Errorf("QC judges the measured total: twin %s, singleton %s", rt.QC.Status, rl.QC.Status)
+	// QC and the reported fetal fraction are the measured total's.
+	tm, _ := metric(rt, "fetal_fraction")
+	sm, _ := metric(rl, "fetal_fraction")
+	if rt.QC.Status != rl.QC.Status || tm.Value != sm.Value || tm.Status != sm.Status || rt.FetalFraction.Value != rl.FetalFraction.Value {
+		t.Errorf("QC and the fetal fraction judge the measured total: twin %s %+v %.4f, singleton %s %+v %.4f",
+			rt.QC.Status, tm, rt.FetalFraction.Value, rl.QC.Status, sm, rl.FetalFraction.Value)
 	}
 }
 
@@ -79,7 +83,7 @@ func TestMonochorionicTwins(t *testing.T) {
 	f := fixture(t)
 	cfg := call.DefaultConfig()
 	c := sample(f, synth.Sample{ID: "mc", Male: true, FF: 0.14, Trisomy: 20, Seed: 53})
-	mono, err := Analyze(f.Ref, c, Options{Config: cfg, Monochorionic: map[string]bool{"mc": true}})
+	mono, err := Analyze(f.Ref, c, Options{Config: cfg, Pregnancy: result.PregnancyMonochorionic})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +91,7 @@ func TestMonochorionicTwins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mono.Pregnancy != PregnancyMonochorionic {
+	if mono.Pregnancy != result.PregnancyMonochorionic {
 		t.Errorf("pregnancy %q", mono.Pregnancy)
 	}
 	mono.Pregnancy = single.Pregnancy

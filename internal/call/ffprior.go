@@ -25,6 +25,10 @@ type FFPrior struct {
 	// Why says why the fetal fraction is unknown (Value NaN), for the
 	// no-call reasons; empty when it is known or no reason is given.
 	Why string
+	// Of says whose fraction the estimate is when it is not the sample's
+	// measured one (e.g. one fetus's of a twin pregnancy), for the no-call
+	// reasons; empty otherwise.
+	Of string
 }
 
 // FFNoise gives the SD of a fetal-fraction estimate as a function of the

@@ -124,7 +124,11 @@ func CallTrisomy(d Dosage, ff FFPrior, prev float64, rare bool, cfg Config) Tris
 		}
 	case known && ff.Value < cfg.MinFF:
 		t.Call = result.NoCall
-		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%% is below min_ff %.1f%%", 100*ff.Value, 100*cfg.MinFF)
+		of := ""
+		if ff.Of != "" {
+			of = " (" + ff.Of + ")"
+		}
+		t.NoCallReason = fmt.Sprintf("fetal fraction too low: estimate %.1f%%%s is below min_ff %.1f%%", 100*ff.Value, of, 100*cfg.MinFF)
 	case t.LogLR > cfg.LowRiskLog10LR:
 		t.Call = result.NoCall
 		t.NoCallReason = fmt.Sprintf("inconclusive: z %.2f is below the high-risk threshold %.2f, but the data are not %.0f times more likely without a trisomy than with one %s (log10 LR %.2f > %.2f)", t.Z, t.Threshold, math.Pow(10, -cfg.LowRiskLog10LR), at, t.LogLR, cfg.LowRiskLog10LR)

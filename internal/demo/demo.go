@@ -20,6 +20,7 @@ import (
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/report"
+	"github.com/nipt/nipt/internal/result"
 	"github.com/nipt/nipt/internal/simulate"
 )
 
@@ -94,7 +95,7 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	sheet := map[string]analyze.SampleInfo{} // what the laboratory knows: twin pregnancies
 	for i, s := range samples {
 		if s.Twins {
-			sheet[s.ID] = analyze.SampleInfo{Twin: true}
+			sheet[s.ID] = analyze.SampleInfo{Pregnancy: result.PregnancyTwin}
 		}
 		path := filepath.Join(p.Cohort, res[i].File)
 		if filepath.Ext(path) == ".bam" {

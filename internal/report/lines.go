@@ -10,13 +10,6 @@ import (
 	"github.com/nipt/nipt/internal/result"
 )
 
-// twinPregnancy and monochorionicPregnancy are result.Result.Pregnancy of
-// a twin pregnancy called per fetus and of a monochorionic one.
-const (
-	twinPregnancy          = "twin"
-	monochorionicPregnancy = "twin_monochorionic"
-)
-
 // conditionLine states the result for one screened condition.
 func conditionLine(v *result.Result, c string) Line {
 	l := Line{Condition: c}
@@ -137,7 +130,7 @@ func noCallText(reason string) string {
 }
 
 func scaLine(l Line, v *result.Result) Line {
-	if v.Pregnancy == twinPregnancy {
+	if v.Pregnancy == result.PregnancyTwin {
 		return noCall(l, "Not assessed in a twin pregnancy")
 	}
 	s := v.SCA
@@ -270,14 +263,14 @@ func limitations(v *result.Result, p *disclosure.Profile) []string {
 	if p.Screens(disclosure.SCA) {
 		out = append(out, "Sex chromosome results are less accurate than those for trisomies 21, 18 and 13 and can reflect the mother's own sex chromosomes.")
 	}
-	if v.Pregnancy == twinPregnancy {
+	if v.Pregnancy == result.PregnancyTwin {
 		share := ""
 		if ff := v.FetalFraction; ff.Known() {
 			share = fmt.Sprintf(" (%s of %s)", pct1(ff.Value/2), pct1(ff.Value))
 		}
 		out = append(out, "Twin pregnancy: the results concern at least one of the fetuses, which cannot be told apart. The calls assume that each fetus carries half the measured fetal fraction"+share+"; a fetus with a smaller share is screened with less sensitivity. The sex chromosomes are not assessed.")
 	}
-	if v.Pregnancy == monochorionicPregnancy {
+	if v.Pregnancy == result.PregnancyMonochorionic {
 		out = append(out, "Monochorionic twin pregnancy: the twins are taken to share one karyotype (monozygotic), so the results apply to both; the rare twins discordant for a chromosomal change are not recognised.")
 	}
 	if v.QC.Status != result.QCPass && len(v.QC.Reasons) > 0 {

@@ -213,7 +213,7 @@ func sexStatement(v *result.Result, p *disclosure.Profile) string {
 	if d.SexBlind || v.FetalSex == "" {
 		return "Not reported, in accordance with the laboratory's disclosure policy."
 	}
-	if v.Pregnancy == twinPregnancy {
+	if v.Pregnancy == result.PregnancyTwin {
 		return "Not assessed in a twin pregnancy."
 	}
 	how := "on request"

@@ -4,19 +4,19 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/nipt/nipt/internal/genome"
 )
 
 // AberrationMetric is the QC metric counting aberrant autosomes.
 const AberrationMetric = "aberrant_autosomes"
 
-// autosomes are the names AberrantAutosomes counts, in order.
-var autosomes = func() map[string]int {
-	m := make(map[string]int, 22)
-	for i := 1; i <= 22; i++ {
-		m[fmt.Sprintf("chr%d", i)] = i
-	}
-	return m
-}()
+// autosome returns the canonical index of an autosome's name (any
+// naming); ok is false for the sex chromosomes and other contigs.
+func autosome(name string) (int, bool) {
+	c, ok := genome.ChromIndex(name)
+	return c, ok && c < genome.ChrX
+}
 
 // AberrantAutosomes returns, in chromosome order, the autosomes (chr1–22)
 // that carry a chromosome-scale dosage change — a finding whose |z|
@@ -28,21 +28,21 @@ var autosomes = func() map[string]int {
 // JAMA 314:162) or of a broken sample. Sex chromosomes are left out: their
 // dosage differs with fetal sex, and the count must not.
 func AberrantAutosomes(findings []Finding, cnvs []CNV) []string {
-	var hit [23]bool
+	var hit [genome.ChrX]bool
 	for _, f := range findings {
-		if c, ok := autosomes[f.Chrom]; ok && f.ZThreshold > 0 && math.Abs(f.Z) >= f.ZThreshold {
+		if c, ok := autosome(f.Chrom); ok && f.ZThreshold > 0 && math.Abs(f.Z) >= f.ZThreshold {
 			hit[c] = true
 		}
 	}
 	for _, v := range cnvs {
-		if c, ok := autosomes[v.Chrom]; ok {
+		if c, ok := autosome(v.Chrom); ok {
 			hit[c] = true
 		}
 	}
 	out := []string{}
 	for c, h := range hit {
 		if h {
-			out = append(out, fmt.Sprintf("chr%d", c))
+			out = append(out, genome.ChromName(c))
 		}
 	}
 	return out

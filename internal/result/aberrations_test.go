@@ -15,9 +15,10 @@ func TestAberrantAutosomes(t *testing.T) {
 		{Chrom: "chrX", Z: -12, ZThreshold: 3.2},   // sex chromosome: never counted
 		{Chrom: "chr10", Z: -3.2, ZThreshold: 3.2}, // exactly at it
 	}
-	cnvs := []CNV{{Chrom: "chr21"}, {Chrom: "chr1"}, {Chrom: "chrY"}, {Chrom: "chr12"}, {Chrom: "chr12"}}
+	// Any naming counts ("5", Ensembl); the list uses the canonical one.
+	cnvs := []CNV{{Chrom: "chr21"}, {Chrom: "chr1"}, {Chrom: "chrY"}, {Chrom: "chr12"}, {Chrom: "chr12"}, {Chrom: "5"}, {Chrom: "MT"}}
 	got := AberrantAutosomes(findings, cnvs)
-	want := []string{"chr1", "chr4", "chr10", "chr12", "chr21"}
+	want := []string{"chr1", "chr4", "chr5", "chr10", "chr12", "chr21"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}

@@ -10,6 +10,16 @@ package result
 // SchemaVersion is the version of the result.json schema.
 const SchemaVersion = "1.1.0"
 
+// Pregnancy types (Result.Pregnancy; the sample sheet's pregnancy column).
+// A twin pregnancy is called per fetus at half the fetal fraction; the
+// twins of a monochorionic one share one karyotype and are called as a
+// singleton.
+const (
+	PregnancySingleton     = "singleton"
+	PregnancyTwin          = "twin"
+	PregnancyMonochorionic = "twin_monochorionic"
+)
+
 // Call is a screening outcome for one condition.
 type Call string
 
@@ -41,8 +51,9 @@ type Result struct {
 	Reference     Reference     `json:"reference"`
 	QC            QC            `json:"qc"`
 	FetalFraction FetalFraction `json:"fetal_fraction"`
-	// Pregnancy is "singleton", "twin" or "twin_monochorionic" (the
-	// sample sheet; singleton when not given). Empty in results written before schema 1.1.0.
+	// Pregnancy is PregnancySingleton, PregnancyTwin or
+	// PregnancyMonochorionic (the sample sheet; singleton when not given).
+	// Empty in results written before schema 1.1.0.
 	Pregnancy string `json:"pregnancy,omitempty"`
 	// FetalSex is "female", "male" or "unknown". Sensitive: removed by the
 	// disclosure policy unless the lab may report it.

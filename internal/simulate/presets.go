@@ -192,11 +192,11 @@ func demoPreset(seed uint64) []Sample {
 	for i := range 80 { // ~40 male references: the fetal-fraction models need them
 		add(Sample{ID: fmt.Sprintf("ref-%02d", i+1), Role: RoleReference, FF: p.ff()}, fmt.Sprintf("run%d", i%2+1))
 	}
-	cnv := func(s string) []CNV { c, _ := ParseCNV(s); return []CNV{c} }
-	cnvs := func(ss ...string) []CNV {
+	cnv := func(ss ...string) []CNV {
 		var out []CNV
 		for _, s := range ss {
-			out = append(out, cnv(s)...)
+			c, _ := ParseCNV(s)
+			out = append(out, c)
 		}
 		return out
 	}
@@ -211,7 +211,7 @@ func demoPreset(seed uint64) []Sample {
 		{FF: 0.10, CNVs: cnv("chr21:20000000-23000000:gain:maternal")}, // maternal duplication, euploid fetus
 		// An occult maternal tumour shedding 8% of the cfDNA: changes on
 		// four autosomes, the genome-wide pattern QC warns about.
-		{FF: 0.11, CNVs: cnvs("chr1:125100000-248956422:gain:tumour:0.08", "chr8:0-45200000:loss:tumour:0.08",
+		{FF: 0.11, CNVs: cnv("chr1:125100000-248956422:gain:tumour:0.08", "chr8:0-45200000:loss:tumour:0.08",
 			"chr8:45200000-145138636:gain:tumour:0.08", "chr16:0-90338345:loss:tumour:0.08", "chr20:0-64444167:gain:tumour:0.08")},
 		// Twins, T21 in one of them: called per fetus with the sample sheet.
 		{FF: 0.16, Trisomy: 21, Twins: true, Twin2Share: 0.5},
