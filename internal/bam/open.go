@@ -63,7 +63,10 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 		return openDecompressed(&readerBlocks{r: zr}, nil)
 	case bytes.HasPrefix(magic, []byte("BAM\x01")):
 		return newBAMReader(&readerBlocks{r: br}, nil)
-	case looksLikeSAM(magic):
+	}
+	// A SAM alignment line's first field (QNAME) may be long: judge SAM on
+	// more than the 18 bytes above.
+	if head, _ := br.Peek(4096); looksLikeSAM(head) {
 		return newSAMReader(br, nil)
 	}
 	return nil, fmt.Errorf("%w (starts with bytes % x)", ErrUnknownFormat, magic[:min(len(magic), 8)])
@@ -87,8 +90,10 @@ func openDecompressed(src blockSource, closer func() error) (Reader, error) {
 	return nil, fmt.Errorf("%w (compressed data starts with bytes % x)", ErrUnknownFormat, first[:min(len(first), 8)])
 }
 
-// looksLikeSAM accepts a header line or an alignment line: printable ASCII
-// up to the first tab or newline.
+// looksLikeSAM accepts a header line or the start of an alignment line:
+// printable ASCII up to the first tab (the end of QNAME). A line that ends
+// before any tab is not SAM; text that runs past b without a tab may still
+// be a long QNAME.
 func looksLikeSAM(b []byte) bool {
 	if len(b) == 0 {
 		return false
@@ -97,7 +102,7 @@ func looksLikeSAM(b []byte) bool {
 		return true
 	}
 	for _, c := range b {
-		if c == '\t' || c == '\n' {
+		if c == '\t' {
 			return true
 		}
 		if c < '!' || c > '~' {

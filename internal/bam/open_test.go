@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,24 @@ func TestOpenFormats(t *testing.T) {
 	}
 }
 
+// TestOpenLongReadName: a headerless SAM line whose read name runs past
+// the 18 bytes a BGZF sniff needs is still SAM, and a line of text without
+// a tab is not.
+func TestOpenLongReadName(t *testing.T) {
+	line := strings.Repeat("x", 60) + "\t4\t*\t0\t0\t*\t*\t0\t0\tACGT\tIIII\n"
+	rd, err := Open(strings.NewReader(line), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if rd.Format() != "sam" {
+		t.Errorf("format %s, want sam", rd.Format())
+	}
+	if _, err := Open(strings.NewReader(strings.Repeat("x", 60)+"\n"), Options{}); !errors.Is(err, ErrUnknownFormat) {
+		t.Errorf("text line: error %v, want %v", err, ErrUnknownFormat)
+	}
+}
+
 func TestOpenBadInput(t *testing.T) {
 	h := testHeader(t)
 	bamData := writeBAM(t, h, randomRecords(t, h, 2000, 7))
@@ -81,6 +100,7 @@ func TestOpenBadInput(t *testing.T) {
 	}{
 		{"empty", nil, ErrEmpty},
 		{"binary junk", []byte{0, 1, 2, 3, 4, 200, 6, 7, 8, 9}, ErrUnknownFormat},
+		{"a line of text", []byte("hello\nworld\n"), ErrUnknownFormat},
 		{"bgzf of junk", bgz(t, []byte{0, 1, 2, 250, 9}), ErrUnknownFormat},
 		{"empty bgzf", bgz(t, nil), ErrEmpty},
 		{"no EOF block", bamData[:len(bamData)-28], bgzf.ErrNoEOF},
@@ -199,7 +219,7 @@ func TestCRAMDecoderStopsSamtools(t *testing.T) {
 		want         error
 	}{
 		{"not an alignment stream", "exec cat /dev/zero\n", ErrUnknownFormat}, // fails in Open
-		{"bad SAM lines", "exec yes\n", ErrBadSAM},                            // fails in Next
+		{"bad SAM lines", "exec yes \"$(printf 'r\\tx')\"\n", ErrBadSAM},      // fails in Next
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			exe := filepath.Join(t.TempDir(), "samtools")

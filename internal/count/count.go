@@ -47,6 +47,9 @@ func Count(ctx context.Context, r io.Reader, name string, opt Options) (*counts.
 	}
 	defer rd.Close()
 	h := rd.Header()
+	if len(h.Refs) == 0 {
+		return nil, errors.New("the header names no reference sequences (no @SQ lines): SAM input needs its header (samtools view -h), and BAM/CRAM must come from an aligner that writes one")
+	}
 
 	match, err := genome.Detect(h.Refs)
 	if err != nil {

@@ -216,6 +216,7 @@ func TestBadInput(t *testing.T) {
 		{"nothing passes", unmapped, nil, ErrNoReads, "unmapped 1"},
 		{"unsorted", bamtest.BAM(t, h, unsorted, 1), func(o *Options) { o.Dedup = DedupPosition }, ErrUnsorted, "samtools sort"},
 		{"unknown contig lengths", otherBuild, nil, nil, "unsupported reference"},
+		{"SAM without its header", []byte("r1\t0\tchr1\t100\t60\t50M\t*\t0\t0\t*\t*\n"), nil, nil, "samtools view -h"},
 		{"bad option", good, func(o *Options) { o.Dedup = "maybe" }, nil, "--dedup"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

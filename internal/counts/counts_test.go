@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -203,6 +204,21 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := ReadHeaderFile(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("header error does not name file: %v", err)
+	}
+	// The files given in a counts file's place most often are named for
+	// what they are, by both readers.
+	for in, want := range map[string]string{
+		"#nipt-reference\t5\n#sha256:…": "--reference",
+		"\x1f\x8b\x08\x04BGZF":          "nipt count",
+		"":                              "empty",
+	} {
+		os.WriteFile(p, []byte(in), 0o644)
+		if _, err := ReadFile(p); err == nil || !errors.Is(err, ErrNotCounts) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %v naming %q", in, err, ErrNotCounts, want)
+		}
+		if _, err := ReadHeaderFile(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: header error %v, want one naming %q", in, err, want)
+		}
 	}
 	// A header whose bin size is 0 is refused from the header alone (the
 	// batch checks of nipt analyze divide by it).

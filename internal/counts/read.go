@@ -14,6 +14,20 @@ import (
 // ErrNotCounts is returned for input that is not a nipt counts file.
 var ErrNotCounts = errors.New("not a nipt counts file")
 
+// notCounts explains why data, which the zip reader refused with err, is
+// not a counts file, naming the kinds of file given in its place most often.
+func notCounts(data []byte, err error) error {
+	switch {
+	case len(data) == 0:
+		return fmt.Errorf("%w: the file is empty (make counts files with nipt count)", ErrNotCounts)
+	case bytes.HasPrefix(data, []byte("#nipt-reference")):
+		return fmt.Errorf("%w: it is a nipt reference (nipt reference build): give it with --reference, and counts files (nipt count) as the arguments", ErrNotCounts)
+	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}), bytes.HasPrefix(data, []byte("CRAM")), bytes.HasPrefix(data, []byte("@HD")):
+		return fmt.Errorf("%w: it looks like an alignment file (BAM, CRAM or SAM): count its reads first with nipt count", ErrNotCounts)
+	}
+	return fmt.Errorf("%w: %v (make counts files with nipt count)", ErrNotCounts, err)
+}
+
 // ReadFile reads a counts file from disk.
 func ReadFile(path string) (*Counts, error) {
 	data, err := os.ReadFile(path)
@@ -40,7 +54,9 @@ func ReadHeaderFile(path string) (*Header, error) {
 	}
 	zr, err := zip.NewReader(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %v (make counts files with nipt count)", path, ErrNotCounts, err)
+		var head [16]byte
+		n, _ := f.ReadAt(head[:], 0)
+		return nil, fmt.Errorf("%s: %w", path, notCounts(head[:n], err))
 	}
 	h, err := readHeader(zr, nil)
 	if err != nil {
@@ -61,7 +77,7 @@ func Read(r io.Reader) (*Counts, error) {
 func decode(data []byte) (*Counts, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v (make counts files with nipt count)", ErrNotCounts, err)
+		return nil, notCounts(data, err)
 	}
 	h, err := readHeader(zr, data)
 	if err != nil {

@@ -127,6 +127,10 @@ func elemSize(t byte) int {
 	return 0
 }
 
+// maxSectionName bounds a section name's length: names are short
+// identifiers, so a longer one is a corrupt header, not a name to print.
+const maxSectionName = 255
+
 // readSections reads the sections of a payload from r, decoding each into
 // a slice of its type as it streams: the payload of a 200-sample
 // reference is ~190 MB, and holding it whole besides the decoded arrays
@@ -148,8 +152,16 @@ func readSections(r io.Reader, limit int) (map[string]section, error) {
 			return nil, fmt.Errorf("truncated section header")
 		}
 		name := make([]byte, binary.LittleEndian.Uint16(hdr[:2]))
+		if len(name) == 0 || len(name) > maxSectionName {
+			return nil, fmt.Errorf("corrupt section header (a name of %d bytes)", len(name))
+		}
 		if _, err := io.ReadFull(br, name); err != nil {
 			return nil, fmt.Errorf("truncated section header")
+		}
+		for _, c := range name {
+			if c < ' ' || c > '~' {
+				return nil, fmt.Errorf("corrupt section header (a name that is not text)")
+			}
 		}
 		if _, err := io.ReadFull(br, hdr[:9]); err != nil {
 			return nil, fmt.Errorf("truncated section header")

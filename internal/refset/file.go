@@ -289,18 +289,37 @@ type readOptions struct {
 	tail []byte
 }
 
+// quoteShort shows the start of s for an error message: text quoted up to
+// 40 bytes, anything else as its first 8 bytes in hex, so that a binary
+// file does not flood the terminal.
+func quoteShort(s string) string {
+	s = strings.TrimSpace(s)
+	for _, c := range []byte(s[:min(len(s), 40)]) {
+		if c < ' ' || c > '~' {
+			return fmt.Sprintf("bytes % x", s[:min(len(s), 8)])
+		}
+	}
+	if len(s) > 40 {
+		return fmt.Sprintf("%q…", s[:40])
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 // read is Read with options.
 func read(rd io.Reader, o readOptions) (*Reference, error) {
 	cr := &countingReader{r: rd}
 	br := bufio.NewReaderSize(cr, 1<<16)
 	first, err := br.ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("%w (make one with nipt reference build)", ErrNotReference)
+	if err != nil && first == "" {
+		return nil, fmt.Errorf("%w: the file is empty (make one with nipt reference build)", ErrNotReference)
 	}
 	var name string
 	var ver int
-	if _, err := fmt.Sscanf(first, "#%s\t%d\n", &name, &ver); err != nil || name != FormatName {
-		return nil, fmt.Errorf("%w: first line %q (make one with nipt reference build)", ErrNotReference, strings.TrimSpace(first))
+	if _, serr := fmt.Sscanf(first, "#%s\t%d\n", &name, &ver); err != nil || serr != nil || name != FormatName {
+		if strings.HasPrefix(first, "PK\x03\x04") {
+			return nil, fmt.Errorf("%w: it is a counts file (nipt count); build a reference from the counts files of euploid pregnancies with nipt reference build", ErrNotReference)
+		}
+		return nil, fmt.Errorf("%w: it starts with %s (make one with nipt reference build)", ErrNotReference, quoteShort(first))
 	}
 	switch ver {
 	case 2:

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,6 +122,23 @@ func TestReadModelFileDamage(t *testing.T) {
 	}
 	if _, err := ReadFile(p); err == nil || !strings.Contains(err.Error(), "sample profiles") {
 		t.Errorf("whole read of a file damaged in its sample arrays: error %v", err)
+	}
+	// A flipped byte that garbles a section header inside the compressed
+	// model: the message stays short (no binary section name dumped).
+	for off := header + 100; off < header+zm; off += zm / 50 {
+		_, err := ReadModelFile(write("garbled.niptref", flip(good, off)))
+		if err == nil {
+			t.Errorf("flip at %d read without error", off)
+		} else if len(err.Error()) > 300 {
+			t.Errorf("flip at %d: error of %d bytes: %.120s…", off, len(err.Error()), err)
+		}
+	}
+	// A counts file, or binary data, given as a reference.
+	if _, err := ReadModelFile(write("x.counts", []byte("PK\x03\x04\x14\x00rest of a zip"))); !errors.Is(err, ErrNotReference) || !strings.Contains(err.Error(), "counts file") {
+		t.Errorf("counts file as reference: error %v", err)
+	}
+	if _, err := ReadModelFile(write("bin.niptref", bytes.Repeat([]byte{0xfe}, 5000))); !errors.Is(err, ErrNotReference) || len(err.Error()) > 300 {
+		t.Errorf("binary file as reference: error %v", err)
 	}
 	// A sizes line that does not match the parts.
 	bad := bytes.Replace(good, []byte(lines[3]), []byte(fmt.Sprintf("#sizes:%d %d %d %d", zm+1, pm, zs-1, ps)), 1)

@@ -56,7 +56,7 @@ func Fit(st *Static, samples []*SampleProfile, opt Options) (*Reference, error) 
 			}
 		}
 		if len(f.used) < opt.MinSamples {
-			return nil, fmt.Errorf("%w: %d of %d samples usable, need at least %d euploid samples (add samples; see the exclusion reasons with nipt reference show)%s",
+			return nil, fmt.Errorf("%w: %d of %d samples usable, need at least %d euploid samples: add samples%s",
 				ErrTooFewSamples, len(f.used), len(ps), opt.MinSamples, reasonsSummary(ps, status))
 		}
 		done := stage("matrix")
@@ -142,13 +142,18 @@ func sampleQC(ps []*SampleProfile, status []SampleStatus, opt Options) []bool {
 }
 
 func reasonsSummary(ps []*SampleProfile, status []SampleStatus) string {
-	n := 0
-	s := ""
+	n, s := 0, ""
 	for i, st := range status {
-		if st.Reason != "" && n < 5 {
-			s += fmt.Sprintf("; %s: %s", ps[i].ID, st.Reason)
-			n++
+		if st.Reason == "" {
+			continue
 		}
+		if n < 5 {
+			s += fmt.Sprintf("; excluded %s: %s", ps[i].ID, st.Reason)
+		}
+		n++
+	}
+	if n > 5 {
+		s += fmt.Sprintf("; and %d more excluded", n-5)
 	}
 	return s
 }
