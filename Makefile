@@ -5,7 +5,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # installed: nipt count is then ~1.7x faster (docs/counting.md).
 TAGS ?= $(shell [ -e /usr/include/libdeflate.h ] && echo libdeflate)
 
-.PHONY: build test lint unit demo bench
+.PHONY: build test lint unit demo bench docs
 build:
 	$(GO) build -tags "$(TAGS)" -o bin/nipt ./cmd/nipt
 
@@ -30,3 +30,8 @@ demo: build
 
 bench: build
 	bench/count.sh
+
+# docs/cli: the command-line reference, regenerated from the commands
+# (TestCLIDocs fails when it is out of date).
+docs:
+	$(GO) test ./cmd/nipt -run TestCLIDocs -update

@@ -12,8 +12,7 @@ import (
 // standard output.
 func runNipt(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	root := newRootCommand()
-	root.AddCommand(newEvaluateCommand())
+	root := newApp()
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&bytes.Buffer{})

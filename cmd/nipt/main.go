@@ -14,10 +14,21 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	root := newApp()
+	err := root.ExecuteContext(ctx)
+	stopProfile()
+	stop()
+	os.Exit(exitCode(err))
+}
+
+// newApp returns the nipt command with every subcommand.
+func newApp() *cobra.Command {
 	root := newRootCommand()
 	root.AddCommand(
 		newVersionCommand(),
@@ -30,11 +41,9 @@ func main() {
 		newReportCommand(),
 		newReferenceCommand(),
 		newAnalyzeCommand(),
+		newDocsCommand(),
 	)
-	err := root.ExecuteContext(ctx)
-	stopProfile()
-	stop()
-	os.Exit(exitCode(err))
+	return root
 }
 
 // usageError marks errors in how the command was called (exit code 2).
