@@ -129,7 +129,7 @@ func sampleQC(ps []*SampleProfile, status []SampleStatus, opt Options) []bool {
 		}
 	}
 	if len(noise) >= 5 {
-		med, mad := stats.Median(noise), stats.MAD(noise)
+		med, mad := stats.MedianMAD(noise)
 		for k, v := range noise {
 			if mad > 0 && (v-med)/mad > noiseZ {
 				i := idx[k]

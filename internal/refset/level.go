@@ -36,11 +36,11 @@ func level(x []float64, keep func(a int) bool) float64 {
 			v = append(v, e)
 		}
 	}
-	med := stats.Median(v)
+	med, mad := stats.MedianMAD(v)
 	if math.IsNaN(med) {
 		return 0
 	}
-	lim := levelClip * stats.MAD(v)
+	lim := levelClip * mad
 	if !(lim > 0) {
 		return med
 	}

@@ -108,7 +108,7 @@ func assignSex(st *Static, ps []*SampleProfile, ok []bool, seed uint64) []uint8 
 
 // robustZ returns (x − median)/MAD for each value (NaN when MAD is 0).
 func robustZ(x []float64) []float64 {
-	med, mad := stats.Median(x), stats.MAD(x)
+	med, mad := stats.MedianMAD(x)
 	z := make([]float64, len(x))
 	for i, v := range x {
 		z[i] = (v - med) / mad

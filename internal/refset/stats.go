@@ -56,7 +56,7 @@ func (f *fitState) varianceMask() int {
 	for a := range q {
 		q[a] = math.Log(f.sigma[a] * f.omega[a])
 	}
-	med, mad := stats.Median(q), stats.MAD(q)
+	med, mad := stats.MedianMAD(q)
 	n := 0
 	for a, j := range f.auto {
 		// modified z = 0.6745 (x − median)/MAD_raw = (x − median)/MAD_scaled

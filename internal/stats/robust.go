@@ -144,6 +144,13 @@ func MAD(x []float64) float64 {
 	return madScale * rawMAD(x, Median(x))
 }
 
+// MedianMAD returns Median(x) and MAD(x), taking the median once.
+func MedianMAD(x []float64) (med, mad float64) {
+	s := nonNaN(x)
+	med = quantileSelect(s, 0.5) // reorders s, which the MAD does not mind
+	return med, madScale * rawMAD(s, med)
+}
+
 // rawMAD is the unscaled median of |x - center| over non-NaN x (and
 // non-NaN deviations).
 func rawMAD(x []float64, center float64) float64 {

@@ -90,6 +90,22 @@ func TestMAD(t *testing.T) {
 	}
 }
 
+// MedianMAD is Median and MAD, bit for bit, and leaves its input alone.
+func TestMedianMAD(t *testing.T) {
+	for _, x := range [][]float64{nil, {math.NaN()}, {2, 2, 2}, {1, 2, 3, 4, 100}, {3, math.NaN(), 1, math.Inf(1)}, normalSample(1001, 3), normalSample(2000, 4)} {
+		in := slices.Clone(x)
+		med, mad := MedianMAD(x)
+		wm, wd := Median(x), MAD(x)
+		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+		if !same(med, wm) || !same(mad, wd) {
+			t.Errorf("n=%d: MedianMAD = %v, %v; Median, MAD = %v, %v", len(x), med, mad, wm, wd)
+		}
+		if !slices.EqualFunc(in, x, same) {
+			t.Errorf("n=%d: input modified", len(x))
+		}
+	}
+}
+
 func TestMeanSD(t *testing.T) {
 	tests := []struct {
 		name     string
