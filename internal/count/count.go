@@ -93,7 +93,11 @@ func Count(ctx context.Context, r io.Reader, name string, opt Options) (*counts.
 		return nil, fmt.Errorf("%w: the file has a header but no alignment records", ErrNoReads)
 	}
 	if c.kept == 0 {
-		return nil, fmt.Errorf("%w: none of the %d records passed the filters (%s)", ErrNoReads, c.records, c.summary())
+		return nil, fmt.Errorf("%w: none of the %d records passed the filters (%s)%s", ErrNoReads, c.records, c.summary(), c.noReadsHint(&opt))
+	}
+	if base := c.records - c.dropped[reasonMate]; base > 0 && 2*c.dropped[reasonLowMAPQ] > base {
+		slog.Warn(fmt.Sprintf("most reads have mapping quality below --min-mapq %d; if the aligner or simulator writes MAPQ 0 for uniquely placed reads, count with --min-mapq 0", opt.MinMAPQ),
+			"input", name, "low_mapq", c.dropped[reasonLowMAPQ], "records", base)
 	}
 	if c.pairedRecs > 0 && c.singleRecs > 0 {
 		slog.Warn("input mixes single-end and paired-end records; single-end reads are counted as reads, pairs as fragments",
@@ -162,6 +166,35 @@ func (c *counter) summary() string {
 		parts = append(parts, fmt.Sprintf("%s %d", x.k, x.v))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// noReadsHint names the fix for a file none of whose records passed: the
+// filter that dropped most records, first mates aside (a pair is decided
+// at its first mate, so every second mate is "dropped").
+func (c *counter) noReadsHint(opt *Options) string {
+	top, n := reason(-1), int64(0)
+	for i, v := range c.dropped {
+		if reason(i) != reasonMate && v > n {
+			top, n = reason(i), v
+		}
+	}
+	switch top {
+	case reasonUnmapped:
+		return ": the reads are not aligned; align them first (e.g. bwa mem)"
+	case reasonLowMAPQ:
+		return fmt.Sprintf(": every aligned read has mapping quality below --min-mapq %d; an aligner or simulator that writes MAPQ 0 for all reads needs --min-mapq 0 (multi-mapping reads then count too)", opt.MinMAPQ)
+	case reasonDuplicate:
+		return ": the reads are duplicates (FLAG 0x400, or --dedup position); if the flags are wrong, count with --dedup none"
+	case reasonImproperPair:
+		return ": no pair is flagged proper (FLAG 0x2); count without --proper-pairs"
+	case reasonLongFragment:
+		return fmt.Sprintf(": every fragment is longer than --max-fragment %d; check the insert sizes (TLEN)", opt.MaxFragment)
+	case reasonMateUnmapped, reasonMateOtherChrom:
+		return ": no pair has both mates on one chromosome"
+	case reasonOtherContig:
+		return ": the reads lie on contigs other than chr1–22, X and Y"
+	}
+	return ""
 }
 
 // RunsFromUnits returns the distinct sequencing runs of a file's read

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,6 +194,13 @@ func TestBadInput(t *testing.T) {
 	good := simpleBAM(t, genome.GRCh38, bamtest.HeaderOptions{}, 5000)
 	unmapped := bamtest.BAM(t, bamtest.Header(t, genome.GRCh38, bamtest.HeaderOptions{}),
 		[]bamtest.Rec{{Ref: -1, Pos: -1, MateRef: -1, MatePos: -1, Flag: bam.FlagUnmapped}}, 1)
+	var r0, rd []bamtest.Rec
+	for i := range 50 {
+		r0 = append(r0, bamtest.Rec{Ref: 20, Pos: 10_000_000 + 100*i, MAPQ: 0, MateRef: -1, MatePos: -1, ReadLen: 36})
+		rd = append(rd, bamtest.Rec{Ref: 20, Pos: 10_000_000 + 100*i, MAPQ: 60, Flag: bam.FlagDuplicate, MateRef: -1, MatePos: -1, ReadLen: 36})
+	}
+	hdr := bamtest.Header(t, genome.GRCh38, bamtest.HeaderOptions{})
+	mapq0, dups := bamtest.BAM(t, hdr, r0, 1), bamtest.BAM(t, hdr, rd, 1)
 	h := genHeader(t, genOptions{})
 	unsorted := genRecords(t, h, genOptions{n: 200}, 5)
 	unsorted[0], unsorted[len(unsorted)/2] = unsorted[len(unsorted)/2], unsorted[0]
@@ -214,6 +222,8 @@ func TestBadInput(t *testing.T) {
 		{"missing EOF block", good[:len(good)-28], nil, bgzf.ErrNoEOF, ""},
 		{"header only", simpleBAM(t, genome.GRCh38, bamtest.HeaderOptions{}, 0), nil, ErrNoReads, "no alignment records"},
 		{"nothing passes", unmapped, nil, ErrNoReads, "unmapped 1"},
+		{"all MAPQ 0", mapq0, nil, ErrNoReads, "--min-mapq 0"},
+		{"all duplicates", dups, nil, ErrNoReads, "--dedup none"},
 		{"unsorted", bamtest.BAM(t, h, unsorted, 1), func(o *Options) { o.Dedup = DedupPosition }, ErrUnsorted, "samtools sort"},
 		{"unknown contig lengths", otherBuild, nil, nil, "unsupported reference"},
 		{"SAM without its header", []byte("r1\t0\tchr1\t100\t60\t50M\t*\t0\t0\t*\t*\n"), nil, nil, "samtools view -h"},
@@ -236,5 +246,38 @@ func TestCanceled(t *testing.T) {
 	data := bamtest.BAM(t, h, genRecords(t, h, g, 12), 1)
 	if _, err := Count(ctx, bytes.NewReader(data), "x.bam", smallOptions()); !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// Most reads below --min-mapq (a simulator writing MAPQ 0 for most reads):
+// counted, with a warning that names the fix; none when few are.
+func TestLowMAPQWarning(t *testing.T) {
+	hdr := bamtest.Header(t, genome.GRCh38, bamtest.HeaderOptions{})
+	for _, tc := range []struct {
+		zeros int // of 60 reads
+		warn  bool
+	}{{45, true}, {6, false}} {
+		var recs []bamtest.Rec
+		for i := range 60 {
+			q := 60
+			if i < tc.zeros {
+				q = 0
+			}
+			recs = append(recs, bamtest.Rec{Ref: 20, Pos: 10_000_000 + 100*i, MAPQ: q, MateRef: -1, MatePos: -1, ReadLen: 36})
+		}
+		var logs strings.Builder
+		old := slog.Default()
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+		c, err := run(t, bamtest.BAM(t, hdr, recs, 1), "x.bam", nil)
+		slog.SetDefault(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := int(c.Header.QC.Kept); got != 60-tc.zeros {
+			t.Errorf("%d of 60 at MAPQ 0: %d counted", tc.zeros, got)
+		}
+		if warned := strings.Contains(logs.String(), "--min-mapq 0"); warned != tc.warn {
+			t.Errorf("%d of 60 at MAPQ 0: warned %v, want %v (%s)", tc.zeros, warned, tc.warn, logs.String())
+		}
 	}
 }
