@@ -69,7 +69,32 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 	if head, _ := br.Peek(4096); looksLikeSAM(head) {
 		return newSAMReader(br, nil)
 	}
-	return nil, fmt.Errorf("%w (starts with bytes % x)", ErrUnknownFormat, magic[:min(len(magic), 8)])
+	head, _ := br.Peek(4096)
+	return nil, fmt.Errorf("%w (%s)", ErrUnknownFormat, describe(head))
+}
+
+// describe says what a file that is not an alignment file looks like, for
+// the kinds given in its place most often.
+func describe(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "a ZIP archive: a nipt counts file? Counts files go to nipt reference build and nipt analyze"
+	case bytes.HasPrefix(head, []byte("#nipt-reference")):
+		return "a nipt reference: give it to nipt analyze with --reference"
+	case isFASTQ(head):
+		return "FASTQ: unaligned reads"
+	case bytes.HasPrefix(head, []byte(">")):
+		return "FASTA: sequences, not alignments"
+	}
+	return fmt.Sprintf("starts with bytes % x", head[:min(len(head), 8)])
+}
+
+// isFASTQ reports whether b starts like a FASTQ record: an @name line, a
+// sequence line, then a line starting with '+'.
+func isFASTQ(b []byte) bool {
+	lines := bytes.SplitN(b, []byte("\n"), 4)
+	return len(lines) >= 3 && bytes.HasPrefix(lines[0], []byte("@")) && len(lines[1]) > 0 &&
+		bytes.Trim(lines[1], "ACGTNacgtn.\r") == nil && bytes.HasPrefix(lines[2], []byte("+"))
 }
 
 // openDecompressed sniffs the inflated stream: BAM or SAM text.
@@ -87,30 +112,43 @@ func openDecompressed(src blockSource, closer func() error) (Reader, error) {
 	if looksLikeSAM(first) {
 		return newSAMReader(&blockReader{src: src, rest: first}, closer)
 	}
-	return nil, fmt.Errorf("%w (compressed data starts with bytes % x)", ErrUnknownFormat, first[:min(len(first), 8)])
+	return nil, fmt.Errorf("%w (compressed: %s)", ErrUnknownFormat, describe(first))
 }
 
-// looksLikeSAM accepts a header line or the start of an alignment line:
-// printable ASCII up to the first tab (the end of QNAME). A line that ends
-// before any tab is not SAM; text that runs past b without a tab may still
-// be a long QNAME.
+// looksLikeSAM accepts a header line (@ and a two-letter record type, then
+// a tab) or an alignment line: a printable QNAME of at most 254 bytes and,
+// when the line ends within b, at least the 11 mandatory fields.
 func looksLikeSAM(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
 	if b[0] == '@' {
-		return true
+		// A FASTQ name line is not a header line.
+		return len(b) < 4 || (isLetter(b[1]) && isLetter(b[2]) && b[3] == '\t')
 	}
+	tab := bytes.IndexByte(b, '\t')
+	if tab < 0 {
+		return len(b) <= 254 && !bytes.ContainsAny(b, "\n\r") && printable(b)
+	}
+	if tab > 254 || !printable(b[:tab]) {
+		return false
+	}
+	if nl := bytes.IndexByte(b, '\n'); nl >= 0 {
+		return bytes.Count(b[:nl], []byte("\t")) >= 10
+	}
+	return true
+}
+
+func printable(b []byte) bool {
 	for _, c := range b {
-		if c == '\t' {
-			return true
-		}
 		if c < '!' || c > '~' {
 			return false
 		}
 	}
 	return true
 }
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
 
 // prependBlocks yields first and then the rest of src.
 type prependBlocks struct {

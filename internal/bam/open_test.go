@@ -218,8 +218,8 @@ func TestCRAMDecoderStopsSamtools(t *testing.T) {
 		name, script string
 		want         error
 	}{
-		{"not an alignment stream", "exec cat /dev/zero\n", ErrUnknownFormat}, // fails in Open
-		{"bad SAM lines", "exec yes \"$(printf 'r\\tx')\"\n", ErrBadSAM},      // fails in Next
+		{"not an alignment stream", "exec cat /dev/zero\n", ErrUnknownFormat},                                 // fails in Open
+		{"bad SAM lines", "printf '@SQ\\tSN:chr1\\tLN:1000\\n'; exec yes \"$(printf 'r\\tx')\"\n", ErrBadSAM}, // fails in Next
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			exe := filepath.Join(t.TempDir(), "samtools")
@@ -246,5 +246,28 @@ func TestCRAMDecoderStopsSamtools(t *testing.T) {
 				t.Fatal("reader blocked waiting for samtools")
 			}
 		})
+	}
+}
+
+// The files given in an alignment file's place most often are named for
+// what they are.
+func TestOpenNamesWhatItIs(t *testing.T) {
+	fq := []byte("@SRR001.1 read\nACGTNACGT\n+\nIIIIIIIII\n")
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"fastq", fq, "FASTQ"},
+		{"gzipped fastq", gz(fq), "FASTQ"},
+		{"fasta", []byte(">chr1\nACGT\n"), "FASTA"},
+		{"counts file", []byte("PK\x03\x04\x14\x00\x00\x00"), "counts file"},
+		{"reference", []byte("#nipt-reference\t5\n#sha256:00\n"), "--reference"},
+		{"two-field text", []byte("a\tb\nc\td\n"), "starts with bytes"},
+	} {
+		_, err := Open(bytes.NewReader(tc.in), Options{})
+		if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %v naming %q", tc.name, err, ErrUnknownFormat, tc.want)
+		}
 	}
 }
