@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os/user"
 
 	"github.com/nipt/nipt/internal/analyze"
@@ -31,7 +32,7 @@ func (o *analyzeOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.reference, "reference", "", "reference cohort (nipt reference build); required")
 	f.StringVarP(&o.output, "output", "o", "", "output directory (created if missing)")
 	f.StringVar(&o.qcConfig, "qc-config", "", "QC thresholds and calling parameters (TOML, docs/qc.md); default: the documented defaults")
-	f.StringVar(&o.profile, "profile", "", "lab profile (TOML, docs/lab-profile.md); default: fetal sex never disclosed")
+	f.StringVar(&o.profile, "profile", "", "lab profile (TOML, docs/lab-profile.md); default: fetal sex never disclosed, every condition screened (SCA without its type)")
 	f.StringVar(&o.indication, "indication", "", "clinical indication for fetal sex determination (profiles with fetal_sex = \"medical_indication\")")
 	f.BoolVar(&o.sexRequested, "sex-requested", false, "the request asks for the fetal sex (profiles with fetal_sex = \"on_request\")")
 	f.StringVar(&o.requester, "requester", "", "user id recorded in the audit log when fetal sex is disclosed (default: the operating-system user)")
@@ -97,6 +98,8 @@ func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
 		if prof, err = disclosure.LoadProfile(o.profile); err != nil {
 			return err
 		}
+	} else {
+		slog.Warn("no --profile: using the default profile (fetal sex never disclosed; every condition screened: T21, T18, T13, sex-chromosome aneuploidy without its type, rare autosomal trisomies, CNVs); a laboratory sets its own panel and policy in a lab profile (docs/lab-profile.md)")
 	}
 	req := disclosure.Request{Indication: o.indication, SexRequested: o.sexRequested, Requester: o.requester}
 	if req.Requester == "" {

@@ -28,7 +28,7 @@ type reportOptions struct {
 }
 
 func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.profile, "profile", "", "lab profile (TOML, docs/lab-profile.md); default: fetal sex never disclosed, T21/T18/T13 and SCA without type")
+	f.StringVar(&o.profile, "profile", "", "lab profile (TOML, docs/lab-profile.md); default: fetal sex never disclosed, every condition screened (SCA without its type)")
 	f.StringVarP(&o.outDir, "output", "o", "", "report directory (created if missing)")
 	f.StringVar(&o.indication, "indication", "", `clinical indication for fetal sex determination, e.g. "Duchenne muscular dystrophy (X-linked)" (profiles with fetal_sex = "medical_indication")`)
 	f.BoolVar(&o.sexRequested, "sex-requested", false, `the request asks for the fetal sex (profiles with fetal_sex = "on_request")`)
@@ -82,7 +82,7 @@ func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
 			return err
 		}
 	} else {
-		slog.Warn("no --profile: using the default profile (fetal sex never disclosed; published, not laboratory, performance figures)")
+		slog.Warn("no --profile: using the default profile (fetal sex never disclosed; every condition screened; published, not laboratory, performance figures)")
 	}
 	req := disclosure.Request{Indication: o.indication, SexRequested: o.sexRequested, Requester: o.requester}
 	if req.Requester == "" && !p.SexBlind(req) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/result"
 )
 
@@ -74,6 +75,9 @@ func SummaryRow(v *result.Result) []string {
 		}
 	}
 	row["rat"] = strings.Join(rat, ";")
+	if !v.Carries(disclosure.RAT) {
+		row["rat"] = "NA" // not screened: not "none found"
+	}
 	if v.SCA.Call != "" {
 		row["sca"] = string(v.SCA.Call)
 		if v.SCA.Call == result.HighRisk && v.SCA.Type != "" {
@@ -92,6 +96,9 @@ func SummaryRow(v *result.Result) []string {
 		cnvs = append(cnvs, fmt.Sprintf("%s:%d-%d:%s:%s", c.Chrom, c.Start, c.End, c.Type, c.Origin))
 	}
 	row["cnvs"] = strings.Join(cnvs, ";")
+	if !v.Carries(disclosure.CNV) {
+		row["cnvs"] = "NA"
+	}
 	// Autosomes with a change: more than the QC metric allows (default 2)
 	// is a maternal or technical pattern, not a fetal one (qc_status warns).
 	row["aberrant_autosomes"] = strings.Join(v.AberrantAutosomes, ";")

@@ -39,10 +39,13 @@ var forbidden = regexp.MustCompile(`(?i:male|chr[xy]\b|fetal_sex)|XY|XX`)
 func testProfile(fs FetalSexPolicy, sca SCAPolicy, conds ...string) (*Profile, *MemoryAuditLog) {
 	p := DefaultProfile()
 	p.Name, p.FetalSex, p.SCA = "test", fs, sca
-	if len(conds) > 0 {
+	switch {
+	case len(conds) > 0:
 		p.Conditions = conds
-	} else if sca == SCAOff {
+	case sca == SCAOff:
 		p.Conditions = []string{T21, T18, T13}
+	default:
+		p.Conditions = []string{T21, T18, T13, SCA}
 	}
 	log := &MemoryAuditLog{}
 	p.Audit = log

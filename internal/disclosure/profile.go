@@ -97,14 +97,18 @@ type Profile struct {
 }
 
 // DefaultProfile is the profile used without --profile: fetal sex never
-// disclosed, sex-chromosome aneuploidies reported without their type,
-// screening T21, T18, T13 and SCA. Its performance figures are published
-// meta-analysis values, not a lab validation, and say so in their Basis.
+// disclosed, sex-chromosome aneuploidies reported without their type, and
+// every condition the engine calls screened (T21, T18, T13, SCA, rare
+// autosomal trisomies, CNVs), so that an unconfigured run shows all it
+// finds under the strictest fetal-sex policy; a laboratory narrows the
+// panel to what it has validated in its own profile. Its performance
+// figures are published meta-analysis values where there are any, not a
+// lab validation, and say so in their Basis.
 func DefaultProfile() *Profile {
 	p := &Profile{
 		Name:       "default",
 		Lab:        Lab{Name: "Laboratory not configured (default nipt profile)"},
-		Conditions: []string{T21, T18, T13, SCA},
+		Conditions: slices.Clone(AllConditions),
 		FetalSex:   FetalSexNever,
 		SCA:        SCAReportPresence,
 	}
@@ -114,18 +118,12 @@ func DefaultProfile() *Profile {
 	return p
 }
 
-// DemoProfile is DefaultProfile (fetal sex never disclosed, SCA presence
-// only) screening every condition, rare autosomal trisomies and CNVs
-// included: the profile of nipt demo, which shows every kind of finding.
+// DemoProfile is DefaultProfile under the name of nipt demo, whose reports
+// it labels as simulated.
 func DemoProfile() *Profile {
 	p := DefaultProfile()
 	p.Name = "demo"
 	p.Lab.Name = "nipt demo (simulated data, not for clinical use)"
-	p.Conditions = slices.Clone(AllConditions)
-	p.Performance = nil
-	for _, c := range p.Conditions {
-		p.Performance = append(p.Performance, literaturePerformance(c))
-	}
 	return p
 }
 

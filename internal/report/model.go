@@ -116,7 +116,7 @@ func NewModel(view *result.Result, p *disclosure.Profile, reportDate string) (*M
 	m.QCReasons = qcReasons(view.QC)
 	for _, c := range p.Conditions {
 		l := conditionLine(view, c)
-		if !carries(view, c) {
+		if !view.Carries(c) {
 			l = noCall(Line{Condition: c}, "Not analysed: the analysis was run with a lab profile that does not screen this condition; rerun nipt analyze with this laboratory's profile")
 		}
 		l.Name = conditionNames[c]
@@ -269,13 +269,6 @@ func qcRow(m result.Metric) QCRow {
 		lim = append(lim, "fail "+format(*m.Fail))
 	}
 	return QCRow{Name: name, Value: format(m.Value), Limits: strings.Join(lim, ", "), Status: string(m.Status)}
-}
-
-// carries reports whether a view holds results for condition c (a view
-// without a record of its conditions is taken to hold all of them).
-func carries(v *result.Result, c string) bool {
-	d := v.Disclosure
-	return d == nil || d.Conditions == nil || slices.Contains(d.Conditions, c)
 }
 
 // qcReasons prints the reasons of a QC verdict. The engine writes one

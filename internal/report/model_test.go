@@ -134,13 +134,21 @@ func TestFormatting(t *testing.T) {
 	}
 }
 
-// TestModelNotAnalysed: an analysis made under a narrower profile (the
-// default: no RAT, no CNV) reported under a wider one says "not analysed"
+// narrowProfile is the default profile screening T21, T18, T13 and SCA
+// only: no RAT, no CNV.
+func narrowProfile() *disclosure.Profile {
+	p := disclosure.DefaultProfile()
+	p.Conditions = []string{disclosure.T21, disclosure.T18, disclosure.T13, disclosure.SCA}
+	return p
+}
+
+// TestModelNotAnalysed: an analysis made under a narrower profile (no
+// RAT, no CNV) reported under a wider one says "not analysed"
 // for the missing conditions, never "low risk".
 func TestModelNotAnalysed(t *testing.T) {
 	eu := euProfile(t)
 	r := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "CNV", Seed: 5, BinSize: 5_000_000})
-	analysed, err := disclosure.Apply(r, disclosure.DefaultProfile(), disclosure.Request{})
+	analysed, err := disclosure.Apply(r, narrowProfile(), disclosure.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +292,7 @@ func TestModelAberrationNote(t *testing.T) {
 		t.Errorf("two autosomes: %q", m.Recommendation)
 	}
 	spec.Condition = "multiple"
-	_, m = fixtureModel(t, spec, disclosure.DefaultProfile(), "")
+	_, m = fixtureModel(t, spec, narrowProfile(), "")
 	if strings.Contains(m.Recommendation, "Changes were found") || strings.Contains(strings.Join(m.QCReasons, " "), "Autosomes") {
 		t.Errorf("a profile without CNV screening: %q, %q", m.Recommendation, m.QCReasons)
 	}

@@ -7,6 +7,8 @@
 // disclosure) before anything derived from it is shown or written.
 package result
 
+import "slices"
+
 // SchemaVersion is the version of the result.json schema.
 const SchemaVersion = "1.1.0"
 
@@ -238,6 +240,15 @@ type Bin struct {
 	Ratio  float64 `json:"ratio"` // NaN for masked bins
 	Z      float64 `json:"z"`
 	Masked bool    `json:"masked"`
+}
+
+// Carries reports whether the view holds results for the screened
+// condition c (disclosure.AllConditions' names); a result without a record
+// of its conditions (the engine's raw result, or a view written before the
+// record existed) holds all of them.
+func (r *Result) Carries(c string) bool {
+	d := r.Disclosure
+	return d == nil || d.Conditions == nil || slices.Contains(d.Conditions, c)
 }
 
 // Disclosure records the policy applied to a result view.
