@@ -77,8 +77,10 @@ chrX/chrY information. See docs/method.md and docs/qc.md.`,
 }
 
 func runAnalyze(ctx context.Context, o *analyzeOptions, args []string) error {
-	if o.reference == "" || o.output == "" {
-		return usageError{fmt.Errorf("nipt analyze needs --reference and -o (see --help)")}
+	if err := needFlags("nipt analyze",
+		flagNeed{o.reference, "--reference REF.niptref (from nipt reference build)"},
+		flagNeed{o.output, "-o OUTDIR"}); err != nil {
+		return err
 	}
 	switch o.batchBy {
 	case analyze.BatchByAuto, analyze.BatchByRun, analyze.BatchByNone:

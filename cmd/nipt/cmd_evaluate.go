@@ -75,8 +75,10 @@ ff_scatter.png and z21_vs_ff.png. Exit code 1 also when the safety check fails.`
 }
 
 func runEvaluate(_ context.Context, o *evaluateOptions, _ []string) error {
-	if o.truth == "" || o.summary == "" {
-		return usageError{fmt.Errorf("nipt evaluate needs --truth and --summary (see --help)")}
+	if err := needFlags("nipt evaluate",
+		flagNeed{o.truth, "--truth truth.tsv"},
+		flagNeed{o.summary, "--summary summary.tsv (from nipt analyze)"}); err != nil {
+		return err
 	}
 	ci, err := evaluate.ParseCIMethod(o.ci)
 	if err != nil {

@@ -101,8 +101,11 @@ func newReferenceShowCommand() *cobra.Command {
 }
 
 func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) error {
-	if o.output == "" || o.annotation == "" {
-		return usageError{fmt.Errorf("nipt reference build needs --annotation and -o (see --help)")}
+	if o.annotation == "" {
+		return usageError{fmt.Errorf("nipt reference build needs --annotation: the genome's GC, gaps and mappability per bin, made once with nipt annotate (--fasta hg38.fa, or the GC and mappability tables; see nipt annotate --help), or the genome.bins of a cohort from nipt simulate")}
+	}
+	if o.output == "" {
+		return usageError{fmt.Errorf("nipt reference build needs -o REF.niptref, the reference file to write")}
 	}
 	opt := refset.DefaultOptions()
 	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads

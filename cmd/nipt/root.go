@@ -89,6 +89,24 @@ func showProgress() bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// flagNeed is a required flag's value and how to name it in an error.
+type flagNeed struct{ value, usage string }
+
+// needFlags returns a usage error naming every required flag of command
+// that was not given.
+func needFlags(command string, flags ...flagNeed) error {
+	var missing []string
+	for _, f := range flags {
+		if f.value == "" {
+			missing = append(missing, f.usage)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return usageError{fmt.Errorf("%s needs %s (see --help)", command, strings.Join(missing, " and "))}
+}
+
 // exactArgs is cobra.ExactArgs with a usage error.
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
