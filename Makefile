@@ -5,7 +5,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # installed: nipt count is then ~1.7x faster (docs/counting.md).
 TAGS ?= $(shell [ -e /usr/include/libdeflate.h ] && echo libdeflate)
 
-.PHONY: build test lint unit demo bench docs
+.PHONY: build test lint unit race race-quick demo bench docs
 build:
 	$(GO) build -tags "$(TAGS)" -o bin/nipt ./cmd/nipt
 
@@ -23,7 +23,16 @@ unit:
 	  $(GO) test -count=1 -tags "$(TAGS)" ./internal/bam/... ./internal/count/... ./internal/counts/...; \
 	fi
 
-test: lint unit
+# The race detector over the packages that run their own goroutines at the
+# lowest level (worker pools, parallel BGZF inflation, counting): part of
+# make test. "make race" runs it over everything (about 8 minutes on 2 cores).
+race-quick:
+	$(GO) test -race -count=1 ./internal/parallel/... ./internal/bam/... ./internal/count/... ./internal/counts/... ./internal/atomicfile/...
+
+race:
+	$(GO) test -race -count=1 -timeout 60m ./...
+
+test: lint unit race-quick
 
 demo: build
 	./bin/nipt demo
