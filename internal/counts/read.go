@@ -116,13 +116,21 @@ func member(zr *zip.Reader, name string) (*zip.File, bool) {
 // readMember returns the CRC-verified bytes of a member. Stored members (as
 // nipt and numpy.savez write them) are returned as a sub-slice of data
 // without copying; compressed ones (numpy.savez_compressed) are inflated.
-func readMember(zr *zip.Reader, data []byte, name string) ([]byte, error) {
+//
+// max bounds the member's size (what the layout allows it to hold), so
+// that a damaged zip directory declaring gigabytes is refused before
+// anything is allocated; a compressed member must also be one that DEFLATE
+// could have made from its compressed bytes (at most 1032:1).
+func readMember(zr *zip.Reader, data []byte, name string, max uint64) ([]byte, error) {
 	f, ok := member(zr, name)
 	if !ok {
 		return nil, fmt.Errorf("%w: no %s member", ErrNotCounts, name)
 	}
-	if f.UncompressedSize64 > 1<<32 {
-		return nil, fmt.Errorf("%s: member too large (%d bytes)", name, f.UncompressedSize64)
+	if f.UncompressedSize64 > max {
+		return nil, fmt.Errorf("%s: member of %d bytes, more than the %d its layout holds (the file is corrupt)", name, f.UncompressedSize64, max)
+	}
+	if f.Method != zip.Store && f.UncompressedSize64 > 1032*f.CompressedSize64+1024 {
+		return nil, fmt.Errorf("%s: %d bytes cannot inflate to the %d declared (the file is corrupt)", name, f.CompressedSize64, f.UncompressedSize64)
 	}
 	if f.Method == zip.Store && data != nil {
 		off, err := f.DataOffset()
@@ -151,8 +159,16 @@ func readMember(zr *zip.Reader, data []byte, name string) ([]byte, error) {
 	return b, nil
 }
 
+// Size bounds of the members: the JSON header (with its fragment-length
+// histograms) is tens of kilobytes; an npy array's own header is at most
+// npyMaxHeader bytes before its data.
+const (
+	maxHeader    = 64 << 20
+	npyMaxHeader = 1 << 17
+)
+
 func readHeader(zr *zip.Reader, data []byte) (*Header, error) {
-	b, err := readMember(zr, data, "header.npy")
+	b, err := readMember(zr, data, "header.npy", maxHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +195,7 @@ func readHeader(zr *zip.Reader, data []byte) (*Header, error) {
 }
 
 func readArray(zr *zip.Reader, data []byte, name string, dst []uint32) error {
-	b, err := readMember(zr, data, name)
+	b, err := readMember(zr, data, name, npyMaxHeader+4*uint64(len(dst)))
 	if err != nil {
 		return err
 	}
