@@ -50,9 +50,10 @@ func TestParseTruthMalformed(t *testing.T) {
 }
 
 func TestParseTruthTolerant(t *testing.T) {
-	// '#'-prefixed header, comments, CRLF line ends, an unknown column, no
-	// role/mosaic/twins columns, "chr21" and "T18" spellings.
-	in := "## written by hand\r\n#sample\tff\tfetal_sex\ttrisomy\tfavourite_colour\r\n" +
+	// A spreadsheet's byte-order mark, '#'-prefixed header, comments, CRLF
+	// line ends, an unknown column, no role/mosaic/twins columns, "chr21"
+	// and "T18" spellings.
+	in := "\ufeff## written by hand\r\n#sample\tff\tfetal_sex\ttrisomy\tfavourite_colour\r\n" +
 		"A\t0.1\tF\tchr21\tblue\r\n# a comment\r\n\r\nB\tNA\tmale\tT18\tred\r\nC\t5%\t\t\t\r\n"
 	got, err := ParseTruth(strings.NewReader(in), "t.tsv")
 	if err != nil {

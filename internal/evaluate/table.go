@@ -59,6 +59,10 @@ func readTable(r io.Reader, name string, required []string, fn func(row) error) 
 	for sc.Scan() {
 		line++
 		text := strings.TrimSuffix(sc.Text(), "\r")
+		if line == 1 {
+			// A spreadsheet's export may start with a byte-order mark.
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
 		if strings.TrimSpace(text) == "" {
 			continue
 		}

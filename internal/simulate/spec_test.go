@@ -200,3 +200,12 @@ func TestLoadParams(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// A spreadsheet's export starts with a byte-order mark: the header is read
+// as if it were not there.
+func TestReadSpecByteOrderMark(t *testing.T) {
+	ss, err := ReadSpec(strings.NewReader("\ufeffsample\tff\r\nA\t0.08\r\n"))
+	if err != nil || len(ss) != 1 || ss[0].ID != "A" || ss[0].FF != 0.08 {
+		t.Fatalf("%+v, %v", ss, err)
+	}
+}

@@ -51,6 +51,10 @@ func ReadSpec(r io.Reader) ([]Sample, error) {
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 {
+			// A spreadsheet's export may start with a byte-order mark.
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
