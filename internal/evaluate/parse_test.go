@@ -16,6 +16,7 @@ func TestParseTruthMalformed(t *testing.T) {
 		{"empty", "", []string{"t.tsv", "no header"}},
 		{"no header", "A\ttest\n", []string{"t.tsv line 1", "header line starting with \"sample\""}},
 		{"missing sample column", "id\trole\n", []string{"t.tsv line 1", "header line"}},
+		{"comma-separated", "sample,role,ff\nA,test,0.1\n", []string{"t.tsv line 1", "export it as tab-separated"}},
 		{"field count", truthHeader + "A\ttest\tfemale\n", []string{"t.tsv line 2", "3 tab-separated fields", "10 columns"}},
 		{"bad ff", truthHeader + "A\ttest\tfemale\tabc\t\t1\t\t\t0\tb\n", []string{"line 2 column ff", "not a number"}},
 		{"percent ff", truthHeader + "A\ttest\tfemale\t8\t\t1\t\t\t0\tb\n", []string{"line 2 column ff", "0.08"}},

@@ -73,7 +73,11 @@ func readTable(r io.Reader, name string, required []string, fn func(row) error) 
 				if strings.HasPrefix(text, "#") {
 					continue
 				}
-				return nil, fmt.Errorf("%s line %d: expected a tab-separated header line starting with \"sample\", got %q (is this the right file?)", name, line, clip(text))
+				hint := "is this the right file?"
+				if len(fields) == 1 && strings.ContainsAny(text, ",;") {
+					hint = "the file looks comma- or semicolon-separated: export it as tab-separated text"
+				}
+				return nil, fmt.Errorf("%s line %d: expected a tab-separated header line starting with \"sample\", got %q (%s)", name, line, clip(text), hint)
 			}
 			fields[0] = first
 			var err error
