@@ -23,7 +23,7 @@
 # keeps a temporary WORK (a WORK you name is never removed), and a cohort
 # already simulated in WORK with the same preset and seed is reused. Needs go
 # and GNU time (/usr/bin/time).
-# PROFILE (default: nipt's built-in profile, T21/T18/T13/SCA) selects the
+# PROFILE (default: nipt's built-in profile, every condition) selects the
 # lab profile of nipt analyze: a TOML file, or "blind" (every condition
 # screened, fetal sex never disclosed: a sex-blind analysis) or "sex" (every
 # condition, fetal sex on request and requested: chrY/chrX fetal fraction
