@@ -37,7 +37,8 @@ func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
 		return nil, err
 	}
 	var spans [genome.NumChroms][]span
-	regions := 0
+	regions, primary := 0, 0
+	var firstContig string
 	sc := lineScanner{br: br, format: "a BED file"}
 	for sc.next() {
 		fields, lineNo := sc.fields, sc.line
@@ -50,10 +51,14 @@ func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
 			return nil, fmt.Errorf("line %d: bad coordinates %s %s (0-based start ≤ end)", lineNo, truncate(fields[1]), truncate(fields[2]))
 		}
 		regions++
+		if firstContig == "" {
+			firstContig = string(fields[0])
+		}
 		c, ok := genome.ChromIndex(string(fields[0]))
 		if !ok {
 			continue
 		}
+		primary++
 		if L := l.Build.Lengths[c]; start >= L {
 			return nil, fmt.Errorf("line %d: region %s:%d-%d starts beyond the end of %s (%d b in %s): is the BED file for another genome build?",
 				lineNo, fields[0], start, end, genome.ChromName(c), L, l.Build.Name)
@@ -65,6 +70,9 @@ func ReadBED(r io.Reader, l *genome.Layout, minFrac float64) ([]bool, error) {
 	}
 	if regions == 0 {
 		return nil, fmt.Errorf("no regions: not a BED file")
+	}
+	if primary == 0 {
+		return nil, fmt.Errorf("none of its %d regions lies on chr1–22, X or Y (the first names contig %s): is it for another genome, or are its contig names not chr1/1, chrX/X?", regions, truncate([]byte(firstContig)))
 	}
 	out := make([]bool, l.NumBins())
 	for c := range spans {

@@ -327,6 +327,10 @@ func (s *lineScanner) next() bool {
 		}
 		s.line++
 		line = bytes.TrimRight(line, "\r\n")
+		if s.line == 1 {
+			// A spreadsheet's export may start with a byte-order mark.
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
 		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("track")) || bytes.HasPrefix(line, []byte("browser")) {
 			continue
 		}

@@ -156,6 +156,7 @@ func TestReadBED(t *testing.T) {
 		{"end before start", "chr1\t50\t10\n", "coordinates"},
 		{"beyond", "chr1\t5000\t5100\n", "another genome build"},
 		{"empty", "", "no regions"},
+		{"only other contigs", "chrUn_KI270302v1\t0\t100\nHLA-A*01:01\t0\t10\n", "none of its 2 regions"},
 	} {
 		if _, err := ReadBED(strings.NewReader(tc.in), l, 0); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
@@ -163,6 +164,11 @@ func TestReadBED(t *testing.T) {
 	}
 	if _, err := ReadBED(strings.NewReader(in), l, 1); err == nil {
 		t.Error("minFrac 1 accepted")
+	}
+	// A spreadsheet's byte-order mark does not hide the first region.
+	got, err := ReadBED(strings.NewReader("\ufeffchr1\t0\t10\r\n"), l, 0)
+	if err != nil || !got[0] {
+		t.Errorf("BED with a byte-order mark: bin 0 %v, %v", got != nil && got[0], err)
 	}
 }
 
