@@ -66,10 +66,10 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 	}
 	// A SAM alignment line's first field (QNAME) may be long: judge SAM on
 	// more than the 18 bytes above.
-	if head, _ := br.Peek(4096); looksLikeSAM(head) {
+	head, _ := br.Peek(4096)
+	if looksLikeSAM(head) {
 		return newSAMReader(br, nil)
 	}
-	head, _ := br.Peek(4096)
 	return nil, fmt.Errorf("%w (%s)", ErrUnknownFormat, describe(head))
 }
 

@@ -117,17 +117,17 @@ func member(zr *zip.Reader, name string) (*zip.File, bool) {
 // nipt and numpy.savez write them) are returned as a sub-slice of data
 // without copying; compressed ones (numpy.savez_compressed) are inflated.
 //
-// max bounds the member's size (what the layout allows it to hold), so
+// limit bounds the member's size (what the layout allows it to hold), so
 // that a damaged zip directory declaring gigabytes is refused before
 // anything is allocated; a compressed member must also be one that DEFLATE
 // could have made from its compressed bytes (at most 1032:1).
-func readMember(zr *zip.Reader, data []byte, name string, max uint64) ([]byte, error) {
+func readMember(zr *zip.Reader, data []byte, name string, limit uint64) ([]byte, error) {
 	f, ok := member(zr, name)
 	if !ok {
 		return nil, fmt.Errorf("%w: no %s member", ErrNotCounts, name)
 	}
-	if f.UncompressedSize64 > max {
-		return nil, fmt.Errorf("%s: member of %d bytes, more than the %d its layout holds (the file is corrupt)", name, f.UncompressedSize64, max)
+	if f.UncompressedSize64 > limit {
+		return nil, fmt.Errorf("%s: member of %d bytes, more than the %d its layout holds (the file is corrupt)", name, f.UncompressedSize64, limit)
 	}
 	if f.Method != zip.Store && f.UncompressedSize64 > 1032*f.CompressedSize64+1024 {
 		return nil, fmt.Errorf("%s: %d bytes cannot inflate to the %d declared (the file is corrupt)", name, f.CompressedSize64, f.UncompressedSize64)
