@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nipt/nipt/internal/version"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
@@ -40,7 +41,7 @@ when it is set (reproducible builds), else today.`,
 					return err
 				}
 				root.DisableAutoGenTag = true
-				h := &doc.GenManHeader{Title: "NIPT", Section: "1", Source: "nipt", Manual: "nipt manual", Date: &date}
+				h := &doc.GenManHeader{Title: "NIPT", Section: "1", Source: "nipt " + version.Version, Manual: "nipt manual", Date: &date}
 				if err := generateInto(man, func(tmp string) error { return doc.GenManTree(root, h, tmp) }); err != nil {
 					return fmt.Errorf("man pages in %s: %w", man, err)
 				}
