@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/nipt/nipt/internal/atomicfile"
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/result"
@@ -47,8 +47,8 @@ func writeFile(path string, fill func(w *bufio.Writer) error) error {
 
 // SampleDir checks that a sample ID can name a directory.
 func SampleDir(outdir, id string) (string, error) {
-	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsRune(id, 0) {
-		return "", fmt.Errorf("sample ID %q cannot name an output directory: set a plain sample ID when counting (nipt count --sample)", id)
+	if err := counts.ValidSample(id); err != nil {
+		return "", fmt.Errorf("%w: set a plain sample ID when counting (nipt count --sample)", err)
 	}
 	return filepath.Join(outdir, id), nil
 }

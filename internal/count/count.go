@@ -62,6 +62,9 @@ func Count(ctx context.Context, r io.Reader, name string, opt Options) (*counts.
 	if err != nil {
 		return nil, err
 	}
+	if err := counts.ValidSample(sample); err != nil {
+		return nil, fmt.Errorf("%w: pass --sample with a plain name", err)
+	}
 	if opt.Dedup == DedupPosition && h.SortOrder == "queryname" {
 		return nil, fmt.Errorf("%w: the header says SO:queryname, but --dedup position needs coordinate order (sort with samtools sort, or use --dedup flag or none)", ErrUnsorted)
 	}

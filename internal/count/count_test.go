@@ -228,6 +228,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown contig lengths", otherBuild, nil, nil, "unsupported reference"},
 		{"SAM without its header", []byte("r1\t0\tchr1\t100\t60\t50M\t*\t0\t0\t*\t*\n"), nil, nil, "samtools view -h"},
 		{"bad option", good, func(o *Options) { o.Dedup = "maybe" }, nil, "--dedup"},
+		{"sample ID that is a path", good, func(o *Options) { o.Sample = "../S1" }, nil, "plain name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := run(t, tc.data, "x.bam", tc.mod)

@@ -266,6 +266,14 @@ func TestRunKey(t *testing.T) {
 	}
 }
 
+func TestValidSample(t *testing.T) {
+	for id, ok := range map[string]bool{"S17": true, "2024-001_A.b": true, "a b": true, "": false, ".": false, "..": false, "../S1": false, `lab\S1`: false, "S\x001": false} {
+		if err := ValidSample(id); (err == nil) != ok {
+			t.Errorf("ValidSample(%q) = %v, want ok %v", id, err, ok)
+		}
+	}
+}
+
 func TestValidRun(t *testing.T) {
 	for _, ok := range []string{"HK3TWDSX3", "run-2026-11-30", "A00123:45:HK3TWDSX3", "r_1.2"} {
 		if err := ValidRun(ok); err != nil {

@@ -31,6 +31,16 @@ func ValidRun(s string) error {
 	return nil
 }
 
+// ValidSample reports whether id can serve as a sample ID: it names the
+// sample's output directory (nipt analyze), so it must be a plain name —
+// not empty, not "." or "..", without a path separator or NUL byte.
+func ValidSample(id string) error {
+	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/\\") || strings.ContainsRune(id, 0) {
+		return fmt.Errorf("sample ID %q cannot name an output directory: want a plain name without / or \\", id)
+	}
+	return nil
+}
+
 // RunKey names the batch of a sample read on runs: the runs sorted and
 // joined by '+' (one run: its name), so that a sample topped up on two
 // runs groups with the others of exactly those two, in any order; "" when
