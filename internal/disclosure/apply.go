@@ -83,7 +83,7 @@ func Apply(r *result.Result, p *Profile, req Request) (*result.Result, error) {
 		FetalSexDisclosed:       disclosed,
 		SexBlind:                blind || (prev != nil && prev.SexBlind),
 		SCAZRemoved:             blind || p.SCA != SCAReportType || (prev != nil && prev.SCAZRemoved),
-		Conditions:              carried(p, prev),
+		Conditions:              carried(p, r),
 	}
 	if err := Verify(v); err != nil {
 		return nil, fmt.Errorf("sample %s: withholding the report: %w", r.Sample, err)
@@ -159,14 +159,12 @@ func applySCAPolicy(v *result.Result, pol SCAPolicy, blind bool) {
 	}
 }
 
-// carried lists the conditions a new view carries results for: the
-// profile's, minus those an earlier view (prev) did not carry. A prev
-// without a record (written before views recorded it) is taken to carry
-// every condition.
-func carried(p *Profile, prev *result.Disclosure) []string {
+// carried lists the conditions a new view of r carries results for: the
+// profile's, minus those r does not carry (result.Result.Carries).
+func carried(p *Profile, r *result.Result) []string {
 	out := []string{}
 	for _, c := range p.Conditions {
-		if prev == nil || prev.Conditions == nil || slices.Contains(prev.Conditions, c) {
+		if r.Carries(c) {
 			out = append(out, c)
 		}
 	}

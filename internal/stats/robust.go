@@ -141,7 +141,8 @@ func quantileSorted(s []float64, p float64) float64 {
 // values of x, multiplied by 1.4826 so that it estimates the standard
 // deviation of normal data. It returns NaN for an empty input.
 func MAD(x []float64) float64 {
-	return madScale * rawMAD(x, Median(x))
+	_, mad := MedianMAD(x)
+	return mad
 }
 
 // MedianMAD returns Median(x) and MAD(x), taking the median once.
