@@ -79,8 +79,8 @@ Example with the ichorCNA hg38 tables:
 }
 
 func runAnnotate(_ context.Context, o *annotateOptions, _ []string) error {
-	if o.output == "" {
-		return usageError{fmt.Errorf("nipt annotate needs -o OUT.bins (see --help)")}
+	if err := needFlags("nipt annotate", flagNeed{o.output, "-o OUT.bins"}); err != nil {
+		return err
 	}
 	gc, err := oneOf("--gc-wig", o.gcWig, "--gc-bedgraph", o.gcBedGraph)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 
@@ -101,11 +100,10 @@ func newReferenceShowCommand() *cobra.Command {
 }
 
 func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) error {
-	if o.annotation == "" {
-		return usageError{fmt.Errorf("nipt reference build needs --annotation: the genome's GC, gaps and mappability per bin, made once with nipt annotate (--fasta hg38.fa, or the GC and mappability tables; see nipt annotate --help), or the genome.bins of a cohort from nipt simulate")}
-	}
-	if o.output == "" {
-		return usageError{fmt.Errorf("nipt reference build needs -o REF.niptref, the reference file to write")}
+	if err := needFlags("nipt reference build",
+		flagNeed{o.annotation, "--annotation GENOME.bins (the genome's GC, gaps and mappability per bin, made once with nipt annotate --fasta hg38.fa or from the GC and mappability tables; or the genome.bins of a cohort from nipt simulate)"},
+		flagNeed{o.output, "-o REF.niptref"}); err != nil {
+		return err
 	}
 	opt := refset.DefaultOptions()
 	opt.BinSize, opt.Seed, opt.Threads = o.binSize, o.seed, global.threads
@@ -120,8 +118,8 @@ func runReferenceBuild(ctx context.Context, o *referenceOptions, args []string) 
 }
 
 func runReferenceAdd(ctx context.Context, o *referenceOptions, args []string) error {
-	if o.output == "" {
-		return usageError{fmt.Errorf("nipt reference add needs -o REF2 (see --help)")}
+	if err := needFlags("nipt reference add", flagNeed{o.output, "-o REF2.niptref"}); err != nil {
+		return err
 	}
 	ref, err := refset.ReadFile(args[0])
 	if err != nil {

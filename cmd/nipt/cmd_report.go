@@ -67,8 +67,8 @@ profile's audit log. See docs/reports.md and docs/disclosure.md.`,
 }
 
 func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
-	if o.outDir == "" {
-		return usageError{fmt.Errorf("nipt report needs -o REPORTDIR (see --help)")}
+	if err := needFlags("nipt report", flagNeed{o.outDir, "-o REPORTDIR"}); err != nil {
+		return err
 	}
 	if o.date != "" {
 		if _, err := time.Parse("2006-01-02", o.date); err != nil {

@@ -161,8 +161,8 @@ counts in the BAM of the same seed. The format follows the output name
 }
 
 func runSimulateSample(ctx context.Context, o *simulateSampleOptions, _ []string) error {
-	if o.out == "" {
-		return usageError{fmt.Errorf("nipt simulate sample needs -o OUT.bam or -o OUT.counts")}
+	if err := needFlags("nipt simulate sample", flagNeed{o.out, "-o OUT.bam or -o OUT.counts"}); err != nil {
+		return err
 	}
 	if o.format == "" {
 		o.format = simulate.FormatBAM
@@ -236,8 +236,8 @@ the output does not depend on the number of threads.`,
 }
 
 func runSimulateCohort(ctx context.Context, o *simulateCohortOptions, _ []string) error {
-	if o.out == "" {
-		return usageError{fmt.Errorf("nipt simulate cohort needs -o DIR")}
+	if err := needFlags("nipt simulate cohort", flagNeed{o.out, "-o DIR"}); err != nil {
+		return err
 	}
 	if (o.spec == "") == (o.preset == "") {
 		return usageError{fmt.Errorf("give exactly one of --spec FILE or --preset validation|demo")}
