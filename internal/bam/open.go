@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/nipt/nipt/internal/bam/bgzf"
+	"github.com/nipt/nipt/internal/filekind"
 )
 
 // Options configure Open.
@@ -66,7 +67,7 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 	}
 	// A SAM alignment line's first field (QNAME) may be long: judge SAM on
 	// more than the 18 bytes above.
-	head, _ := br.Peek(4096)
+	head, _ := br.Peek(filekind.Prefix)
 	if looksLikeSAM(head) {
 		return newSAMReader(br, nil)
 	}
@@ -76,25 +77,15 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 // describe says what a file that is not an alignment file looks like, for
 // the kinds given in its place most often.
 func describe(head []byte) string {
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "a ZIP archive: a nipt counts file? Counts files go to nipt reference build and nipt analyze"
-	case bytes.HasPrefix(head, []byte("#nipt-reference")):
-		return "a nipt reference: give it to nipt analyze with --reference"
-	case isFASTQ(head):
-		return "FASTQ: unaligned reads"
-	case bytes.HasPrefix(head, []byte(">")):
-		return "FASTA: sequences, not alignments"
+	switch k := filekind.Sniff(head); k {
+	case filekind.Counts:
+		return k.String() + ": counts files go to nipt reference build and nipt analyze"
+	case filekind.Reference:
+		return k.String() + ": give it to nipt analyze with --reference"
+	case filekind.FASTQ, filekind.FASTA:
+		return k.String()
 	}
 	return fmt.Sprintf("starts with bytes % x", head[:min(len(head), 8)])
-}
-
-// isFASTQ reports whether b starts like a FASTQ record: an @name line, a
-// sequence line, then a line starting with '+'.
-func isFASTQ(b []byte) bool {
-	lines := bytes.SplitN(b, []byte("\n"), 4)
-	return len(lines) >= 3 && bytes.HasPrefix(lines[0], []byte("@")) && len(lines[1]) > 0 &&
-		bytes.Trim(lines[1], "ACGTNacgtn.\r") == nil && bytes.HasPrefix(lines[2], []byte("+"))
 }
 
 // openDecompressed sniffs the inflated stream: BAM or SAM text.

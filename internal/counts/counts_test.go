@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nipt/nipt/internal/filekind"
 	"github.com/nipt/nipt/internal/genome"
 )
 
@@ -49,6 +50,9 @@ func TestRoundTrip(t *testing.T) {
 		var buf bytes.Buffer
 		if err := Write(&buf, c, 2); err != nil {
 			t.Fatal(err)
+		}
+		if k := filekind.Sniff(buf.Bytes()); k != filekind.Counts {
+			t.Errorf("a counts file is sniffed as %v", k)
 		}
 		got, err := Read(bytes.NewReader(buf.Bytes()))
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+
+	"github.com/nipt/nipt/internal/filekind"
 )
 
 // ErrNotCounts is returned for input that is not a nipt counts file.
@@ -17,13 +19,15 @@ var ErrNotCounts = errors.New("not a nipt counts file")
 // notCounts explains why data, which the zip reader refused with err, is
 // not a counts file, naming the kinds of file given in its place most often.
 func notCounts(data []byte, err error) error {
-	switch {
-	case len(data) == 0:
+	switch k := filekind.Sniff(data); k {
+	case filekind.Empty:
 		return fmt.Errorf("%w: the file is empty (make counts files with nipt count)", ErrNotCounts)
-	case bytes.HasPrefix(data, []byte("#nipt-reference")):
-		return fmt.Errorf("%w: it is a nipt reference (nipt reference build): give it with --reference, and counts files (nipt count) as the arguments", ErrNotCounts)
-	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}), bytes.HasPrefix(data, []byte("CRAM")), bytes.HasPrefix(data, []byte("@HD")):
-		return fmt.Errorf("%w: it looks like an alignment file (BAM, CRAM or SAM): count its reads first with nipt count", ErrNotCounts)
+	case filekind.Reference:
+		return fmt.Errorf("%w: it is %s: give it with --reference, and counts files (nipt count) as the arguments", ErrNotCounts, k)
+	case filekind.Compressed, filekind.CRAM, filekind.SAM:
+		return fmt.Errorf("%w: it is %s; an alignment file is counted first with nipt count", ErrNotCounts, k)
+	case filekind.FASTQ:
+		return fmt.Errorf("%w: it is %s: align the reads, then count them with nipt count", ErrNotCounts, k)
 	}
 	return fmt.Errorf("%w: %v (make counts files with nipt count)", ErrNotCounts, err)
 }
@@ -54,7 +58,7 @@ func ReadHeaderFile(path string) (*Header, error) {
 	}
 	zr, err := zip.NewReader(f, st.Size())
 	if err != nil {
-		var head [16]byte
+		var head [filekind.Prefix]byte
 		n, _ := f.ReadAt(head[:], 0)
 		return nil, fmt.Errorf("%s: %w", path, notCounts(head[:n], err))
 	}

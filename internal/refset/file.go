@@ -16,6 +16,7 @@ import (
 
 	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/fetalfraction"
+	"github.com/nipt/nipt/internal/filekind"
 	"github.com/nipt/nipt/internal/genome"
 	"github.com/nipt/nipt/internal/normalize"
 )
@@ -316,10 +317,14 @@ func read(rd io.Reader, o readOptions) (*Reference, error) {
 	var name string
 	var ver int
 	if _, serr := fmt.Sscanf(first, "#%s\t%d\n", &name, &ver); err != nil || serr != nil || name != FormatName {
-		if strings.HasPrefix(first, "PK\x03\x04") {
-			return nil, fmt.Errorf("%w: it is a counts file (nipt count); build a reference from the counts files of euploid pregnancies with nipt reference build", ErrNotReference)
+		switch k := filekind.Sniff([]byte(first)); k {
+		case filekind.Counts:
+			return nil, fmt.Errorf("%w: it is %s; build a reference from the counts files of euploid pregnancies with nipt reference build", ErrNotReference, k)
+		case filekind.Unknown:
+			return nil, fmt.Errorf("%w: it starts with %s (make one with nipt reference build)", ErrNotReference, quoteShort(first))
+		default:
+			return nil, fmt.Errorf("%w: it is %s (make one with nipt reference build)", ErrNotReference, k)
 		}
-		return nil, fmt.Errorf("%w: it starts with %s (make one with nipt reference build)", ErrNotReference, quoteShort(first))
 	}
 	switch ver {
 	case 2:

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nipt/nipt/internal/filekind"
 )
 
 // writeFixture writes the fixture's reference to a file and returns its
@@ -34,7 +36,10 @@ func writeFixture(t *testing.T, f *Fixture) (string, []byte) {
 // be neither written nor grown.
 func TestReadModelFile(t *testing.T) {
 	f := fixtureT(t)
-	path, _ := writeFixture(t, f)
+	path, b := writeFixture(t, f)
+	if k := filekind.Sniff(b); k != filekind.Reference {
+		t.Errorf("a reference is sniffed as %v", k)
+	}
 	full, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
