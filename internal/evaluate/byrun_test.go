@@ -23,18 +23,7 @@ func TestEvaluateByRun(t *testing.T) {
 		"c\tpass\t4000000\t0.1\t0.08\t0.12\t-1.0\t0.0\t8.0\t0\tlow_risk\tlow_risk\thigh_risk\tlow_risk\t\t\t\n" +
 		"d\tfail\t4000000\t0.1\t0.08\t0.12\t5.0\t5.0\t5.0\t0\tno_call\tno_call\tno_call\tno_call\t\t\tqc_fail\n" +
 		"e\tpass\t4000000\t0.1\t0.08\t0.12\t0.2\t0.3\t2.9\t0\tlow_risk\tlow_risk\tno_call\tlow_risk\t\t\tinconclusive\n"
-	tr, err := ParseTruth(strings.NewReader(truth), "truth.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ParseSummary(strings.NewReader(sum), "summary.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Evaluate(tr, s, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := evaluateText(t, truth, sum)
 	if len(rep.ByRun) != 2 {
 		t.Fatalf("%d runs, want 2", len(rep.ByRun))
 	}
@@ -79,11 +68,7 @@ func TestEvaluateByRun(t *testing.T) {
 
 	// One run: no split.
 	one := strings.ReplaceAll(truth, "FC2", "FC1")
-	tr1, err := ParseTruth(strings.NewReader(one), "truth.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep1, err := Evaluate(tr1, s, Options{}); err != nil || rep1.ByRun != nil {
-		t.Errorf("one run: %+v, %v", rep1.ByRun, err)
+	if rep1 := evaluateText(t, one, sum); rep1.ByRun != nil {
+		t.Errorf("one run: %+v", rep1.ByRun)
 	}
 }
