@@ -24,10 +24,12 @@ unit:
 	fi
 
 # The race detector over the packages that run their own goroutines at the
-# lowest level (worker pools, parallel BGZF inflation, counting): part of
-# make test. "make race" runs it over everything (about 8 minutes on 2 cores).
+# record or request level (worker pools, parallel inflation, the review
+# server's concurrent requests on one database), part of make test.
+# "make race" runs it over everything (about 8 minutes on 2 cores).
 race-quick:
-	$(GO) test -race -count=1 ./internal/parallel/... ./internal/bam/... ./internal/count/... ./internal/counts/... ./internal/atomicfile/...
+	$(GO) test -race -count=1 ./internal/parallel/... ./internal/bam/... ./internal/count/... ./internal/counts/... ./internal/atomicfile/... ./internal/store/...
+	$(GO) test -race -count=1 -run 'Concurrent|Browser|SignIn' ./internal/server/...
 
 race:
 	$(GO) test -race -count=1 -timeout 60m ./...

@@ -84,22 +84,9 @@ func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
 	} else {
 		slog.Warn("no --profile: using the default profile (fetal sex never disclosed; every condition screened; published, not laboratory, performance figures)")
 	}
-	req := disclosure.Request{Indication: o.indication, SexRequested: o.sexRequested, Requester: o.requester}
-	if req.Requester == "" && !p.SexBlind(req) {
-		if u, err := user.Current(); err == nil {
-			req.Requester = u.Username
-		}
-	}
-	var reqs map[string]disclosure.Request
-	if o.sampleSheet != "" {
-		sheet, err := analyze.ReadSampleSheet(o.sampleSheet)
-		if err != nil {
-			return err
-		}
-		reqs = make(map[string]disclosure.Request, len(sheet))
-		for id, info := range sheet {
-			reqs[id] = info.Request(req)
-		}
+	req, reqs, err := testRequests(p, o.indication, o.sexRequested, o.requester, o.sampleSheet)
+	if err != nil {
+		return err
 	}
 	files, err := report.GenerateFiles(ctx, report.Options{Profile: p, Request: req, Requests: reqs, OutDir: o.outDir, ReportDate: o.date, Threads: global.threads}, dirs...)
 	if err != nil {
@@ -107,4 +94,29 @@ func runReport(ctx context.Context, o *reportOptions, dirs []string) error {
 	}
 	_, err = fmt.Fprintf(o.stdout, "%d report files written to %s; batch report: %s\n", len(files.All()), o.outDir, files.BatchHTML)
 	return err
+}
+
+// testRequests builds the test request of every sample from the flags
+// (--indication, --sex-requested, --requester) and, by sample, from the
+// sample sheet's sex_requested and indication columns. The requester
+// defaults to the operating-system user where fetal sex may be disclosed.
+func testRequests(p *disclosure.Profile, indication string, sexRequested bool, requester, sampleSheet string) (disclosure.Request, map[string]disclosure.Request, error) {
+	req := disclosure.Request{Indication: indication, SexRequested: sexRequested, Requester: requester}
+	if req.Requester == "" && !p.SexBlind(req) {
+		if u, err := user.Current(); err == nil {
+			req.Requester = u.Username
+		}
+	}
+	if sampleSheet == "" {
+		return req, nil, nil
+	}
+	sheet, err := analyze.ReadSampleSheet(sampleSheet)
+	if err != nil {
+		return req, nil, err
+	}
+	reqs := make(map[string]disclosure.Request, len(sheet))
+	for id, info := range sheet {
+		reqs[id] = info.Request(req)
+	}
+	return req, reqs, nil
 }

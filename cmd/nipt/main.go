@@ -41,6 +41,7 @@ func newApp() *cobra.Command {
 		newReportCommand(),
 		newReferenceCommand(),
 		newAnalyzeCommand(),
+		newReviewCommand(),
 		newDocsCommand(),
 	)
 	return root

@@ -21,7 +21,9 @@ import (
 	"github.com/nipt/nipt/internal/refset"
 	"github.com/nipt/nipt/internal/report"
 	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/server"
 	"github.com/nipt/nipt/internal/simulate"
+	"github.com/nipt/nipt/internal/store"
 )
 
 // Options configure a demo run.
@@ -41,7 +43,10 @@ const marker = ".nipt-demo"
 type Paths struct {
 	Cohort, Counts, Reference, Analysis, Reports, Evaluation string
 	Summary, BatchReport                                     string
-	SampleReports                                            []string
+	// Review is the review application's database with the batch
+	// imported (no accounts: nipt review user add makes one).
+	Review        string
+	SampleReports []string
 }
 
 // Run executes the demo and returns where its outputs are.
@@ -151,7 +156,23 @@ func Run(ctx context.Context, o Options) (*Paths, error) {
 	}
 	slog.Info("demo: wrote reports", "files", len(files.All()), "seconds", secs(t))
 
-	// 6. Score the calls against the simulation truth.
+	// 6. The batch in the review application's database (the time of
+	// the import is recorded: the one file of the demo that differs
+	// between runs).
+	p.Review = filepath.Join(o.Dir, "review.db")
+	st, err := store.Open(p.Review)
+	if err != nil {
+		return nil, err
+	}
+	_, err = server.Import(ctx, st, p.Analysis, server.ImportOptions{Profile: server.DefaultProfile(), Batch: "demo", User: "nipt-demo"})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("importing the demo batch for review: %w", err)
+	}
+
+	// 7. Score the calls against the simulation truth.
 	rep, err := evaluate.EvaluateFiles(filepath.Join(p.Cohort, simulate.TruthTSV), p.Summary, evaluate.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("scoring the demo: %w", err)

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nipt/nipt/internal/store"
 )
 
 // TestDemo runs the whole system end to end on the built-in data and checks
@@ -68,6 +70,16 @@ func TestDemo(t *testing.T) {
 	}
 	if p.BatchReport == "" || len(p.SampleReports) < 10 {
 		t.Errorf("reports missing: batch %q, %d sample reports", p.BatchReport, len(p.SampleReports))
+	}
+	// The batch waits for review in the application's database.
+	st, err := store.Open(p.Review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Batch(context.Background(), "demo")
+	st.Close()
+	if err != nil || b.Samples != 10 || b.Pending() != 10 || b.ImportedBy != "nipt-demo" {
+		t.Errorf("review database: batch %+v, %v", b, err)
 	}
 	if !strings.Contains(out.String(), "Where to look") {
 		t.Errorf("no closing summary printed:\n%s", out.String())

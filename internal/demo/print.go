@@ -52,12 +52,14 @@ Where to look:
   machine-readable results       %s/<sample>/result.json, %s
   reference summary              %s
   accuracy against the truth     %s/evaluation.json
+  review application             nipt review user add NAME --role geneticist --db %s
+                                 nipt review serve --db %s   (docs/review.md)
 The demo profile screens every condition under the strictest fetal-sex
 disclosure policy, which every clinical output follows (docs/disclosure.md;
 examples/lab-profile-*.toml show the other policies). The simulation truth
 (cohort/truth.tsv) and the accuracy evaluation, like any validation study,
 hold the simulated sex of each fetus.
-`, p.Reports, p.BatchReport, p.Analysis, p.Summary, strings.TrimSuffix(p.Reference, ".niptref")+".summary.txt", p.Evaluation)
+`, p.Reports, p.BatchReport, p.Analysis, p.Summary, strings.TrimSuffix(p.Reference, ".niptref")+".summary.txt", p.Evaluation, p.Review, p.Review)
 	return nil
 }
 

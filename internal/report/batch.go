@@ -90,7 +90,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 				label = counts.RunKey(v.Runs)
 			}
 			st := statsOf(label)
-			st.Reads = append(st.Reads, readsOf(v))
+			st.Reads = append(st.Reads, SampleReads(v))
 			if v.FetalFraction.Known() {
 				st.FF = append(st.FF, v.FetalFraction.Value)
 			}
@@ -102,7 +102,7 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 			default:
 				st.Fail++
 			}
-			if noCallSample(v) {
+			if NoCallSample(v) {
 				st.NoCall++
 			}
 			all = append(all, v)
@@ -206,9 +206,9 @@ func runQCNote(offsets []analyze.BatchOffset) string {
 	return note
 }
 
-// noCallSample reports whether a sample counts as a no-call in the
+// NoCallSample reports whether a sample counts as a no-call in the
 // validation's sense: QC failed, or no call for T13, T18 or T21.
-func noCallSample(v *result.Result) bool {
+func NoCallSample(v *result.Result) bool {
 	if v.QC.Status == result.QCFail {
 		return true
 	}

@@ -73,7 +73,7 @@ func TestRunQCRows(t *testing.T) {
 		{v(result.QCPass, disclosure.RAT, result.NoCall), false},
 		{v(result.QCPass, disclosure.T18, result.HighRisk), false},
 	} {
-		if got := noCallSample(tc.v); got != tc.want {
+		if got := NoCallSample(tc.v); got != tc.want {
 			t.Errorf("%+v: no-call %v, want %v", tc.v, got, tc.want)
 		}
 	}

@@ -81,7 +81,7 @@ func MultiQCGeneralStats(views []*result.Result) ([]byte, error) {
 		if err := disclosure.Verify(v); err != nil {
 			return nil, fmt.Errorf("multiqc: sample %s: %w", v.Sample, err)
 		}
-		row := mqcRow{Reads: round(readsOf(v)/1e6, 4), QCScore: qcScore(v.QC.Status)}
+		row := mqcRow{Reads: round(SampleReads(v)/1e6, 4), QCScore: qcScore(v.QC.Status)}
 		if v.FetalFraction.Known() {
 			row.FF = ptr(round(100*v.FetalFraction.Value, 2))
 		}
@@ -146,8 +146,8 @@ func marshalMQC(v map[string]any) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-// readsOf is the "reads" QC metric, or the sum of the chromosome reads.
-func readsOf(v *result.Result) float64 {
+// SampleReads is the "reads" QC metric, or the sum of the chromosome reads.
+func SampleReads(v *result.Result) float64 {
 	for _, m := range v.QC.Metrics {
 		if m.Name == "reads" {
 			return m.Value

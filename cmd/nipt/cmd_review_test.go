@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/report"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func runReview(t *testing.T, ctx context.Context, stdin string, out io.Writer, args ...string) int {
+	t.Helper()
+	root := newRootCommand()
+	root.AddCommand(newReviewCommand())
+	root.SetOut(out)
+	root.SetErr(io.Discard)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetArgs(append([]string{"--quiet", "review"}, args...))
+	return exitCode(root.ExecuteContext(ctx))
+}
+
+func TestReviewCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lab.db")
+	run := filepath.Join(dir, "run7")
+	if err := report.WriteAnalysisViews(run, disclosure.DefaultProfile(), disclosure.Request{},
+		disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "T21", Seed: 1, BinSize: 5_000_000})); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"a-long-password-1\n", []string{"user", "add", "gina", "--role", "geneticist", "--db", db}, 0, "account gina (geneticist) created"},
+		{"short\n", []string{"user", "add", "ann", "--role", "analyst", "--db", db}, 1, ""},
+		{"", []string{"user", "add", "ann", "--role", "analyst", "--db", db}, 1, ""},
+		{"a-long-password-1\n", []string{"user", "add", "ann", "--role", "admin", "--db", db}, 2, ""},
+		{"a-long-password-1\n", []string{"user", "add", "ann", "--role", "analyst"}, 2, ""},
+		{"", []string{"user", "list", "--db", db}, 0, "gina  geneticist  active"},
+		{"", []string{"import", "--db", db, run}, 0, "imported batch run7: 1 samples"},
+		{"", []string{"import", "--db", db, run}, 1, ""},
+		{"", []string{"import", "--db", db, "--batch", "x", run, run}, 2, ""},
+		{"", []string{"import", "--db", db, "--batch", "run7b", run}, 0, "imported batch run7b"},
+		{"", []string{"audit", "--db", db}, 0, "cli\timport\trun7b"},
+		{"", []string{"audit", "--db", db, "--verify"}, 0, "audit trail intact: 3 entries"},
+		{"", []string{"serve", "--db", db, "--tls-cert", "c.pem"}, 2, ""},
+	} {
+		out.Reset()
+		if code := runReview(t, ctx, tc.stdin, &out, tc.args...); code != tc.code || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("review %v: exit %d, want %d; output %q lacks %q", tc.args, code, tc.code, out.String(), tc.want)
+		}
+	}
+
+	// serve: up on a free port, answers, stops on cancel.
+	sctx, cancel := context.WithCancel(ctx)
+	var sout syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- runReview(t, sctx, "", &sout, "serve", "--db", db, "--addr", "127.0.0.1:0") }()
+	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(sout.String()); m != nil {
+			url = "http://" + m[1]
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("serve printed no address: %q", sout.String())
+	}
+	resp, err := http.Get(url + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz: %v %v", resp, err)
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d", code)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop on cancel")
+	}
+}

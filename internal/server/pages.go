@@ -1,0 +1,542 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nipt/nipt/internal/disclosure"
+	"github.com/nipt/nipt/internal/report"
+	"github.com/nipt/nipt/internal/result"
+	"github.com/nipt/nipt/internal/stats"
+	"github.com/nipt/nipt/internal/store"
+)
+
+// dummyHash is checked against when the user name is unknown, so that a
+// failed sign-in takes the same time whether or not the account exists
+// (made on first use: every nipt command links this package).
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password", PasswordIterations)
+	return h
+})
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.sessionUser(r); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		s.fail(w, r, http.StatusForbidden, "cross-site request refused")
+		return
+	}
+	name, pw := r.PostFormValue("user"), r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	ctx := r.Context()
+	acc, err := s.o.Store.User(ctx, name)
+	hash := acc.PasswordHash
+	if err != nil {
+		hash = dummyHash()
+	}
+	ok, herr := CheckPassword(hash, pw)
+	if err != nil || herr != nil || !ok || acc.Disabled {
+		logged := name
+		if store.ValidUserName(name) != nil {
+			logged = "(invalid name)"
+		}
+		if aerr := s.o.Store.Audit(ctx, store.AuditEntry{User: logged, Action: store.ActionLoginFailed}); aerr != nil {
+			s.failErr(w, r, aerr)
+			return
+		}
+		s.render(w, r, http.StatusUnauthorized, "login", map[string]any{"Next": next, "Error": "Unknown user name or wrong password (or the account is disabled)."})
+		return
+	}
+	tok, err := newToken()
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	csrf, err := newToken()
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	exp := s.o.Now().Add(s.o.SessionTTL)
+	if err := s.o.Store.CreateSession(ctx, tokenHash(tok), store.Session{User: acc.Name, CSRF: csrf, Expires: exp}); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.o.Store.Audit(ctx, store.AuditEntry{User: acc.Name, Action: store.ActionLogin}); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: exp, HttpOnly: true, Secure: s.o.SecureCookies, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if err := s.o.Store.DeleteSession(r.Context(), u.hash); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.o.Store.Audit(r.Context(), store.AuditEntry{User: u.Name, Action: store.ActionLogout}); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.o.SecureCookies, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) batchesPage(w http.ResponseWriter, r *http.Request) {
+	bs, err := s.o.Store.Batches(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "batches", map[string]any{"Batches": bs})
+}
+
+// column picks a summary.tsv column of a row.
+func column(row []string, name string) string {
+	i := slices.Index(report.SummaryColumns, name)
+	if i < 0 || i >= len(row) {
+		return ""
+	}
+	return row[i]
+}
+
+// sampleRow is a batch page row.
+type sampleRow struct {
+	store.SampleInfo
+	Cells []cell
+}
+
+// cell is a batch table cell; Class colours calls.
+type cell struct{ Text, Class string }
+
+// batchColumns are the batch page's columns: the summary.tsv values a
+// reviewer reads, formatted (the API gives every column as it is).
+var batchColumns = []string{"QC", "Reads", "Fetal fraction (95% CI)", "T21", "T18", "T13", "Sex chromosomes", "Rare trisomies", "CNVs", "No-call reason", "Run"}
+
+func callCell(call, z string) cell {
+	c := cell{Text: strings.ReplaceAll(call, "_", " ")}
+	switch call {
+	case "high_risk":
+		c.Class = "high"
+	case "low_risk":
+		c.Class = "low"
+	case "no_call":
+		c.Class = "nocall"
+	case "", "NA":
+		c.Text, c.Class = "not screened", "muted"
+	default: // an SCA type under report_type
+		c.Class = "high"
+	}
+	if z != "" && z != "NA" {
+		c.Text += " (z " + z + ")"
+	}
+	return c
+}
+
+func batchCells(row []string) []cell {
+	col := func(n string) string { return column(row, n) }
+	pct := func(v string) string {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return v
+		}
+		return fmt.Sprintf("%.1f", 100*f)
+	}
+	ff := "not measured"
+	if v := col("ff"); v != "" && v != "NA" {
+		ff = fmt.Sprintf("%s%% (%s–%s)", pct(v), pct(col("ff_low")), pct(col("ff_high")))
+	}
+	reads := col("reads")
+	if f, err := strconv.ParseFloat(reads, 64); err == nil {
+		reads = fmt.Sprintf("%.2f M", f/1e6)
+	}
+	list := func(v string) cell {
+		switch v {
+		case "NA":
+			return cell{Text: "not screened", Class: "muted"}
+		case "":
+			return cell{Text: "none"}
+		}
+		return cell{Text: strings.ReplaceAll(v, ";", "; "), Class: "high"}
+	}
+	return []cell{
+		{Text: col("qc_status"), Class: "qc-" + col("qc_status")},
+		{Text: reads},
+		{Text: ff},
+		callCell(col("call21"), col("z21")),
+		callCell(col("call18"), col("z18")),
+		callCell(col("call13"), col("z13")),
+		callCell(col("sca"), ""),
+		list(col("rat")),
+		list(col("cnvs")),
+		{Text: strings.ReplaceAll(col("no_call_reason"), ";", "; ")},
+		{Text: col("run")},
+	}
+}
+
+func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("batch")
+	b, err := s.o.Store.Batch(ctx, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	ss, err := s.o.Store.Samples(ctx, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	rows := make([]sampleRow, len(ss))
+	for i, si := range ss {
+		rows[i] = sampleRow{SampleInfo: si, Cells: batchCells(si.Summary)}
+	}
+	_, hash, err := s.o.Store.BatchProfile(ctx, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "batch", map[string]any{
+		"Batch": b, "Rows": rows, "Columns": batchColumns,
+		"OtherProfile": hash != s.o.Profile.Hash,
+	})
+}
+
+func (s *Server) batchPlot(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("batch")
+	ss, err := s.o.Store.Samples(ctx, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	var views []*result.Result
+	for _, si := range ss {
+		v, _, err := s.view(r, id, si.ID)
+		if err != nil {
+			s.viewErr(w, r, err)
+			return
+		}
+		views = append(views, v)
+	}
+	png, err := report.ZFFScatter(views)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writePNG(w, png)
+}
+
+// errProfileChanged: a stored view cannot be shown under the current
+// profile.
+var errProfileChanged = errors.New("profile changed")
+
+// view returns a stored sample's view under the server's profile: a batch
+// imported under another profile file is passed through the current
+// profile's policy again (which never restores removed data, and refuses a
+// view the current policy could not have made).
+func (s *Server) view(r *http.Request, batch, sample string) (*result.Result, store.SampleInfo, error) {
+	ctx := r.Context()
+	si, raw, err := s.o.Store.Sample(ctx, batch, sample)
+	if err != nil {
+		return nil, si, err
+	}
+	v, err := decodeView(raw)
+	if err != nil {
+		return nil, si, err
+	}
+	_, hash, err := s.o.Store.BatchProfile(ctx, batch)
+	if err != nil {
+		return nil, si, err
+	}
+	if hash != s.o.Profile.Hash {
+		req := disclosure.Request{}
+		if u := currentUser(r); u != nil {
+			req.Requester = u.Name
+		}
+		if v, err = disclosure.Apply(v, s.o.Profile.Profile, req); err != nil {
+			return nil, si, fmt.Errorf("%w: %v", errProfileChanged, err)
+		}
+	}
+	return v, si, nil
+}
+
+func (s *Server) viewErr(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errProfileChanged) {
+		s.fail(w, r, http.StatusConflict, "this batch was imported under another lab profile whose disclosure the current one does not allow: import the analysis again under the current profile")
+		return
+	}
+	s.failErr(w, r, err)
+}
+
+func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	batch, sample := r.PathValue("batch"), r.PathValue("sample")
+	v, si, err := s.view(r, batch, sample)
+	if err != nil {
+		s.viewErr(w, r, err)
+		return
+	}
+	m, err := report.NewModel(v, s.o.Profile.Profile, "")
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	hist, err := s.o.Store.SignOffs(ctx, batch, sample)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	if err := s.o.Store.Audit(ctx, store.AuditEntry{User: u.Name, Action: store.ActionViewSample, Batch: batch, Sample: sample}); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "sample", map[string]any{
+		"Batch": batch, "Sample": si, "Model": m, "History": hist,
+		"CanSign":   u.Role == store.RoleGeneticist,
+		"Decisions": []string{store.DecisionApproved, store.DecisionRejected},
+	})
+}
+
+// sampleFile serves a sample's plots and rendered reports.
+func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
+	batch, sample, file := r.PathValue("batch"), r.PathValue("sample"), r.PathValue("plot")
+	var plot func(*result.Result) ([]byte, error)
+	switch file {
+	case "genome.png":
+		plot = report.GenomePlot
+	case "chromosomes.png":
+		plot = report.ChromosomeZPlot
+	case "panels.png":
+		plot = report.ChromosomePanels
+	case "report.html", "report.pdf":
+	default:
+		s.fail(w, r, http.StatusNotFound, "no such file: "+file)
+		return
+	}
+	v, _, err := s.view(r, batch, sample)
+	if err != nil {
+		s.viewErr(w, r, err)
+		return
+	}
+	if plot != nil {
+		png, err := plot(v)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		writePNG(w, png)
+		return
+	}
+	html, pdf, _, err := report.SampleDocuments(v, s.o.Profile.Profile, "")
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.o.Store.Audit(r.Context(), store.AuditEntry{User: currentUser(r).Name, Action: store.ActionViewSample, Batch: batch, Sample: sample, Detail: file}); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if file == "report.pdf" {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", sample+".report.pdf"))
+		_, _ = w.Write(pdf)
+		return
+	}
+	// The report is self-contained: inline styles and data: images.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(html)
+}
+
+func writePNG(w http.ResponseWriter, png []byte) {
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = w.Write(png)
+}
+
+// maxComment bounds a sign-off comment.
+const maxComment = 2000
+
+// signOff validates and records a decision; the error is the user's.
+func (s *Server) signOff(r *http.Request, batch, sample, decision, comment string) (int, error) {
+	comment = strings.TrimSpace(comment)
+	switch {
+	case decision != store.DecisionApproved && decision != store.DecisionRejected:
+		return http.StatusBadRequest, fmt.Errorf("decision %q: use %s or %s", decision, store.DecisionApproved, store.DecisionRejected)
+	case decision == store.DecisionRejected && comment == "":
+		return http.StatusBadRequest, errors.New("a rejection needs a comment (why, and what happens next: redraw, re-analysis)")
+	case len(comment) > maxComment:
+		return http.StatusBadRequest, fmt.Errorf("comment longer than %d bytes", maxComment)
+	}
+	if err := s.o.Store.SignOff(r.Context(), batch, sample, currentUser(r).Name, decision, comment); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return http.StatusNotFound, err
+		}
+		return http.StatusInternalServerError, err
+	}
+	return http.StatusOK, nil
+}
+
+func (s *Server) signOffForm(w http.ResponseWriter, r *http.Request) {
+	batch, sample := r.PathValue("batch"), r.PathValue("sample")
+	code, err := s.signOff(r, batch, sample, r.PostFormValue("decision"), r.PostFormValue("comment"))
+	switch {
+	case code == http.StatusInternalServerError:
+		s.failErr(w, r, err)
+		return
+	case err != nil:
+		s.fail(w, r, code, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/batches/"+url.PathEscape(batch)+"/samples/"+url.PathEscape(sample), http.StatusSeeOther)
+}
+
+func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
+	tr, err := s.o.Store.Trends(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	type row struct {
+		store.BatchTrend
+		Samples            int
+		MedianReads, MedFF float64
+		HasFF              bool
+		NoCallRate         float64
+	}
+	var rows []row
+	for _, t := range tr {
+		rw := row{BatchTrend: t, Samples: len(t.Reads), MedianReads: stats.Median(t.Reads)}
+		if len(t.FF) > 0 {
+			rw.MedFF, rw.HasFF = stats.Median(t.FF), true
+		}
+		rw.NoCallRate = float64(t.NoCall) / float64(len(t.Reads))
+		rows = append(rows, rw)
+	}
+	s.render(w, r, http.StatusOK, "trends", map[string]any{"Rows": rows})
+}
+
+func (s *Server) trendsPlot(w http.ResponseWriter, r *http.Request) {
+	tr, err := s.o.Store.Trends(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if len(tr) == 0 {
+		s.fail(w, r, http.StatusNotFound, "no batches imported yet")
+		return
+	}
+	stats := make([]report.BatchStats, len(tr))
+	for i, t := range tr {
+		stats[i] = report.BatchStats{ID: t.ID, Reads: t.Reads, FF: t.FF, Pass: t.Pass, Warn: t.Warn, Fail: t.Fail, NoCall: t.NoCall}
+	}
+	png, err := report.TrendPlot(stats)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writePNG(w, png)
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.AuditFilter{User: q.Get("user"), Action: q.Get("action"), Batch: q.Get("batch"), Sample: q.Get("sample")}
+	entries, err := s.o.Store.AuditTrail(r.Context(), f)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	n, verr := s.o.Store.VerifyAudit(r.Context())
+	chain := fmt.Sprintf("intact (%d entries)", n)
+	if verr != nil {
+		chain = verr.Error()
+	}
+	s.render(w, r, http.StatusOK, "audit", map[string]any{"Entries": entries, "Filter": f, "Chain": chain, "ChainOK": verr == nil})
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	us, err := s.o.Store.Users(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, code, "users", map[string]any{"Users": us, "Roles": store.Roles, "Error": msg, "MinPassword": MinPasswordLength})
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	name := r.PostFormValue("name")
+	role, err := store.ParseRole(r.PostFormValue("role"))
+	if err == nil {
+		err = store.ValidUserName(name)
+	}
+	var hash string
+	if err == nil {
+		hash, err = HashPassword(r.PostFormValue("password"), PasswordIterations)
+	}
+	if err == nil {
+		err = s.o.Store.AddUser(r.Context(), currentUser(r).Name, store.User{Name: name, Role: role, PasswordHash: hash})
+	}
+	if err != nil {
+		s.renderUsers(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/users", http.StatusSeeOther)
+}
+
+func (s *Server) changeUser(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	role, err := store.ParseRole(r.PostFormValue("role"))
+	if err != nil {
+		s.renderUsers(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	disabled := r.PostFormValue("disabled") == "on"
+	u := currentUser(r)
+	if name == u.Name && (disabled || role != store.RoleManager) {
+		s.renderUsers(w, r, http.StatusBadRequest, "you cannot disable your own account or give up your own manager role (ask another manager)")
+		return
+	}
+	var hash string
+	if pw := r.PostFormValue("password"); pw != "" {
+		if hash, err = HashPassword(pw, PasswordIterations); err != nil {
+			s.renderUsers(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	if err := s.o.Store.UpdateUser(r.Context(), u.Name, name, role, disabled, hash); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.fail(w, r, http.StatusNotFound, err.Error())
+			return
+		}
+		s.failErr(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users", http.StatusSeeOther)
+}

@@ -1,0 +1,357 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BatchImport is one analysis directory as the review application stores
+// it: only disclosure-filtered views (package server makes them).
+type BatchImport struct {
+	ID      string
+	User    string // who imported it ("" = cli)
+	Profile string // the lab profile's name
+	// ProfileHash identifies the lab profile file the views were made
+	// under (the SHA-256 of its bytes; "" for the built-in default):
+	// reports of the batch are rendered only under the same profile.
+	ProfileHash string
+	Samples     []SampleRecord
+}
+
+// SampleRecord is one sample of a batch.
+type SampleRecord struct {
+	ID       string
+	QCStatus string
+	Reads    float64
+	FF       *float64 // nil: not measured
+	NoCall   bool
+	Summary  []string // the summary.tsv row of the view
+	View     []byte   // the view, encoded by the caller
+}
+
+// AddBatch stores a batch and records the import. A batch ID is imported
+// once: ErrExists otherwise.
+func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
+	if b.ID == "" {
+		return errors.New("batch without an ID")
+	}
+	if len(b.Samples) == 0 {
+		return fmt.Errorf("batch %s holds no samples", b.ID)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM batches WHERE id = ?", b.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("batch %s: %w (a batch is imported once; analyse into a new directory to import again)", b.ID, ErrExists)
+		}
+		var seq int
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM batches").Scan(&seq); err != nil {
+			return err
+		}
+		user := b.User
+		if user == "" {
+			user = "cli"
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO batches (id, imported, imported_by, profile, profile_hash, seq) VALUES (?, ?, ?, ?, ?, ?)",
+			b.ID, formatTime(s.now()), user, b.Profile, b.ProfileHash, seq); err != nil {
+			return err
+		}
+		for i, sm := range b.Samples {
+			var ff any
+			if sm.FF != nil {
+				ff = *sm.FF
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, summary, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, sm.NoCall, strings.Join(sm.Summary, "\t"), sm.View); err != nil {
+				if strings.Contains(err.Error(), "UNIQUE") {
+					return fmt.Errorf("batch %s: sample %s twice", b.ID, sm.ID)
+				}
+				return err
+			}
+		}
+		return s.audit(ctx, tx, AuditEntry{User: b.User, Action: ActionImport, Batch: b.ID,
+			Detail: fmt.Sprintf("%d samples, profile %s", len(b.Samples), b.Profile)})
+	})
+}
+
+// BatchInfo is a batch with its review progress.
+type BatchInfo struct {
+	ID         string
+	Seq        int // import order
+	Imported   time.Time
+	ImportedBy string
+	Profile    string
+	Samples    int
+	Approved   int
+	Rejected   int
+	QCFail     int
+	NoCall     int
+}
+
+// Pending is the number of samples not yet signed off.
+func (b BatchInfo) Pending() int { return b.Samples - b.Approved - b.Rejected }
+
+const batchInfoQuery = `
+SELECT b.id, b.seq, b.imported, b.imported_by, b.profile,
+	count(s.id),
+	coalesce(sum(d.decision = 'approved'), 0),
+	coalesce(sum(d.decision = 'rejected'), 0),
+	coalesce(sum(s.qc_status = 'fail'), 0),
+	coalesce(sum(s.no_call), 0)
+FROM batches b
+JOIN samples s ON s.batch = b.id
+LEFT JOIN (
+	SELECT so.batch, so.sample, so.decision FROM signoffs so
+	WHERE so.seq = (SELECT max(seq) FROM signoffs x WHERE x.batch = so.batch AND x.sample = so.sample)
+) d ON d.batch = s.batch AND d.sample = s.id
+`
+
+func scanBatchInfo(sc interface{ Scan(...any) error }) (BatchInfo, error) {
+	var b BatchInfo
+	var t string
+	err := sc.Scan(&b.ID, &b.Seq, &t, &b.ImportedBy, &b.Profile, &b.Samples, &b.Approved, &b.Rejected, &b.QCFail, &b.NoCall)
+	b.Imported = parseTime(t)
+	return b, err
+}
+
+// Batches lists the batches, newest import first.
+func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
+	rows, err := s.db.QueryContext(ctx, batchInfoQuery+" GROUP BY b.id ORDER BY b.seq DESC")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BatchInfo
+	for rows.Next() {
+		b, err := scanBatchInfo(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Batch returns one batch's progress.
+func (s *Store) Batch(ctx context.Context, id string) (BatchInfo, error) {
+	b, err := scanBatchInfo(s.db.QueryRowContext(ctx, batchInfoQuery+" WHERE b.id = ? GROUP BY b.id", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return BatchInfo{}, fmt.Errorf("batch %s: %w", id, ErrNotFound)
+	}
+	return b, err
+}
+
+// BatchProfile returns the name and hash of the lab profile a batch was
+// imported under (BatchImport.ProfileHash).
+func (s *Store) BatchProfile(ctx context.Context, id string) (name, hash string, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT profile, profile_hash FROM batches WHERE id = ?", id).Scan(&name, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("batch %s: %w", id, ErrNotFound)
+	}
+	return name, hash, err
+}
+
+// SampleInfo is a sample's summary and latest sign-off.
+type SampleInfo struct {
+	Batch, ID string
+	QCStatus  string
+	Reads     float64
+	FF        *float64
+	NoCall    bool
+	Summary   []string
+	// Decision is the latest sign-off ("" = pending), by SignedBy at
+	// SignedAt.
+	Decision, SignedBy, Comment string
+	SignedAt                    time.Time
+}
+
+const sampleQuery = `
+SELECT s.batch, s.id, s.qc_status, s.reads, s.ff, s.no_call, s.summary,
+	coalesce(d.decision, ''), coalesce(d.user, ''), coalesce(d.comment, ''), coalesce(d.time, '')
+FROM samples s
+LEFT JOIN (
+	SELECT so.* FROM signoffs so
+	WHERE so.seq = (SELECT max(seq) FROM signoffs x WHERE x.batch = so.batch AND x.sample = so.sample)
+) d ON d.batch = s.batch AND d.sample = s.id
+`
+
+func scanSample(sc interface{ Scan(...any) error }) (SampleInfo, error) {
+	var si SampleInfo
+	var ff sql.NullFloat64
+	var summary, t string
+	err := sc.Scan(&si.Batch, &si.ID, &si.QCStatus, &si.Reads, &ff, &si.NoCall, &summary, &si.Decision, &si.SignedBy, &si.Comment, &t)
+	if ff.Valid {
+		v := ff.Float64
+		si.FF = &v
+	}
+	si.Summary = strings.Split(summary, "\t")
+	if t != "" {
+		si.SignedAt = parseTime(t)
+	}
+	return si, err
+}
+
+// Samples lists a batch's samples in their summary.tsv order.
+func (s *Store) Samples(ctx context.Context, batch string) ([]SampleInfo, error) {
+	rows, err := s.db.QueryContext(ctx, sampleQuery+" WHERE s.batch = ? ORDER BY s.pos", batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SampleInfo
+	for rows.Next() {
+		si, err := scanSample(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, si)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("batch %s: %w", batch, ErrNotFound)
+	}
+	return out, nil
+}
+
+// Sample returns one sample's summary and its stored view.
+func (s *Store) Sample(ctx context.Context, batch, id string) (SampleInfo, []byte, error) {
+	si, err := scanSample(s.db.QueryRowContext(ctx, sampleQuery+" WHERE s.batch = ? AND s.id = ?", batch, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return SampleInfo{}, nil, fmt.Errorf("sample %s of batch %s: %w", id, batch, ErrNotFound)
+	}
+	if err != nil {
+		return SampleInfo{}, nil, err
+	}
+	var view []byte
+	if err := s.db.QueryRowContext(ctx, "SELECT view FROM samples WHERE batch = ? AND id = ?", batch, id).Scan(&view); err != nil {
+		return SampleInfo{}, nil, err
+	}
+	return si, view, nil
+}
+
+// SignOff records a decision on a sample (a later one supersedes an
+// earlier one; both stay in the history and the audit trail).
+func (s *Store) SignOff(ctx context.Context, batch, sample, user, decision, comment string) error {
+	if decision != DecisionApproved && decision != DecisionRejected {
+		return fmt.Errorf("decision %q: use %s or %s", decision, DecisionApproved, DecisionRejected)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM samples WHERE batch = ? AND id = ?", batch, sample).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("sample %s of batch %s: %w", sample, batch, ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO signoffs (batch, sample, user, decision, comment, time) VALUES (?, ?, ?, ?, ?, ?)",
+			batch, sample, user, decision, comment, formatTime(s.now())); err != nil {
+			return err
+		}
+		detail := decision
+		if comment != "" {
+			detail += ": " + comment
+		}
+		return s.audit(ctx, tx, AuditEntry{User: user, Action: ActionSignOff, Batch: batch, Sample: sample, Detail: detail})
+	})
+}
+
+// SignOffRecord is one decision in a sample's history.
+type SignOffRecord struct {
+	User, Decision, Comment string
+	Time                    time.Time
+}
+
+// SignOffs returns a sample's decisions, oldest first.
+func (s *Store) SignOffs(ctx context.Context, batch, sample string) ([]SignOffRecord, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT user, decision, comment, time FROM signoffs WHERE batch = ? AND sample = ? ORDER BY seq", batch, sample)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SignOffRecord
+	for rows.Next() {
+		var r SignOffRecord
+		var t string
+		if err := rows.Scan(&r.User, &r.Decision, &r.Comment, &t); err != nil {
+			return nil, err
+		}
+		r.Time = parseTime(t)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// BatchTrend holds a batch's per-sample QC values for the trend views.
+type BatchTrend struct {
+	ID               string
+	Imported         time.Time
+	Reads, FF        []float64 // FF: measured samples only
+	Pass, Warn, Fail int
+	NoCall           int
+	// SignedOff samples have a decision.
+	SignedOff int
+}
+
+// Trends returns every batch's QC values in import order.
+func (s *Store) Trends(ctx context.Context) ([]BatchTrend, error) {
+	infos, err := s.Batches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT s.batch, s.qc_status, s.reads, s.ff, s.no_call FROM samples s JOIN batches b ON b.id = s.batch ORDER BY b.seq, s.pos")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pos := map[string]int{}
+	var out []BatchTrend
+	for rows.Next() {
+		var id, qc string
+		var reads float64
+		var ff sql.NullFloat64
+		var noCall bool
+		if err := rows.Scan(&id, &qc, &reads, &ff, &noCall); err != nil {
+			return nil, err
+		}
+		k, ok := pos[id]
+		if !ok {
+			k = len(out)
+			pos[id] = k
+			out = append(out, BatchTrend{ID: id})
+		}
+		t := &out[k]
+		t.Reads = append(t.Reads, reads)
+		if ff.Valid {
+			t.FF = append(t.FF, ff.Float64)
+		}
+		switch qc {
+		case "pass":
+			t.Pass++
+		case "warn":
+			t.Warn++
+		default:
+			t.Fail++
+		}
+		if noCall {
+			t.NoCall++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, b := range infos {
+		if k, ok := pos[b.ID]; ok {
+			out[k].Imported = b.Imported
+			out[k].SignedOff = b.Approved + b.Rejected
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) (*Store, *time.Time) {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "review.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	return s, &now
+}
+
+func ff(v float64) *float64 { return &v }
+
+func testBatch(id string) BatchImport {
+	return BatchImport{ID: id, User: "ana", Profile: "default", Samples: []SampleRecord{
+		{ID: "S1", QCStatus: "pass", Reads: 4e6, FF: ff(0.1), Summary: []string{"S1", "pass"}, View: []byte("v1")},
+		{ID: "S2", QCStatus: "fail", Reads: 1e6, NoCall: true, Summary: []string{"S2", "fail"}, View: []byte("v2")},
+	}}
+}
+
+func TestUsersAndSessions(t *testing.T) {
+	ctx := context.Background()
+	s, now := openTest(t)
+	if err := s.AddUser(ctx, "", User{Name: "gina", Role: RoleGeneticist, PasswordHash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddUser(ctx, "", User{Name: "gina", Role: RoleManager, PasswordHash: "h"}); !errors.Is(err, ErrExists) {
+		t.Errorf("second gina: %v, want ErrExists", err)
+	}
+	for _, bad := range []User{{Name: "a b", Role: RoleAnalyst}, {Name: "", Role: RoleAnalyst}, {Name: "x", Role: "admin"}} {
+		if err := s.AddUser(ctx, "", bad); err == nil {
+			t.Errorf("AddUser(%+v) accepted", bad)
+		}
+	}
+	u, err := s.User(ctx, "gina")
+	if err != nil || u.Role != RoleGeneticist || u.PasswordHash != "h1" || u.Disabled {
+		t.Fatalf("User = %+v, %v", u, err)
+	}
+	if _, err := s.User(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown user: %v", err)
+	}
+	exp := now.Add(time.Hour)
+	if err := s.CreateSession(ctx, "tok", Session{User: "gina", CSRF: "c", Expires: exp}); err != nil {
+		t.Fatal(err)
+	}
+	if sess, err := s.Session(ctx, "tok"); err != nil || sess.User != "gina" || sess.CSRF != "c" {
+		t.Errorf("Session = %+v, %v", sess, err)
+	}
+	// Disabling ends the sessions and is audited.
+	if err := s.UpdateUser(ctx, "boss", "gina", RoleGeneticist, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, "tok"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("session of a disabled user: %v", err)
+	}
+	// Expiry.
+	if err := s.CreateSession(ctx, "tok2", Session{User: "gina", CSRF: "c", Expires: exp}); err != nil {
+		t.Fatal(err)
+	}
+	*now = exp
+	if _, err := s.Session(ctx, "tok2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("expired session: %v", err)
+	}
+	trail, err := s.AuditTrail(ctx, AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trail) != 2 || trail[0].Action != ActionUserChange || trail[0].User != "boss" || !strings.Contains(trail[0].Detail, "disabled") || trail[1].User != "cli" {
+		t.Errorf("audit trail = %+v", trail)
+	}
+}
+
+func TestBatchesAndSignOff(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	if err := s.AddBatch(ctx, testBatch("run1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddBatch(ctx, testBatch("run1")); !errors.Is(err, ErrExists) {
+		t.Errorf("re-import: %v", err)
+	}
+	if err := s.AddBatch(ctx, BatchImport{ID: "empty"}); err == nil {
+		t.Error("empty batch accepted")
+	}
+	b2 := testBatch("run2")
+	b2.Samples[1].ID = "S1"
+	if err := s.AddBatch(ctx, b2); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("duplicate sample: %v", err)
+	}
+	if _, err := s.Batch(ctx, "run2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("failed import left batch run2: %v", err)
+	}
+	if err := s.SignOff(ctx, "run1", "S1", "gina", DecisionApproved, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignOff(ctx, "run1", "S2", "gina", DecisionApproved, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignOff(ctx, "run1", "S2", "gina", DecisionRejected, "QC failed: redraw"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignOff(ctx, "run1", "S3", "gina", DecisionApproved, ""); !errors.Is(err, ErrNotFound) {
+		t.Errorf("sign-off of an unknown sample: %v", err)
+	}
+	if err := s.SignOff(ctx, "run1", "S1", "gina", "maybe", ""); err == nil {
+		t.Error("decision maybe accepted")
+	}
+	b, err := s.Batch(ctx, "run1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Samples != 2 || b.Approved != 1 || b.Rejected != 1 || b.QCFail != 1 || b.NoCall != 1 || b.Pending() != 0 || b.ImportedBy != "ana" {
+		t.Errorf("batch = %+v", b)
+	}
+	ss, err := s.Samples(ctx, "run1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 2 || ss[0].ID != "S1" || ss[1].Decision != DecisionRejected || ss[1].Comment != "QC failed: redraw" || ss[1].FF != nil || *ss[0].FF != 0.1 {
+		t.Errorf("samples = %+v", ss)
+	}
+	si, view, err := s.Sample(ctx, "run1", "S2")
+	if err != nil || string(view) != "v2" || si.SignedBy != "gina" || strings.Join(si.Summary, ",") != "S2,fail" {
+		t.Errorf("Sample = %+v %q %v", si, view, err)
+	}
+	hist, err := s.SignOffs(ctx, "run1", "S2")
+	if err != nil || len(hist) != 2 || hist[0].Decision != DecisionApproved || hist[1].Decision != DecisionRejected {
+		t.Errorf("history = %+v, %v", hist, err)
+	}
+	tr, err := s.Trends(ctx)
+	if err != nil || len(tr) != 1 || tr[0].Pass != 1 || tr[0].Fail != 1 || len(tr[0].FF) != 1 || tr[0].SignedOff != 2 {
+		t.Errorf("trends = %+v, %v", tr, err)
+	}
+	n, err := s.VerifyAudit(ctx)
+	if err != nil || n != 4 {
+		t.Errorf("VerifyAudit = %d, %v; want 4 entries (import, three sign-offs)", n, err)
+	}
+}
+
+// TestAuditTamper: the database refuses edits of the trail, and an edit
+// made behind its back (triggers dropped) breaks the chain.
+func TestAuditTamper(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	for _, a := range []string{ActionLogin, ActionSignOff, ActionLogout} {
+		if err := s.Audit(ctx, AuditEntry{User: "gina", Action: a, Detail: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, "UPDATE audit SET detail = 'y' WHERE seq = 2"); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("UPDATE of the audit trail: %v", err)
+	}
+	if _, err := s.db.ExecContext(ctx, "DELETE FROM audit WHERE seq = 2"); err == nil {
+		t.Error("DELETE from the audit trail accepted")
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET detail = 'y' WHERE seq = 2"} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "entry 2") {
+		t.Errorf("edited entry: %v", err)
+	}
+	if _, err := s.db.ExecContext(ctx, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "entry 2 missing") {
+		t.Errorf("removed entry: %v", err)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(""); err == nil {
+		t.Error("empty path accepted")
+	}
+	other := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(other); err == nil || !strings.Contains(err.Error(), "another program") {
+		t.Errorf("foreign database: %v", err)
+	}
+	newer := filepath.Join(dir, "newer.db")
+	s, err := Open(newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(newer); err == nil || !strings.Contains(err.Error(), "newer nipt") {
+		t.Errorf("newer schema: %v", err)
+	}
+	// Re-opening keeps the data.
+	p := filepath.Join(dir, "keep.db")
+	s, err = Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddUser(context.Background(), "", User{Name: "u", Role: RoleAnalyst, PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(p); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.User(context.Background(), "u"); err != nil {
+		t.Errorf("after re-open: %v", err)
+	}
+}
