@@ -20,6 +20,9 @@ import (
 	"golang.org/x/term"
 )
 
+// dbUsage describes --db.
+const dbUsage = "review database: an SQLite file (created when missing) or a PostgreSQL URL postgres://user:password@host/dbname (NIPT_REVIEW_DB when not given)"
+
 func newReviewCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "review",
@@ -49,9 +52,19 @@ func reviewProfile(path string) (server.Profile, error) {
 	return server.LoadProfile(path)
 }
 
+// reviewDB is --db, else $NIPT_REVIEW_DB: a URL with a password is better
+// kept out of the command line (process lists, shell history).
+func reviewDB(db string) string {
+	if db == "" {
+		return os.Getenv("NIPT_REVIEW_DB")
+	}
+	return db
+}
+
 func openReviewStore(path string) (*store.Store, error) {
+	path = reviewDB(path)
 	if path == "" {
-		return nil, usageError{errors.New("--db FILE is required (the review database; created when missing)")}
+		return nil, usageError{errors.New("--db is required: an SQLite file (created when missing) or a PostgreSQL URL postgres://user:password@host/dbname")}
 	}
 	return store.Open(path)
 }
@@ -94,7 +107,7 @@ then give --secure-cookies by serving with TLS here or at the proxy).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&db, "db", "", "review database (SQLite file; created when missing)")
+	f.StringVar(&db, "db", "", dbUsage)
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	f.StringVar(&profile, "profile", "", "lab profile (docs/lab-profile.md); default: fetal sex never disclosed")
 	f.StringVar(&cert, "tls-cert", "", "TLS certificate (PEM) to serve HTTPS")
@@ -186,7 +199,7 @@ imported once; the import is recorded in the audit trail.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&db, "db", "", "review database (SQLite file; created when missing)")
+	f.StringVar(&db, "db", "", dbUsage)
 	f.StringVar(&profile, "profile", "", "lab profile (docs/lab-profile.md); default: fetal sex never disclosed")
 	f.StringVar(&batch, "batch", "", "batch name (default: the analysis directory's name)")
 	f.StringVar(&sheet, "sample-sheet", "", "the sample sheet given to nipt analyze (per-sample sex_requested and indication)")
@@ -209,7 +222,7 @@ on a terminal, else read as the first line of standard input:
   printf '%s\n' "$PASSWORD" | nipt review user add gina --role geneticist --db lab.db`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needFlags("nipt review user add", flagNeed{db, "--db FILE"}, flagNeed{role, "--role analyst|geneticist|manager"}); err != nil {
+			if err := needFlags("nipt review user add", flagNeed{reviewDB(db), "--db"}, flagNeed{role, "--role analyst|geneticist|manager"}); err != nil {
 				return err
 			}
 			r, err := store.ParseRole(role)
@@ -239,7 +252,7 @@ on a terminal, else read as the first line of standard input:
 			return nil
 		},
 	}
-	add.Flags().StringVar(&db, "db", "", "review database (SQLite file; created when missing)")
+	add.Flags().StringVar(&db, "db", "", dbUsage)
 	add.Flags().StringVar(&role, "role", "", "analyst, geneticist or manager")
 	var listDB string
 	list := &cobra.Command{
@@ -268,7 +281,7 @@ on a terminal, else read as the first line of standard input:
 			return tw.Flush()
 		},
 	}
-	list.Flags().StringVar(&listDB, "db", "", "review database")
+	list.Flags().StringVar(&listDB, "db", "", dbUsage)
 	cmd.AddCommand(add, list)
 	return cmd
 }
@@ -309,7 +322,7 @@ func newReviewAuditCommand() *cobra.Command {
 			if verify {
 				n, err := st.VerifyAudit(cmd.Context())
 				if err != nil {
-					return fmt.Errorf("%s: %w", db, err)
+					return fmt.Errorf("%s: %w", store.Redact(reviewDB(db)), err)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d entries\n", n)
 				return nil
@@ -328,7 +341,7 @@ func newReviewAuditCommand() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&db, "db", "", "review database")
+	f.StringVar(&db, "db", "", dbUsage)
 	f.BoolVar(&verify, "verify", false, "verify the hash chain instead of printing")
 	f.StringVar(&user, "user", "", "only this user's entries")
 	f.StringVar(&action, "action", "", "only this action (login, login_failed, logout, import, view_sample, sign_off, user_add, user_change, fetal_sex_disclosed)")

@@ -43,16 +43,23 @@ func (e AuditEntry) chainHash(prev string) string {
 
 // Audit appends an entry (in its own transaction).
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, e) })
+	return s.tx(ctx, func(tx rtx) error { return s.audit(ctx, tx, e) })
 }
 
 // audit appends e within tx, so that the change it records and the record
 // commit together.
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+func (s *Store) audit(ctx context.Context, tx rtx, e AuditEntry) error {
 	if e.User == "" {
 		e.User = "cli"
 	}
 	e.Time = s.now()
+	if tx.pg {
+		// Concurrent transactions append one after the other: each reads
+		// the last entry only when the previous append has committed.
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+	}
 	prev := ""
 	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &prev)
 	if err != nil && err != sql.ErrNoRows {
@@ -60,7 +67,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 	}
 	e.Seq++
 	e.Hash = e.chainHash(prev)
-	_, err = tx.ExecContext(ctx, "INSERT INTO audit (seq, time, user, action, batch, sample, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT INTO audit (seq, time, user_name, action, batch, sample, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		e.Seq, formatTime(e.Time), e.User, e.Action, e.Batch, e.Sample, e.Detail, e.Hash)
 	if err != nil {
 		return fmt.Errorf("writing the audit trail: %w", err)
@@ -77,9 +84,9 @@ type AuditFilter struct {
 
 // AuditTrail returns entries matching f, newest first.
 func (s *Store) AuditTrail(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := "SELECT seq, time, user, action, batch, sample, detail, hash FROM audit WHERE 1=1"
+	q := "SELECT seq, time, user_name, action, batch, sample, detail, hash FROM audit WHERE 1=1"
 	var args []any
-	for _, c := range []struct{ col, v string }{{"user", f.User}, {"action", f.Action}, {"batch", f.Batch}, {"sample", f.Sample}} {
+	for _, c := range []struct{ col, v string }{{"user_name", f.User}, {"action", f.Action}, {"batch", f.Batch}, {"sample", f.Sample}} {
 		if c.v != "" {
 			q += " AND " + c.col + " = ?"
 			args = append(args, c.v)
@@ -113,7 +120,7 @@ func (s *Store) AuditTrail(ctx context.Context, f AuditFilter) ([]AuditEntry, er
 // an error naming the first entry whose hash does not follow from its
 // predecessor (an entry altered, removed or inserted outside nipt).
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, time, user, action, batch, sample, detail, hash FROM audit ORDER BY seq")
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, time, user_name, action, batch, sample, detail, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return 0, err
 	}

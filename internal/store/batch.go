@@ -42,7 +42,14 @@ func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
 	if len(b.Samples) == 0 {
 		return fmt.Errorf("batch %s holds no samples", b.ID)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	seen := map[string]bool{}
+	for _, sm := range b.Samples {
+		if seen[sm.ID] {
+			return fmt.Errorf("batch %s: sample %s twice", b.ID, sm.ID)
+		}
+		seen[sm.ID] = true
+	}
+	return s.tx(ctx, func(tx rtx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM batches WHERE id = ?", b.ID).Scan(&n); err != nil {
 			return err
@@ -68,10 +75,7 @@ func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
 				ff = *sm.FF
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, summary, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, sm.NoCall, strings.Join(sm.Summary, "\t"), sm.View); err != nil {
-				if strings.Contains(err.Error(), "UNIQUE") {
-					return fmt.Errorf("batch %s: sample %s twice", b.ID, sm.ID)
-				}
+				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, b2i(sm.NoCall), strings.Join(sm.Summary, "\t"), sm.View); err != nil {
 				return err
 			}
 		}
@@ -100,9 +104,9 @@ func (b BatchInfo) Pending() int { return b.Samples - b.Approved - b.Rejected }
 const batchInfoQuery = `
 SELECT b.id, b.seq, b.imported, b.imported_by, b.profile,
 	count(s.id),
-	coalesce(sum(d.decision = 'approved'), 0),
-	coalesce(sum(d.decision = 'rejected'), 0),
-	coalesce(sum(s.qc_status = 'fail'), 0),
+	coalesce(sum(CASE WHEN d.decision = 'approved' THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN d.decision = 'rejected' THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN s.qc_status = 'fail' THEN 1 ELSE 0 END), 0),
 	coalesce(sum(s.no_call), 0)
 FROM batches b
 JOIN samples s ON s.batch = b.id
@@ -173,7 +177,7 @@ type SampleInfo struct {
 
 const sampleQuery = `
 SELECT s.batch, s.id, s.qc_status, s.reads, s.ff, s.no_call, s.summary,
-	coalesce(d.decision, ''), coalesce(d.user, ''), coalesce(d.comment, ''), coalesce(d.time, '')
+	coalesce(d.decision, ''), coalesce(d.user_name, ''), coalesce(d.comment, ''), coalesce(d.time, '')
 FROM samples s
 LEFT JOIN (
 	SELECT so.* FROM signoffs so
@@ -243,7 +247,7 @@ func (s *Store) SignOff(ctx context.Context, batch, sample, user, decision, comm
 	if decision != DecisionApproved && decision != DecisionRejected {
 		return fmt.Errorf("decision %q: use %s or %s", decision, DecisionApproved, DecisionRejected)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx rtx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM samples WHERE batch = ? AND id = ?", batch, sample).Scan(&n); err != nil {
 			return err
@@ -251,7 +255,7 @@ func (s *Store) SignOff(ctx context.Context, batch, sample, user, decision, comm
 		if n == 0 {
 			return fmt.Errorf("sample %s of batch %s: %w", sample, batch, ErrNotFound)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO signoffs (batch, sample, user, decision, comment, time) VALUES (?, ?, ?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO signoffs (batch, sample, user_name, decision, comment, time) VALUES (?, ?, ?, ?, ?, ?)",
 			batch, sample, user, decision, comment, formatTime(s.now())); err != nil {
 			return err
 		}
@@ -271,7 +275,7 @@ type SignOffRecord struct {
 
 // SignOffs returns a sample's decisions, oldest first.
 func (s *Store) SignOffs(ctx context.Context, batch, sample string) ([]SignOffRecord, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT user, decision, comment, time FROM signoffs WHERE batch = ? AND sample = ? ORDER BY seq", batch, sample)
+	rows, err := s.db.QueryContext(ctx, "SELECT user_name, decision, comment, time FROM signoffs WHERE batch = ? AND sample = ? ORDER BY seq", batch, sample)
 	if err != nil {
 		return nil, err
 	}

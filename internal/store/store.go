@@ -7,10 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the embedded default store
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, for a shared server
+	_ "modernc.org/sqlite"             // the embedded default store
 )
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
@@ -58,30 +61,74 @@ const (
 // batches (disclosure-filtered views only), sign-offs and the audit trail.
 // It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
+	db rdb
 	// Now gives the time of every record (time.Now when nil; tests fix it).
 	Now func() time.Time
 }
 
-// Open opens (creating when missing) the SQLite database at path.
-func Open(path string) (*Store, error) {
-	if path == "" {
-		return nil, errors.New("no database file given (--db FILE)")
+// IsPostgres reports whether a --db value names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than an SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Open opens the database named by db: a PostgreSQL URL
+// (postgres://user:password@host/dbname, for a laboratory's shared
+// server), or else an SQLite file, created when missing (the embedded
+// default). The schema is created on first use.
+func Open(db string) (*Store, error) {
+	if db == "" {
+		return nil, errors.New("no database given (--db FILE, or --db postgres://…)")
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
-	db, err := sql.Open("sqlite", dsn)
+	var (
+		conn *sql.DB
+		err  error
+		pg   = IsPostgres(db)
+		name = db
+	)
+	if pg {
+		name = redactURL(db)
+		conn, err = sql.Open("pgx", db)
+	} else {
+		if strings.ContainsAny(db, "?#") {
+			return nil, fmt.Errorf("database file %q: the name may not contain '?' or '#'", db)
+		}
+		conn, err = sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
+	}
 	if err != nil {
-		return nil, fmt.Errorf("opening database %s: %w", path, err)
+		return nil, fmt.Errorf("opening database %s: %w", name, err)
 	}
-	// One connection: SQLite has one writer, and a review application's
-	// load is a few requests a minute; this rules out SQLITE_BUSY.
-	db.SetMaxOpenConns(1)
-	s := &Store{db: db}
+	if pg {
+		conn.SetMaxOpenConns(8)
+	} else {
+		// One connection: SQLite has one writer, and a review
+		// application's load is a few requests a minute; this rules out
+		// SQLITE_BUSY.
+		conn.SetMaxOpenConns(1)
+	}
+	s := &Store{db: rdb{DB: conn, pg: pg}}
 	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("database %s: %w", path, err)
+		conn.Close()
+		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// Redact returns db for messages: a PostgreSQL URL without its password.
+func Redact(db string) string {
+	if !IsPostgres(db) {
+		return db
+	}
+	return redactURL(db)
+}
+
+// redactURL hides the password of a database URL in messages.
+func redactURL(db string) string {
+	u, err := url.Parse(db)
+	if err != nil {
+		return "(unparsable PostgreSQL URL)"
+	}
+	return u.Redacted()
 }
 
 // Close closes the database.
@@ -94,7 +141,10 @@ func (s *Store) now() time.Time {
 	return time.Now().UTC()
 }
 
-const schema = `
+// schemaSQLite and schemaPostgres create the same tables; booleans are
+// integers 0/1 in both, times RFC 3339 text (ordering uses sequence
+// numbers, never times).
+const schemaSQLite = `
 CREATE TABLE users (
 	name     TEXT PRIMARY KEY,
 	role     TEXT NOT NULL,
@@ -104,14 +154,14 @@ CREATE TABLE users (
 );
 CREATE TABLE sessions (
 	token_hash TEXT PRIMARY KEY,
-	user       TEXT NOT NULL REFERENCES users(name),
+	user_name  TEXT NOT NULL REFERENCES users(name),
 	csrf       TEXT NOT NULL,
 	expires    TEXT NOT NULL
 );
 CREATE TABLE batches (
-	id          TEXT PRIMARY KEY,
-	imported    TEXT NOT NULL,
-	imported_by TEXT NOT NULL,
+	id           TEXT PRIMARY KEY,
+	imported     TEXT NOT NULL,
+	imported_by  TEXT NOT NULL,
 	profile      TEXT NOT NULL,
 	profile_hash TEXT NOT NULL,
 	seq          INTEGER NOT NULL
@@ -129,30 +179,97 @@ CREATE TABLE samples (
 	PRIMARY KEY (batch, id)
 );
 CREATE TABLE signoffs (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-	batch    TEXT NOT NULL,
-	sample   TEXT NOT NULL,
-	user     TEXT NOT NULL,
-	decision TEXT NOT NULL,
-	comment  TEXT NOT NULL,
-	time     TEXT NOT NULL,
+	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+	batch     TEXT NOT NULL,
+	sample    TEXT NOT NULL,
+	user_name TEXT NOT NULL,
+	decision  TEXT NOT NULL,
+	comment   TEXT NOT NULL,
+	time      TEXT NOT NULL,
 	FOREIGN KEY (batch, sample) REFERENCES samples(batch, id)
 );
 CREATE TABLE audit (
-	seq    INTEGER PRIMARY KEY,
-	time   TEXT NOT NULL,
-	user   TEXT NOT NULL,
-	action TEXT NOT NULL,
-	batch  TEXT NOT NULL,
-	sample TEXT NOT NULL,
-	detail TEXT NOT NULL,
-	hash   TEXT NOT NULL
+	seq       INTEGER PRIMARY KEY,
+	time      TEXT NOT NULL,
+	user_name TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	batch     TEXT NOT NULL,
+	sample    TEXT NOT NULL,
+	detail    TEXT NOT NULL,
+	hash      TEXT NOT NULL
 );
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 `
 
+const schemaPostgres = `
+CREATE TABLE nipt_schema (version INTEGER NOT NULL);
+CREATE TABLE users (
+	name     TEXT PRIMARY KEY,
+	role     TEXT NOT NULL,
+	password TEXT NOT NULL,
+	disabled INTEGER NOT NULL DEFAULT 0,
+	created  TEXT NOT NULL
+);
+CREATE TABLE sessions (
+	token_hash TEXT PRIMARY KEY,
+	user_name  TEXT NOT NULL REFERENCES users(name),
+	csrf       TEXT NOT NULL,
+	expires    TEXT NOT NULL
+);
+CREATE TABLE batches (
+	id           TEXT PRIMARY KEY,
+	imported     TEXT NOT NULL,
+	imported_by  TEXT NOT NULL,
+	profile      TEXT NOT NULL,
+	profile_hash TEXT NOT NULL,
+	seq          INTEGER NOT NULL
+);
+CREATE TABLE samples (
+	batch     TEXT NOT NULL REFERENCES batches(id),
+	id        TEXT NOT NULL,
+	pos       INTEGER NOT NULL,
+	qc_status TEXT NOT NULL,
+	reads     DOUBLE PRECISION NOT NULL,
+	ff        DOUBLE PRECISION,
+	no_call   INTEGER NOT NULL,
+	summary   TEXT NOT NULL,
+	view      BYTEA NOT NULL,
+	PRIMARY KEY (batch, id)
+);
+CREATE TABLE signoffs (
+	seq       BIGSERIAL PRIMARY KEY,
+	batch     TEXT NOT NULL,
+	sample    TEXT NOT NULL,
+	user_name TEXT NOT NULL,
+	decision  TEXT NOT NULL,
+	comment   TEXT NOT NULL,
+	time      TEXT NOT NULL,
+	FOREIGN KEY (batch, sample) REFERENCES samples(batch, id)
+);
+CREATE TABLE audit (
+	seq       BIGINT PRIMARY KEY,
+	time      TEXT NOT NULL,
+	user_name TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	batch     TEXT NOT NULL,
+	sample    TEXT NOT NULL,
+	detail    TEXT NOT NULL,
+	hash      TEXT NOT NULL
+);
+CREATE FUNCTION nipt_audit_append_only() RETURNS trigger AS $$
+BEGIN
+	RAISE EXCEPTION 'the audit trail is append-only';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+	FOR EACH ROW EXECUTE FUNCTION nipt_audit_append_only();
+`
+
 func (s *Store) migrate(ctx context.Context) error {
+	if s.db.pg {
+		return s.migratePostgres(ctx)
+	}
 	var v int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return fmt.Errorf("not a readable SQLite database (%w): give a new file or a nipt review database", err)
@@ -170,18 +287,44 @@ func (s *Store) migrate(ctx context.Context) error {
 	if tables > 0 {
 		return errors.New("an SQLite database of another program (it has tables but no nipt schema version): give a new file")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	return s.tx(ctx, func(tx rtx) error {
+		if _, err := tx.ExecContext(ctx, schemaSQLite); err != nil {
+			return fmt.Errorf("creating schema: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
+		return err
+	})
+}
+
+func (s *Store) migratePostgres(ctx context.Context) error {
+	var have bool
+	if err := s.db.QueryRowContext(ctx, "SELECT to_regclass('nipt_schema') IS NOT NULL").Scan(&have); err != nil {
+		return fmt.Errorf("cannot reach the database (%w): check the URL, the server and the password", err)
+	}
+	if have {
+		var v int
+		if err := s.db.QueryRowContext(ctx, "SELECT version FROM nipt_schema").Scan(&v); err != nil {
+			return fmt.Errorf("reading the schema version: %w", err)
+		}
+		if v > schemaVersion {
+			return fmt.Errorf("written by a newer nipt (schema %d, this nipt knows %d): use that version", v, schemaVersion)
+		}
+		return nil
+	}
+	var tables int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('users', 'sessions', 'batches', 'samples', 'signoffs', 'audit')").Scan(&tables); err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("creating schema: %w", err)
+	if tables > 0 {
+		return errors.New("the database has tables named like nipt's but no nipt schema version: give nipt a database (or schema) of its own")
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+	return s.tx(ctx, func(tx rtx) error {
+		if _, err := tx.ExecContext(ctx, schemaPostgres); err != nil {
+			return fmt.Errorf("creating schema: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO nipt_schema (version) VALUES (?)", schemaVersion)
 		return err
-	}
-	return tx.Commit()
+	})
 }
 
 const timeFormat = time.RFC3339Nano
@@ -225,13 +368,16 @@ func (s *Store) AddUser(ctx context.Context, actor string, u User) error {
 	if _, err := ParseRole(string(u.Role)); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO users (name, role, password, disabled, created) VALUES (?, ?, ?, 0, ?)",
-			u.Name, string(u.Role), u.PasswordHash, formatTime(s.now()))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return fmt.Errorf("user %q: %w", u.Name, ErrExists)
-			}
+	return s.tx(ctx, func(tx rtx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE name = ?", u.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("user %q: %w", u.Name, ErrExists)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO users (name, role, password, disabled, created) VALUES (?, ?, ?, 0, ?)",
+			u.Name, string(u.Role), u.PasswordHash, formatTime(s.now())); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEntry{User: actor, Action: ActionUserAdd, Detail: "user " + u.Name + " role " + string(u.Role)})
@@ -281,7 +427,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor, name string, role Role, d
 	if _, err := ParseRole(string(role)); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx rtx) error {
 		var old User
 		var oldRole string
 		err := tx.QueryRowContext(ctx, "SELECT role, disabled FROM users WHERE name = ?", name).Scan(&oldRole, &old.Disabled)
@@ -291,7 +437,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor, name string, role Role, d
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ?, disabled = ? WHERE name = ?", string(role), disabled, name); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ?, disabled = ? WHERE name = ?", string(role), b2i(disabled), name); err != nil {
 			return err
 		}
 		var changes []string
@@ -308,7 +454,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor, name string, role Role, d
 			changes = append(changes, "password changed")
 		}
 		if disabled || hash != "" {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user = ?", name); err != nil {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_name = ?", name); err != nil {
 				return err
 			}
 		}
@@ -328,7 +474,7 @@ type Session struct {
 
 // CreateSession stores a session under the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash string, sess Session) error {
-	_, err := s.db.ExecContext(ctx, "INSERT INTO sessions (token_hash, user, csrf, expires) VALUES (?, ?, ?, ?)",
+	_, err := s.db.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_name, csrf, expires) VALUES (?, ?, ?, ?)",
 		tokenHash, sess.User, sess.CSRF, formatTime(sess.Expires))
 	return err
 }
@@ -337,7 +483,7 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash string, sess Sessio
 func (s *Store) Session(ctx context.Context, tokenHash string) (Session, error) {
 	var sess Session
 	var exp string
-	err := s.db.QueryRowContext(ctx, "SELECT user, csrf, expires FROM sessions WHERE token_hash = ?", tokenHash).Scan(&sess.User, &sess.CSRF, &exp)
+	err := s.db.QueryRowContext(ctx, "SELECT user_name, csrf, expires FROM sessions WHERE token_hash = ?", tokenHash).Scan(&sess.User, &sess.CSRF, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
@@ -358,16 +504,77 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
-func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, f func(rtx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := f(tx); err != nil {
+	if err := f(rtx{Tx: tx, pg: s.db.pg}); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// rdb and rtx run the store's queries, written with '?' placeholders, on
+// either database: PostgreSQL numbers its placeholders ($1, $2, …).
+type rdb struct {
+	*sql.DB
+	pg bool
+}
+
+type rtx struct {
+	*sql.Tx
+	pg bool
+}
+
+func rebind(pg bool, q string) string {
+	if !pg || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (d rdb) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.DB.ExecContext(ctx, rebind(d.pg, q), args...)
+}
+
+func (d rdb) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.DB.QueryContext(ctx, rebind(d.pg, q), args...)
+}
+
+func (d rdb) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.DB.QueryRowContext(ctx, rebind(d.pg, q), args...)
+}
+
+func (t rtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, rebind(t.pg, q), args...)
+}
+
+func (t rtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, rebind(t.pg, q), args...)
+}
+
+func (t rtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, rebind(t.pg, q), args...)
+}
+
+// b2i stores a boolean as the integer both schemas use.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // hashHex is the SHA-256 of the parts joined by NUL bytes, in hex.

@@ -4,22 +4,79 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-func openTest(t *testing.T) (*Store, *time.Time) {
+// backend is a database the store tests run on: SQLite always, and
+// PostgreSQL when NIPT_TEST_POSTGRES names a server URL whose user may
+// create databases (.ci/run starts one); each test gets a database of its
+// own.
+type backend struct {
+	name string
+	// open returns a --db value for a new, empty database.
+	open func(t *testing.T) string
+}
+
+func backends(t *testing.T) []backend {
+	bs := []backend{{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "review.db") }}}
+	admin := os.Getenv("NIPT_TEST_POSTGRES")
+	if admin == "" {
+		t.Log("PostgreSQL store not tested: set NIPT_TEST_POSTGRES=postgres://user:password@host/db (a user that may create databases)")
+		return bs
+	}
+	return append(bs, backend{"postgres", func(t *testing.T) string { return newPostgresDB(t, admin) }})
+}
+
+var pgDBs atomic.Int64
+
+// newPostgresDB creates a database on the server of admin and drops it
+// when the test ends.
+func newPostgresDB(t *testing.T, admin string) string {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "review.db"))
+	db, err := sql.Open("pgx", admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	s.Now = func() time.Time { return now }
-	return s, &now
+	t.Cleanup(func() { db.Close() })
+	name := fmt.Sprintf("nipt_test_%d_%d", os.Getpid(), pgDBs.Add(1))
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating a test database on %s: %v", redactURL(admin), err)
+	}
+	t.Cleanup(func() {
+		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("dropping %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// eachBackend runs f as a subtest on every backend with a new store.
+func eachBackend(t *testing.T, f func(t *testing.T, s *Store, now *time.Time)) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s, err := Open(b.open(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+			s.Now = func() time.Time { return now }
+			f(t, s, &now)
+		})
+	}
 }
 
 func ff(v float64) *float64 { return &v }
@@ -31,9 +88,10 @@ func testBatch(id string) BatchImport {
 	}}
 }
 
-func TestUsersAndSessions(t *testing.T) {
+func TestUsersAndSessions(t *testing.T) { eachBackend(t, testUsersAndSessions) }
+
+func testUsersAndSessions(t *testing.T, s *Store, now *time.Time) {
 	ctx := context.Background()
-	s, now := openTest(t)
 	if err := s.AddUser(ctx, "", User{Name: "gina", Role: RoleGeneticist, PasswordHash: "h1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -83,9 +141,10 @@ func TestUsersAndSessions(t *testing.T) {
 	}
 }
 
-func TestBatchesAndSignOff(t *testing.T) {
+func TestBatchesAndSignOff(t *testing.T) { eachBackend(t, testBatchesAndSignOff) }
+
+func testBatchesAndSignOff(t *testing.T, s *Store, _ *time.Time) {
 	ctx := context.Background()
-	s, _ := openTest(t)
 	if err := s.AddBatch(ctx, testBatch("run1")); err != nil {
 		t.Fatal(err)
 	}
@@ -152,9 +211,10 @@ func TestBatchesAndSignOff(t *testing.T) {
 
 // TestAuditTamper: the database refuses edits of the trail, and an edit
 // made behind its back (triggers dropped) breaks the chain.
-func TestAuditTamper(t *testing.T) {
+func TestAuditTamper(t *testing.T) { eachBackend(t, testAuditTamper) }
+
+func testAuditTamper(t *testing.T, s *Store, _ *time.Time) {
 	ctx := context.Background()
-	s, _ := openTest(t)
 	for _, a := range []string{ActionLogin, ActionSignOff, ActionLogout} {
 		if err := s.Audit(ctx, AuditEntry{User: "gina", Action: a, Detail: "x"}); err != nil {
 			t.Fatal(err)
@@ -169,7 +229,12 @@ func TestAuditTamper(t *testing.T) {
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET detail = 'y' WHERE seq = 2"} {
+	// Behind the database's back: the triggers dropped.
+	drop := []string{"DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete"}
+	if s.db.pg {
+		drop = []string{"DROP TRIGGER audit_append_only ON audit"}
+	}
+	for _, q := range append(drop, "UPDATE audit SET detail = 'y' WHERE seq = 2") {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +242,7 @@ func TestAuditTamper(t *testing.T) {
 	if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "entry 2") {
 		t.Errorf("edited entry: %v", err)
 	}
-	if _, err := s.db.ExecContext(ctx, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2"); err != nil {
+	if _, err := s.db.ExecContext(ctx, "DELETE FROM audit WHERE seq = 2"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "entry 2 missing") {
@@ -230,5 +295,74 @@ func TestOpenRefuses(t *testing.T) {
 	defer s.Close()
 	if _, err := s.User(context.Background(), "u"); err != nil {
 		t.Errorf("after re-open: %v", err)
+	}
+}
+
+// TestOpenRefusesPostgres: a database holding tables named like nipt's
+// without its schema version, and one written by a newer nipt, are
+// refused; a password never appears in an error.
+func TestOpenRefusesPostgres(t *testing.T) {
+	admin := os.Getenv("NIPT_TEST_POSTGRES")
+	if admin == "" {
+		t.Skip("set NIPT_TEST_POSTGRES to test the PostgreSQL store")
+	}
+	other := newPostgresDB(t, admin)
+	db, err := sql.Open("pgx", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE users (x int)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(other); err == nil || !strings.Contains(err.Error(), "no nipt schema version") {
+		t.Errorf("foreign database: %v", err)
+	}
+	newer := newPostgresDB(t, admin)
+	s, err := Open(newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("UPDATE nipt_schema SET version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(newer); err == nil || !strings.Contains(err.Error(), "newer nipt") {
+		t.Errorf("newer schema: %v", err)
+	}
+	u, _ := url.Parse(newer)
+	u.User = url.UserPassword(u.User.Username(), "wrong-secret-pw")
+	if _, err := Open(u.String()); err == nil || strings.Contains(err.Error(), "wrong-secret-pw") {
+		t.Errorf("wrong password: %v", err)
+	}
+}
+
+// TestConcurrentAudit: appends from many connections at once keep the
+// chain whole (PostgreSQL locks the table per append; SQLite has one
+// connection).
+func TestConcurrentAudit(t *testing.T) { eachBackend(t, testConcurrentAudit) }
+
+func testConcurrentAudit(t *testing.T, s *Store, _ *time.Time) {
+	const workers, each = 8, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				errs <- s.Audit(context.Background(), AuditEntry{User: fmt.Sprintf("u%d", w), Action: ActionLogin, Detail: fmt.Sprint(i)})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.VerifyAudit(context.Background()); err != nil || n != workers*each {
+		t.Errorf("VerifyAudit = %d, %v; want %d entries", n, err, workers*each)
 	}
 }
