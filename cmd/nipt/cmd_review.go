@@ -344,7 +344,7 @@ func newReviewAuditCommand() *cobra.Command {
 	f.StringVar(&db, "db", "", dbUsage)
 	f.BoolVar(&verify, "verify", false, "verify the hash chain instead of printing")
 	f.StringVar(&user, "user", "", "only this user's entries")
-	f.StringVar(&action, "action", "", "only this action (login, login_failed, logout, import, view_sample, sign_off, user_add, user_change, fetal_sex_disclosed)")
+	f.StringVar(&action, "action", "", "only this action (login, login_failed, login_refused, logout, import, view_sample, sign_off, user_add, user_change, fetal_sex_disclosed)")
 	f.StringVar(&batch, "batch", "", "only this batch")
 	f.StringVar(&sample, "sample", "", "only this sample")
 	f.IntVar(&limit, "limit", 500, "newest entries printed (oldest first)")

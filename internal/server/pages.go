@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/report"
@@ -24,6 +25,14 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := HashPassword("not-a-real-password", PasswordIterations)
 	return h
 })
+
+// The sign-in throttle (OWASP's authentication guidance: limit failed
+// attempts per account, lock for a period rather than for good, so that an
+// attacker cannot lock a clinician out indefinitely at no cost).
+const (
+	MaxFailedSignIns = 5
+	SignInLockout    = 15 * time.Minute
+)
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.sessionUser(r); err == nil {
@@ -49,6 +58,28 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("user"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	ctx := r.Context()
+	logged := name
+	if store.ValidUserName(name) != nil {
+		logged = "(invalid name)"
+	}
+	// Throttle: after MaxFailedSignIns failures in a row, attempts on that
+	// name are refused, unchecked, until the oldest of those failures is
+	// SignInLockout old (known and unknown names alike; refusals do not
+	// prolong the lock).
+	n, oldest, err := s.o.Store.FailedSignIns(ctx, logged, MaxFailedSignIns)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if until := oldest.Add(SignInLockout); n >= MaxFailedSignIns && s.o.Now().Before(until) {
+		if err := s.o.Store.Audit(ctx, store.AuditEntry{User: logged, Action: store.ActionLoginRefused, Detail: "too many failed sign-ins"}); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusTooManyRequests, "login", map[string]any{"Next": next,
+			"Error": fmt.Sprintf("Too many failed sign-ins for this account: try again after %s.", until.UTC().Format("15:04 UTC"))})
+		return
+	}
 	acc, err := s.o.Store.User(ctx, name)
 	hash := acc.PasswordHash
 	if err != nil {
@@ -56,10 +87,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ok, herr := CheckPassword(hash, pw)
 	if err != nil || herr != nil || !ok || acc.Disabled {
-		logged := name
-		if store.ValidUserName(name) != nil {
-			logged = "(invalid name)"
-		}
 		if aerr := s.o.Store.Audit(ctx, store.AuditEntry{User: logged, Action: store.ActionLoginFailed}); aerr != nil {
 			s.failErr(w, r, aerr)
 			return

@@ -31,10 +31,11 @@ const testIterations = 1000
 var testPasswords = map[string]string{"ana": "analyst-password", "gina": "geneticist-password", "boss": "manager-password"}
 
 type env struct {
-	t   *testing.T
-	st  *store.Store
-	srv *httptest.Server
-	dir string
+	t     *testing.T
+	st    *store.Store
+	srv   *httptest.Server
+	dir   string
+	clock *time.Time // the time of the store and the server
 }
 
 // newEnv starts a review server with three accounts (analyst ana,
@@ -64,7 +65,7 @@ func newEnv(t *testing.T, p Profile) *env {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, srv: srv, dir: dir}
+	return &env{t: t, st: st, srv: srv, dir: dir, clock: &clock}
 }
 
 // importFixtures writes the views of fixture results under p and req as
@@ -614,5 +615,45 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	if _, err := e.st.VerifyAudit(context.Background()); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestSignInThrottle: five failures in a row lock the name for 15 minutes
+// (the right password included, unknown names alike); a success resets.
+func TestSignInThrottle(t *testing.T) {
+	e := newEnv(t, DefaultProfile())
+	c := e.anon()
+	try := func(name, pw string) int {
+		return c.postForm("/login", url.Values{"user": {name}, "password": {pw}}).code
+	}
+	for i := range MaxFailedSignIns {
+		if code := try("gina", "wrong-password-x"); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, code)
+		}
+		*e.clock = e.clock.Add(time.Minute)
+	}
+	if code := try("gina", testPasswords["gina"]); code != http.StatusTooManyRequests {
+		t.Errorf("right password while locked: %d, want 429", code)
+	}
+	if code := try("ana", testPasswords["ana"]); code != http.StatusSeeOther {
+		t.Errorf("another account while gina is locked: %d", code)
+	}
+	for range MaxFailedSignIns {
+		try("nobody", "wrong-password-x")
+	}
+	if code := try("nobody", "wrong-password-x"); code != http.StatusTooManyRequests {
+		t.Errorf("unknown name after %d failures: %d, want 429 like a known one", MaxFailedSignIns, code)
+	}
+	// The lock ends SignInLockout after the oldest failure of the run.
+	*e.clock = e.clock.Add(SignInLockout - time.Duration(MaxFailedSignIns)*time.Minute + time.Second)
+	if code := try("gina", testPasswords["gina"]); code != http.StatusSeeOther {
+		t.Errorf("after the lockout: %d", code)
+	}
+	// A success resets the count.
+	for range MaxFailedSignIns - 1 {
+		try("gina", "wrong-password-x")
+	}
+	if code := try("gina", testPasswords["gina"]); code != http.StatusSeeOther {
+		t.Errorf("after %d failures: %d", MaxFailedSignIns-1, code)
 	}
 }

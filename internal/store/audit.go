@@ -13,11 +13,15 @@ const (
 	ActionLogin       = "login"
 	ActionLoginFailed = "login_failed"
 	ActionLogout      = "logout"
-	ActionImport      = "import"
-	ActionViewSample  = "view_sample"
-	ActionSignOff     = "sign_off"
-	ActionUserAdd     = "user_add"
-	ActionUserChange  = "user_change"
+	// ActionLoginRefused: a sign-in attempt refused unchecked while the
+	// name is locked after repeated failures (not counted as a failure, so
+	// that attempts cannot prolong the lock).
+	ActionLoginRefused = "login_refused"
+	ActionImport       = "import"
+	ActionViewSample   = "view_sample"
+	ActionSignOff      = "sign_off"
+	ActionUserAdd      = "user_add"
+	ActionUserChange   = "user_change"
 	// ActionFetalSexDisclosed: a view that discloses fetal sex was made
 	// (disclosure.AuditLog; the entry never holds the sex itself).
 	ActionFetalSexDisclosed = "fetal_sex_disclosed"
@@ -144,4 +148,28 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, rows.Err()
+}
+
+// FailedSignIns returns the number of failed sign-ins of user since its
+// last successful one, counting back at most limit entries, and the time
+// of the oldest of them (the sign-in throttle of package server).
+func (s *Store) FailedSignIns(ctx context.Context, user string, limit int) (n int, oldest time.Time, err error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT action, time FROM audit WHERE user_name = ? AND action IN (?, ?) ORDER BY seq DESC LIMIT ?",
+		user, ActionLogin, ActionLoginFailed, limit)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var action, t string
+		if err := rows.Scan(&action, &t); err != nil {
+			return 0, time.Time{}, err
+		}
+		if action == ActionLogin {
+			break
+		}
+		n++
+		oldest = parseTime(t)
+	}
+	return n, oldest, rows.Err()
 }

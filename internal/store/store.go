@@ -198,6 +198,7 @@ CREATE TABLE audit (
 	detail    TEXT NOT NULL,
 	hash      TEXT NOT NULL
 );
+CREATE INDEX audit_user ON audit (user_name, seq);
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 `
@@ -257,6 +258,7 @@ CREATE TABLE audit (
 	detail    TEXT NOT NULL,
 	hash      TEXT NOT NULL
 );
+CREATE INDEX audit_user ON audit (user_name, seq);
 CREATE FUNCTION nipt_audit_append_only() RETURNS trigger AS $$
 BEGIN
 	RAISE EXCEPTION 'the audit trail is append-only';
