@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +94,9 @@ func Open(db string) (*Store, error) {
 	} else {
 		if strings.ContainsAny(db, "?#") {
 			return nil, fmt.Errorf("database file %q: the name may not contain '?' or '#'", db)
+		}
+		if st, err := os.Stat(filepath.Dir(db)); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("database %s: directory %s does not exist: create it or give another path", db, filepath.Dir(db))
 		}
 		conn, err = sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
 	}

@@ -255,6 +255,9 @@ func TestOpenRefuses(t *testing.T) {
 	if _, err := Open(""); err == nil {
 		t.Error("empty path accepted")
 	}
+	if _, err := Open(filepath.Join(dir, "no", "such", "lab.db")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing directory: %v", err)
+	}
 	other := filepath.Join(dir, "other.db")
 	db, err := sql.Open("sqlite", other)
 	if err != nil {
