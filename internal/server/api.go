@@ -152,13 +152,7 @@ func (s *Server) apiSignOff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	batch, sample := r.PathValue("batch"), r.PathValue("sample")
-	code, err := s.signOff(r, batch, sample, body.Decision, body.Comment)
-	switch {
-	case code == http.StatusInternalServerError:
-		s.failErr(w, r, err)
-		return
-	case err != nil:
-		s.fail(w, r, code, err.Error())
+	if !s.signOff(w, r, batch, sample, body.Decision, body.Comment) {
 		return
 	}
 	si, _, err := s.o.Store.Sample(r.Context(), batch, sample)

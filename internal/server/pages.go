@@ -407,35 +407,33 @@ func writePNG(w http.ResponseWriter, png []byte) {
 // maxComment bounds a sign-off comment.
 const maxComment = 2000
 
-// signOff validates and records a decision; the error is the user's.
-func (s *Server) signOff(r *http.Request, batch, sample, decision, comment string) (int, error) {
+// signOff validates and records a decision, or answers the error (400 for
+// the reviewer's mistakes, 404 for an unknown sample) and returns false.
+func (s *Server) signOff(w http.ResponseWriter, r *http.Request, batch, sample, decision, comment string) bool {
 	comment = strings.TrimSpace(comment)
+	var msg string
 	switch {
 	case decision != store.DecisionApproved && decision != store.DecisionRejected:
-		return http.StatusBadRequest, fmt.Errorf("decision %q: use %s or %s", decision, store.DecisionApproved, store.DecisionRejected)
+		msg = fmt.Sprintf("decision %q: use %s or %s", decision, store.DecisionApproved, store.DecisionRejected)
 	case decision == store.DecisionRejected && comment == "":
-		return http.StatusBadRequest, errors.New("a rejection needs a comment (why, and what happens next: redraw, re-analysis)")
+		msg = "a rejection needs a comment (why, and what happens next: redraw, re-analysis)"
 	case len(comment) > maxComment:
-		return http.StatusBadRequest, fmt.Errorf("comment longer than %d bytes", maxComment)
+		msg = fmt.Sprintf("comment longer than %d bytes", maxComment)
+	}
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
+		return false
 	}
 	if err := s.o.Store.SignOff(r.Context(), batch, sample, currentUser(r).Name, decision, comment); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return http.StatusNotFound, err
-		}
-		return http.StatusInternalServerError, err
+		s.failErr(w, r, err)
+		return false
 	}
-	return http.StatusOK, nil
+	return true
 }
 
 func (s *Server) signOffForm(w http.ResponseWriter, r *http.Request) {
 	batch, sample := r.PathValue("batch"), r.PathValue("sample")
-	code, err := s.signOff(r, batch, sample, r.PostFormValue("decision"), r.PostFormValue("comment"))
-	switch {
-	case code == http.StatusInternalServerError:
-		s.failErr(w, r, err)
-		return
-	case err != nil:
-		s.fail(w, r, code, err.Error())
+	if !s.signOff(w, r, batch, sample, r.PostFormValue("decision"), r.PostFormValue("comment")) {
 		return
 	}
 	http.Redirect(w, r, "/batches/"+url.PathEscape(batch)+"/samples/"+url.PathEscape(sample), http.StatusSeeOther)

@@ -146,10 +146,11 @@ func (s *Store) now() time.Time {
 	return time.Now().UTC()
 }
 
-// schemaSQLite and schemaPostgres create the same tables; booleans are
-// integers 0/1 in both, times RFC 3339 text (ordering uses sequence
-// numbers, never times).
-const schemaSQLite = `
+// schemaTables creates the tables of both databases; schema fills in the
+// types that differ: %[1]s floating point, %[2]s bytes, %[3]s an
+// auto-numbered key, %[4]s a 64-bit integer. Booleans are integers 0/1,
+// times RFC 3339 text (ordering uses sequence numbers, never times).
+const schemaTables = `
 CREATE TABLE users (
 	name     TEXT PRIMARY KEY,
 	role     TEXT NOT NULL,
@@ -176,15 +177,15 @@ CREATE TABLE samples (
 	id        TEXT NOT NULL,
 	pos       INTEGER NOT NULL,
 	qc_status TEXT NOT NULL,
-	reads     REAL NOT NULL,
-	ff        REAL,
+	reads     %[1]s NOT NULL,
+	ff        %[1]s,
 	no_call   INTEGER NOT NULL,
 	summary   TEXT NOT NULL,
-	view      BLOB NOT NULL,
+	view      %[2]s NOT NULL,
 	PRIMARY KEY (batch, id)
 );
 CREATE TABLE signoffs (
-	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq       %[3]s,
 	batch     TEXT NOT NULL,
 	sample    TEXT NOT NULL,
 	user_name TEXT NOT NULL,
@@ -194,7 +195,7 @@ CREATE TABLE signoffs (
 	FOREIGN KEY (batch, sample) REFERENCES samples(batch, id)
 );
 CREATE TABLE audit (
-	seq       INTEGER PRIMARY KEY,
+	seq       %[4]s PRIMARY KEY,
 	time      TEXT NOT NULL,
 	user_name TEXT NOT NULL,
 	action    TEXT NOT NULL,
@@ -204,66 +205,20 @@ CREATE TABLE audit (
 	hash      TEXT NOT NULL
 );
 CREATE INDEX audit_user ON audit (user_name, seq);
+`
+
+// schema returns the statements that create the database: the tables,
+// the triggers that keep the audit trail append-only, and (PostgreSQL,
+// which has no user_version) the schema version table.
+func schema(pg bool) string {
+	if !pg {
+		return fmt.Sprintf(schemaTables, "REAL", "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER") + `
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 `
-
-const schemaPostgres = `
+	}
+	return fmt.Sprintf(schemaTables, "DOUBLE PRECISION", "BYTEA", "BIGSERIAL PRIMARY KEY", "BIGINT") + `
 CREATE TABLE nipt_schema (version INTEGER NOT NULL);
-CREATE TABLE users (
-	name     TEXT PRIMARY KEY,
-	role     TEXT NOT NULL,
-	password TEXT NOT NULL,
-	disabled INTEGER NOT NULL DEFAULT 0,
-	created  TEXT NOT NULL
-);
-CREATE TABLE sessions (
-	token_hash TEXT PRIMARY KEY,
-	user_name  TEXT NOT NULL REFERENCES users(name),
-	csrf       TEXT NOT NULL,
-	expires    TEXT NOT NULL
-);
-CREATE TABLE batches (
-	id           TEXT PRIMARY KEY,
-	imported     TEXT NOT NULL,
-	imported_by  TEXT NOT NULL,
-	profile      TEXT NOT NULL,
-	profile_hash TEXT NOT NULL,
-	seq          INTEGER NOT NULL
-);
-CREATE TABLE samples (
-	batch     TEXT NOT NULL REFERENCES batches(id),
-	id        TEXT NOT NULL,
-	pos       INTEGER NOT NULL,
-	qc_status TEXT NOT NULL,
-	reads     DOUBLE PRECISION NOT NULL,
-	ff        DOUBLE PRECISION,
-	no_call   INTEGER NOT NULL,
-	summary   TEXT NOT NULL,
-	view      BYTEA NOT NULL,
-	PRIMARY KEY (batch, id)
-);
-CREATE TABLE signoffs (
-	seq       BIGSERIAL PRIMARY KEY,
-	batch     TEXT NOT NULL,
-	sample    TEXT NOT NULL,
-	user_name TEXT NOT NULL,
-	decision  TEXT NOT NULL,
-	comment   TEXT NOT NULL,
-	time      TEXT NOT NULL,
-	FOREIGN KEY (batch, sample) REFERENCES samples(batch, id)
-);
-CREATE TABLE audit (
-	seq       BIGINT PRIMARY KEY,
-	time      TEXT NOT NULL,
-	user_name TEXT NOT NULL,
-	action    TEXT NOT NULL,
-	batch     TEXT NOT NULL,
-	sample    TEXT NOT NULL,
-	detail    TEXT NOT NULL,
-	hash      TEXT NOT NULL
-);
-CREATE INDEX audit_user ON audit (user_name, seq);
 CREATE FUNCTION nipt_audit_append_only() RETURNS trigger AS $$
 BEGIN
 	RAISE EXCEPTION 'the audit trail is append-only';
@@ -272,6 +227,7 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
 	FOR EACH ROW EXECUTE FUNCTION nipt_audit_append_only();
 `
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	if s.db.pg {
@@ -295,7 +251,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return errors.New("an SQLite database of another program (it has tables but no nipt schema version): give a new file")
 	}
 	return s.tx(ctx, func(tx rtx) error {
-		if _, err := tx.ExecContext(ctx, schemaSQLite); err != nil {
+		if _, err := tx.ExecContext(ctx, schema(false)); err != nil {
 			return fmt.Errorf("creating schema: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
@@ -326,7 +282,7 @@ func (s *Store) migratePostgres(ctx context.Context) error {
 		return errors.New("the database has tables named like nipt's but no nipt schema version: give nipt a database (or schema) of its own")
 	}
 	return s.tx(ctx, func(tx rtx) error {
-		if _, err := tx.ExecContext(ctx, schemaPostgres); err != nil {
+		if _, err := tx.ExecContext(ctx, schema(true)); err != nil {
 			return fmt.Errorf("creating schema: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, "INSERT INTO nipt_schema (version) VALUES (?)", schemaVersion)
