@@ -31,7 +31,7 @@ const testIterations = 1000
 var testPasswords = map[string]string{"ana": "analyst-password", "gina": "geneticist-password", "boss": "manager-password"}
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	srv   *httptest.Server
 	dir   string
@@ -40,7 +40,7 @@ type env struct {
 
 // newEnv starts a review server with three accounts (analyst ana,
 // geneticist gina, manager boss) under profile p.
-func newEnv(t *testing.T, p Profile) *env {
+func newEnv(t testing.TB, p Profile) *env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "review.db"))
@@ -122,7 +122,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) mustOK(t *testing.T) response {
+func (r response) mustOK(t testing.TB) response {
 	t.Helper()
 	if r.code != http.StatusOK {
 		t.Fatalf("status %d: %s", r.code, r.body)
@@ -164,7 +164,7 @@ func (c *client) postJSON(path, body string, header map[string]string) response 
 	return c.do(req)
 }
 
-func actions(t *testing.T, st *store.Store, f store.AuditFilter) []string {
+func actions(t testing.TB, st *store.Store, f store.AuditFilter) []string {
 	t.Helper()
 	es, err := st.AuditTrail(context.Background(), f)
 	if err != nil {
