@@ -4,6 +4,7 @@
 package workflow_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/nipt/nipt/internal/counts"
+	"github.com/nipt/nipt/internal/store"
 )
 
 func TestSnakemakePipeline(t *testing.T) {
@@ -60,8 +62,9 @@ func TestSnakemakePipeline(t *testing.T) {
 	// two-sample batch is too small to correct, and batch_qc.tsv says so.
 	qcPath := filepath.Join(dir, "qc.toml")
 	os.WriteFile(qcPath, []byte("batch_offsets = \"correct\"\n"), 0o644)
-	cfg := fmt.Sprintf("nipt: %s\nsamples: %s\noutdir: %s\nthreads: 1\nannotation: %s\nqc_config: %s\n",
-		nipt, samplesPath, out, filepath.Join(cohort, "genome.bins"), qcPath)
+	reviewDB := filepath.Join(dir, "review.db")
+	cfg := fmt.Sprintf("nipt: %s\nsamples: %s\noutdir: %s\nthreads: 1\nannotation: %s\nqc_config: %s\nreview: true\nreview_db: %s\n",
+		nipt, samplesPath, out, filepath.Join(cohort, "genome.bins"), qcPath, reviewDB)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 
@@ -97,6 +100,16 @@ func TestSnakemakePipeline(t *testing.T) {
 		if js, _ := os.ReadFile(filepath.Join(out, "analysis", s, "result.json")); !strings.Contains(string(js), want) {
 			t.Errorf("%s/result.json does not say %s", s, want)
 		}
+	}
+	// The batch waits in the review database under the output directory's name.
+	st, err := store.Open(reviewDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Batch(context.Background(), "batch")
+	st.Close()
+	if err != nil || b.Samples != 2 || b.Pending() != 2 {
+		t.Errorf("review database: %+v, %v", b, err)
 	}
 	c, err := counts.ReadHeaderFile(filepath.Join(out, "counts", "t1.counts"))
 	if err != nil {
