@@ -61,12 +61,8 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 		return &byRun[k]
 	}
 	for _, b := range bs {
-		s := batchSection{ID: b.ID, BatchQC: batchQCNote(b.Offsets)}
-		for _, o := range b.Offsets {
-			if o.Status == analyze.BatchWarn {
-				s.BatchWarnings = append(s.BatchWarnings, analyze.BatchWarning(o))
-			}
-		}
+		s := batchSection{ID: b.ID}
+		s.BatchQC, s.BatchWarnings = BatchQCSummary(b.Offsets)
 		for _, v := range b.Views {
 			row, err := SummaryRow(v)
 			if err != nil {
@@ -133,6 +129,18 @@ func BatchHTML(bs []BatchViews, p *disclosure.Profile, reportDate string) ([]byt
 		return nil, fmt.Errorf("batch report: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// BatchQCSummary is the batch QC of an analysis as the batch report
+// states it: the note (per sequencing run where the analysis grouped by
+// run) and one warning per chromosome with a batch offset.
+func BatchQCSummary(offsets []analyze.BatchOffset) (note string, warnings []string) {
+	for _, o := range offsets {
+		if o.Status == analyze.BatchWarn {
+			warnings = append(warnings, analyze.BatchWarning(o))
+		}
+	}
+	return batchQCNote(offsets), warnings
 }
 
 // batchQCNote summarises the autosomal batch QC of an analysis, and its

@@ -28,11 +28,16 @@ type apiBatch struct {
 	Pending    int       `json:"pending"`
 	QCFail     int       `json:"qc_fail"`
 	NoCall     int       `json:"no_call"`
+	// BatchQC is the analysis' batch QC note; BatchQCWarnings one
+	// warning per chromosome with a batch offset.
+	BatchQC         string   `json:"batch_qc"`
+	BatchQCWarnings []string `json:"batch_qc_warnings,omitempty"`
 }
 
 func toAPIBatch(b store.BatchInfo) apiBatch {
 	return apiBatch{ID: b.ID, Imported: b.Imported, ImportedBy: b.ImportedBy, Profile: b.Profile, Samples: b.Samples,
-		Approved: b.Approved, Rejected: b.Rejected, Pending: b.Pending(), QCFail: b.QCFail, NoCall: b.NoCall}
+		Approved: b.Approved, Rejected: b.Rejected, Pending: b.Pending(), QCFail: b.QCFail, NoCall: b.NoCall,
+		BatchQC: b.QCNote, BatchQCWarnings: b.QCWarnings}
 }
 
 type apiSignOff struct {

@@ -119,6 +119,26 @@ func TestBrowserReview(t *testing.T) {
 	do("batch-signed", chromedp.Navigate(base+"/batches/run1"),
 		chromedp.WaitVisible(chromedp.ID("samples")))
 	batchRow := text(`//tr[td/a[text()="S02"]]`)
+	// A manager's pages: accounts, the audit trail, QC trends.
+	do("logout", chromedp.Click(chromedp.CSS("form.logout button")),
+		chromedp.WaitVisible(chromedp.ID("signin")))
+	do("manager", chromedp.SendKeys(chromedp.CSS("input[name=user]"), "boss"),
+		chromedp.SendKeys(chromedp.CSS("input[name=password]"), testPasswords["boss"]),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("batches")))
+	do("trends", chromedp.Navigate(base+"/trends"), chromedp.WaitVisible(chromedp.ID("trends")))
+	do("users", chromedp.Navigate(base+"/users"), chromedp.WaitVisible(chromedp.ID("users")))
+	do("audit", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
+	audit := text("#audit")
+	chain := text("#chain")
+	for _, want := range []string{"sign_off", "gina", "approved: confirm by amniocentesis", "view_sample", "logout"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("audit page lacks %q", want)
+		}
+	}
+	if !strings.Contains(chain, "intact") {
+		t.Errorf("chain: %q", chain)
+	}
 	if who != "gina (geneticist)" {
 		t.Errorf("signed in as %q", who)
 	}

@@ -94,6 +94,7 @@ func Import(ctx context.Context, st *store.Store, dir string, o ImportOptions) (
 	p := *o.Profile.Profile
 	p.Audit = &storeAudit{ctx: ctx, st: st, batch: id, next: o.Profile.Audit}
 	imp := store.BatchImport{ID: id, User: o.User, Profile: p.Name, ProfileHash: o.Profile.Hash}
+	imp.QCNote, imp.QCWarnings = report.BatchQCSummary(b.Offsets)
 	for _, r := range b.Results {
 		req := o.Request
 		if q, ok := o.Requests[r.Sample]; ok {

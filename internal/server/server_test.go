@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"html"
+	"math"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nipt/nipt/internal/analyze"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/report"
 	"github.com/nipt/nipt/internal/result"
@@ -655,5 +658,32 @@ func TestSignInThrottle(t *testing.T) {
 	}
 	if code := try("gina", testPasswords["gina"]); code != http.StatusSeeOther {
 		t.Errorf("after %d failures: %d", MaxFailedSignIns-1, code)
+	}
+}
+
+// TestBatchQC: the analysis' batch QC (batch_qc.tsv) is shown with the
+// batch, its warnings one per chromosome.
+func TestBatchQC(t *testing.T) {
+	e := newEnv(t, DefaultProfile())
+	dir := filepath.Join(e.dir, "analyses", "run9")
+	if err := report.WriteAnalysisViews(dir, disclosure.DefaultProfile(), disclosure.Request{},
+		disclosure.Fixture(disclosure.FixtureSpec{Sample: "S01", Sex: "female", Condition: "euploid", Seed: 1})); err != nil {
+		t.Fatal(err)
+	}
+	rows := []analyze.BatchOffset{
+		{Batch: analyze.BatchAll, Chrom: "chr4", Samples: 40, Median: 0.7, SE: 0.2, T: 3.5, Threshold: 3.2, Status: analyze.BatchWarn, Correction: analyze.CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()},
+		{Batch: analyze.BatchAll, Chrom: "chr5", Samples: 40, Median: 0.1, SE: 0.2, T: 0.5, Threshold: 3.2, Status: analyze.BatchPass, Correction: analyze.CorrectionOff, OffsetZ: math.NaN(), OffsetSE: math.NaN()},
+	}
+	if err := analyze.WriteBatch(filepath.Join(dir, analyze.BatchFile), rows); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(context.Background(), e.st, dir, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("ana").get("/batches/run9").mustOK(t)
+	body := []byte(html.UnescapeString(string(page.body)))
+	note, warnings := report.BatchQCSummary(rows)
+	if len(warnings) != 1 || !bytes.Contains(body, []byte(warnings[0])) || !bytes.Contains(body, []byte(note)) {
+		t.Errorf("batch page lacks the batch QC %q / %q:\n%s", note, warnings, page.body)
 	}
 }

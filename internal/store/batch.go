@@ -19,7 +19,11 @@ type BatchImport struct {
 	// under (the SHA-256 of its bytes; "" for the built-in default):
 	// reports of the batch are rendered only under the same profile.
 	ProfileHash string
-	Samples     []SampleRecord
+	// QCNote and QCWarnings are the analysis' batch QC (package report's
+	// BatchQCSummary).
+	QCNote     string
+	QCWarnings []string
+	Samples    []SampleRecord
 }
 
 // SampleRecord is one sample of a batch.
@@ -65,8 +69,8 @@ func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
 		if user == "" {
 			user = "cli"
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO batches (id, imported, imported_by, profile, profile_hash, seq) VALUES (?, ?, ?, ?, ?, ?)",
-			b.ID, formatTime(s.now()), user, b.Profile, b.ProfileHash, seq); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO batches (id, imported, imported_by, profile, profile_hash, qc_note, qc_warnings, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			b.ID, formatTime(s.now()), user, b.Profile, b.ProfileHash, b.QCNote, strings.Join(b.QCWarnings, "\n"), seq); err != nil {
 			return err
 		}
 		for i, sm := range b.Samples {
@@ -96,13 +100,16 @@ type BatchInfo struct {
 	Rejected   int
 	QCFail     int
 	NoCall     int
+	// QCNote and QCWarnings: the analysis' batch QC.
+	QCNote     string
+	QCWarnings []string
 }
 
 // Pending is the number of samples not yet signed off.
 func (b BatchInfo) Pending() int { return b.Samples - b.Approved - b.Rejected }
 
 const batchInfoQuery = `
-SELECT b.id, b.seq, b.imported, b.imported_by, b.profile,
+SELECT b.id, b.seq, b.imported, b.imported_by, b.profile, b.qc_note, b.qc_warnings,
 	count(s.id),
 	coalesce(sum(CASE WHEN d.decision = 'approved' THEN 1 ELSE 0 END), 0),
 	coalesce(sum(CASE WHEN d.decision = 'rejected' THEN 1 ELSE 0 END), 0),
@@ -118,9 +125,12 @@ LEFT JOIN (
 
 func scanBatchInfo(sc interface{ Scan(...any) error }) (BatchInfo, error) {
 	var b BatchInfo
-	var t string
-	err := sc.Scan(&b.ID, &b.Seq, &t, &b.ImportedBy, &b.Profile, &b.Samples, &b.Approved, &b.Rejected, &b.QCFail, &b.NoCall)
+	var t, warnings string
+	err := sc.Scan(&b.ID, &b.Seq, &t, &b.ImportedBy, &b.Profile, &b.QCNote, &warnings, &b.Samples, &b.Approved, &b.Rejected, &b.QCFail, &b.NoCall)
 	b.Imported = parseTime(t)
+	if warnings != "" {
+		b.QCWarnings = strings.Split(warnings, "\n")
+	}
 	return b, err
 }
 

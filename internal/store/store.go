@@ -170,6 +170,8 @@ CREATE TABLE batches (
 	imported_by  TEXT NOT NULL,
 	profile      TEXT NOT NULL,
 	profile_hash TEXT NOT NULL,
+	qc_note      TEXT NOT NULL,
+	qc_warnings  TEXT NOT NULL,
 	seq          INTEGER NOT NULL
 );
 CREATE TABLE samples (
