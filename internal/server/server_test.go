@@ -2,13 +2,13 @@ package server
 
 import (
 	"bytes"
-	"html"
-	"math"
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
