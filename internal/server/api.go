@@ -110,7 +110,7 @@ func (s *Server) apiBatch(w http.ResponseWriter, r *http.Request) {
 // review state.
 func (s *Server) apiSample(w http.ResponseWriter, r *http.Request) {
 	batch, sample := r.PathValue("batch"), r.PathValue("sample")
-	v, si, err := s.view(r, batch, sample)
+	v, si, err := s.view(r, batch, sample, false)
 	if err != nil {
 		s.viewErr(w, r, err)
 		return

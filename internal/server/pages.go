@@ -254,19 +254,22 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) batchPlot(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("batch")
-	ss, err := s.o.Store.Samples(ctx, id)
+	raws, err := s.o.Store.SampleViews(ctx, id)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	var views []*result.Result
-	for _, si := range ss {
-		v, _, err := s.view(r, id, si.ID)
+	views := make([]*result.Result, len(raws))
+	for i, raw := range raws {
+		v, err := decodeView(raw, nil)
+		if err == nil {
+			v, err = s.underProfile(r, id, v)
+		}
 		if err != nil {
 			s.viewErr(w, r, err)
 			return
 		}
-		views = append(views, v)
+		views[i] = v
 	}
 	png, err := report.ZFFScatter(views)
 	if err != nil {
@@ -280,34 +283,47 @@ func (s *Server) batchPlot(w http.ResponseWriter, r *http.Request) {
 // profile.
 var errProfileChanged = errors.New("profile changed")
 
-// view returns a stored sample's view under the server's profile: a batch
+// view returns a stored sample's view under the server's profile, with
+// its bins when withBins (the plots and reports need them). A batch
 // imported under another profile file is passed through the current
 // profile's policy again (which never restores removed data, and refuses a
 // view the current policy could not have made).
-func (s *Server) view(r *http.Request, batch, sample string) (*result.Result, store.SampleInfo, error) {
+func (s *Server) view(r *http.Request, batch, sample string, withBins bool) (*result.Result, store.SampleInfo, error) {
 	ctx := r.Context()
 	si, raw, err := s.o.Store.Sample(ctx, batch, sample)
 	if err != nil {
 		return nil, si, err
 	}
-	v, err := decodeView(raw)
+	var bins []byte
+	if withBins {
+		if bins, err = s.o.Store.SampleBins(ctx, batch, sample); err != nil {
+			return nil, si, err
+		}
+	}
+	v, err := decodeView(raw, bins)
 	if err != nil {
 		return nil, si, err
 	}
-	_, hash, err := s.o.Store.BatchProfile(ctx, batch)
+	v, err = s.underProfile(r, batch, v)
+	return v, si, err
+}
+
+// underProfile passes v through the server's profile when its batch was
+// imported under another profile file.
+func (s *Server) underProfile(r *http.Request, batch string, v *result.Result) (*result.Result, error) {
+	_, hash, err := s.o.Store.BatchProfile(r.Context(), batch)
+	if err != nil || hash == s.o.Profile.Hash {
+		return v, err
+	}
+	req := disclosure.Request{}
+	if u := currentUser(r); u != nil {
+		req.Requester = u.Name
+	}
+	out, err := disclosure.Apply(v, s.o.Profile.Profile, req)
 	if err != nil {
-		return nil, si, err
+		return nil, fmt.Errorf("%w: %v", errProfileChanged, err)
 	}
-	if hash != s.o.Profile.Hash {
-		req := disclosure.Request{}
-		if u := currentUser(r); u != nil {
-			req.Requester = u.Name
-		}
-		if v, err = disclosure.Apply(v, s.o.Profile.Profile, req); err != nil {
-			return nil, si, fmt.Errorf("%w: %v", errProfileChanged, err)
-		}
-	}
-	return v, si, nil
+	return out, nil
 }
 
 func (s *Server) viewErr(w http.ResponseWriter, r *http.Request, err error) {
@@ -321,7 +337,7 @@ func (s *Server) viewErr(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	batch, sample := r.PathValue("batch"), r.PathValue("sample")
-	v, si, err := s.view(r, batch, sample)
+	v, si, err := s.view(r, batch, sample, false)
 	if err != nil {
 		s.viewErr(w, r, err)
 		return
@@ -364,7 +380,7 @@ func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "no such file: "+file)
 		return
 	}
-	v, _, err := s.view(r, batch, sample)
+	v, _, err := s.view(r, batch, sample, true)
 	if err != nil {
 		s.viewErr(w, r, err)
 		return

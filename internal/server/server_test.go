@@ -687,3 +687,34 @@ func TestBatchQC(t *testing.T) {
 		t.Errorf("batch page lacks the batch QC %q / %q:\n%s", note, warnings, page.body)
 	}
 }
+
+// TestStoredView: a view and its bins (masked bins' NaN included) come back
+// from the store's encoding as they went in; without bins, none.
+func TestStoredView(t *testing.T) {
+	v := disclosure.Fixture(disclosure.FixtureSpec{Sample: "S01", Sex: "female", Condition: "CNV", Seed: 5})
+	v.Bins[3].Ratio, v.Bins[3].Z, v.Bins[3].Masked = math.NaN(), math.NaN(), true
+	view, bins, err := encodeView(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeView(view, bins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Bins) != len(v.Bins) || got.Sample != "S01" || len(got.CNVs) != len(v.CNVs) {
+		t.Fatalf("round trip: %d bins, sample %q", len(got.Bins), got.Sample)
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	for i, b := range v.Bins {
+		g := got.Bins[i]
+		if g.Chrom != b.Chrom || g.Start != b.Start || g.End != b.End || g.Masked != b.Masked || !same(g.Ratio, b.Ratio) || !same(g.Z, b.Z) {
+			t.Fatalf("bin %d: %+v, want %+v", i, g, b)
+		}
+	}
+	if nb, err := decodeView(view, nil); err != nil || nb.Bins != nil {
+		t.Errorf("without bins: %d bins, %v", len(nb.Bins), err)
+	}
+	if _, err := decodeView([]byte("not gzip"), nil); err == nil {
+		t.Error("a damaged view decoded")
+	}
+}

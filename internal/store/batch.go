@@ -34,7 +34,8 @@ type SampleRecord struct {
 	FF       *float64 // nil: not measured
 	NoCall   bool
 	Summary  []string // the summary.tsv row of the view
-	View     []byte   // the view, encoded by the caller
+	View     []byte   // the view without its bins, encoded by the caller
+	Bins     []byte   // its bins, encoded by the caller (read only for plots)
 }
 
 // AddBatch stores a batch and records the import. A batch ID is imported
@@ -78,8 +79,8 @@ func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
 			if sm.FF != nil {
 				ff = *sm.FF
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, summary, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, b2i(sm.NoCall), strings.Join(sm.Summary, "\t"), sm.View); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, summary, view, bins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, b2i(sm.NoCall), strings.Join(sm.Summary, "\t"), sm.View, sm.Bins); err != nil {
 				return err
 			}
 		}
@@ -235,7 +236,7 @@ func (s *Store) Samples(ctx context.Context, batch string) ([]SampleInfo, error)
 	return out, nil
 }
 
-// Sample returns one sample's summary and its stored view.
+// Sample returns one sample's summary and its stored view (without bins).
 func (s *Store) Sample(ctx context.Context, batch, id string) (SampleInfo, []byte, error) {
 	si, err := scanSample(s.db.QueryRowContext(ctx, sampleQuery+" WHERE s.batch = ? AND s.id = ?", batch, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -244,11 +245,48 @@ func (s *Store) Sample(ctx context.Context, batch, id string) (SampleInfo, []byt
 	if err != nil {
 		return SampleInfo{}, nil, err
 	}
-	var view []byte
-	if err := s.db.QueryRowContext(ctx, "SELECT view FROM samples WHERE batch = ? AND id = ?", batch, id).Scan(&view); err != nil {
-		return SampleInfo{}, nil, err
+	view, err := s.blob(ctx, "view", batch, id)
+	return si, view, err
+}
+
+// SampleBins returns a sample's stored bins.
+func (s *Store) SampleBins(ctx context.Context, batch, id string) ([]byte, error) {
+	return s.blob(ctx, "bins", batch, id)
+}
+
+// SampleViews returns the stored views (without bins) of a batch's
+// samples in their order.
+func (s *Store) SampleViews(ctx context.Context, batch string) ([][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT view FROM samples WHERE batch = ? ORDER BY pos", batch)
+	if err != nil {
+		return nil, err
 	}
-	return si, view, nil
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var v []byte
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("batch %s: %w", batch, ErrNotFound)
+	}
+	return out, nil
+}
+
+// blob reads column col ("view" or "bins") of a sample.
+func (s *Store) blob(ctx context.Context, col, batch, id string) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, "SELECT "+col+" FROM samples WHERE batch = ? AND id = ?", batch, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sample %s of batch %s: %w", id, batch, ErrNotFound)
+	}
+	return b, err
 }
 
 // SignOff records a decision on a sample (a later one supersedes an

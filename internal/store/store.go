@@ -184,6 +184,7 @@ CREATE TABLE samples (
 	no_call   INTEGER NOT NULL,
 	summary   TEXT NOT NULL,
 	view      %[2]s NOT NULL,
+	bins      %[2]s NOT NULL,
 	PRIMARY KEY (batch, id)
 );
 CREATE TABLE signoffs (

@@ -83,8 +83,8 @@ func ff(v float64) *float64 { return &v }
 
 func testBatch(id string) BatchImport {
 	return BatchImport{ID: id, User: "ana", Profile: "default", Samples: []SampleRecord{
-		{ID: "S1", QCStatus: "pass", Reads: 4e6, FF: ff(0.1), Summary: []string{"S1", "pass"}, View: []byte("v1")},
-		{ID: "S2", QCStatus: "fail", Reads: 1e6, NoCall: true, Summary: []string{"S2", "fail"}, View: []byte("v2")},
+		{ID: "S1", QCStatus: "pass", Reads: 4e6, FF: ff(0.1), Summary: []string{"S1", "pass"}, View: []byte("v1"), Bins: []byte("b1")},
+		{ID: "S2", QCStatus: "fail", Reads: 1e6, NoCall: true, Summary: []string{"S2", "fail"}, View: []byte("v2"), Bins: []byte("b2")},
 	}}
 }
 
@@ -194,6 +194,15 @@ func testBatchesAndSignOff(t *testing.T, s *Store, _ *time.Time) {
 	si, view, err := s.Sample(ctx, "run1", "S2")
 	if err != nil || string(view) != "v2" || si.SignedBy != "gina" || strings.Join(si.Summary, ",") != "S2,fail" {
 		t.Errorf("Sample = %+v %q %v", si, view, err)
+	}
+	if b, err := s.SampleBins(ctx, "run1", "S2"); err != nil || string(b) != "b2" {
+		t.Errorf("SampleBins = %q, %v", b, err)
+	}
+	if vs, err := s.SampleViews(ctx, "run1"); err != nil || len(vs) != 2 || string(vs[0]) != "v1" {
+		t.Errorf("SampleViews = %q, %v", vs, err)
+	}
+	if _, err := s.SampleViews(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SampleViews of an unknown batch: %v", err)
 	}
 	hist, err := s.SignOffs(ctx, "run1", "S2")
 	if err != nil || len(hist) != 2 || hist[0].Decision != DecisionApproved || hist[1].Decision != DecisionRejected {
