@@ -3,8 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
+	neturl "net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -82,21 +93,7 @@ func TestReviewCommands(t *testing.T) {
 	}
 
 	// serve: up on a free port, answers, stops on cancel.
-	sctx, cancel := context.WithCancel(ctx)
-	var sout syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- runReview(t, sctx, "", &sout, "serve", "--db", db, "--addr", "127.0.0.1:0") }()
-	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(sout.String()); m != nil {
-			url = "http://" + m[1]
-		}
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("serve printed no address: %q", sout.String())
-	}
+	url, stop := startServe(t, "http", "--db", db)
 	resp, err := http.Get(url + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz: %v %v", resp, err)
@@ -104,13 +101,90 @@ func TestReviewCommands(t *testing.T) {
 	if resp != nil {
 		resp.Body.Close()
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d", code)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop on cancel")
+	stop()
+
+	// With TLS: HTTPS, and the session cookie is Secure.
+	cert, key := selfSigned(t)
+	url, stop = startServe(t, "https", "--db", db, "--tls-cert", cert, "--tls-key", key)
+	defer stop()
+	client := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, // the test's own certificate
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	resp, err = client.PostForm(url+"/login", neturl.Values{"user": {"gina"}, "password": {"a-long-password-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ck := resp.Header.Get("Set-Cookie"); resp.StatusCode != http.StatusSeeOther || !strings.Contains(ck, "Secure") {
+		t.Errorf("sign-in over TLS: %d, cookie %q", resp.StatusCode, ck)
+	}
+}
+
+// startServe runs nipt review serve on a free port until stop is called,
+// which waits for a clean exit.
+func startServe(t *testing.T, scheme string, args ...string) (url string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runReview(t, ctx, "", &out, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	}()
+	addr := regexp.MustCompile(scheme + `://(127\.0\.0\.1:\d+)`)
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			url = scheme + "://" + m[1]
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("serve printed no %s address: %q", scheme, out.String())
+	}
+	return url, func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d", code)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop on cancel")
+		}
+	}
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1.
+func selfSigned(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "nipt test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
 }
