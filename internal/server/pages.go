@@ -240,14 +240,13 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 	for i, si := range ss {
 		rows[i] = sampleRow{SampleInfo: si, Cells: batchCells(si.Summary)}
 	}
-	_, hash, err := s.o.Store.BatchProfile(ctx, id)
+	other, err := s.otherProfile(r, id)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "batch", map[string]any{
-		"Batch": b, "Rows": rows, "Columns": batchColumns,
-		"OtherProfile": hash != s.o.Profile.Hash,
+		"Batch": b, "Rows": rows, "Columns": batchColumns, "OtherProfile": other,
 	})
 }
 
@@ -259,11 +258,16 @@ func (s *Server) batchPlot(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	other, err := s.otherProfile(r, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
 	views := make([]*result.Result, len(raws))
 	for i, raw := range raws {
 		v, err := decodeView(raw, nil)
-		if err == nil {
-			v, err = s.underProfile(r, id, v)
+		if err == nil && other {
+			v, err = s.reapply(r, v)
 		}
 		if err != nil {
 			s.viewErr(w, r, err)
@@ -304,17 +308,24 @@ func (s *Server) view(r *http.Request, batch, sample string, withBins bool) (*re
 	if err != nil {
 		return nil, si, err
 	}
-	v, err = s.underProfile(r, batch, v)
+	other, err := s.otherProfile(r, batch)
+	if err != nil || !other {
+		return v, si, err
+	}
+	v, err = s.reapply(r, v)
 	return v, si, err
 }
 
-// underProfile passes v through the server's profile when its batch was
-// imported under another profile file.
-func (s *Server) underProfile(r *http.Request, batch string, v *result.Result) (*result.Result, error) {
+// otherProfile reports whether a batch was imported under another
+// profile file than the server's.
+func (s *Server) otherProfile(r *http.Request, batch string) (bool, error) {
 	_, hash, err := s.o.Store.BatchProfile(r.Context(), batch)
-	if err != nil || hash == s.o.Profile.Hash {
-		return v, err
-	}
+	return hash != s.o.Profile.Hash, err
+}
+
+// reapply passes a view of a batch imported under another profile file
+// through the server's profile.
+func (s *Server) reapply(r *http.Request, v *result.Result) (*result.Result, error) {
 	req := disclosure.Request{}
 	if u := currentUser(r); u != nil {
 		req.Requester = u.Name
@@ -359,14 +370,13 @@ func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "sample", map[string]any{
 		"Batch": batch, "Sample": si, "Model": m, "History": hist,
-		"CanSign":   u.Role == store.RoleGeneticist,
-		"Decisions": []string{store.DecisionApproved, store.DecisionRejected},
+		"CanSign": u.Role == store.RoleGeneticist,
 	})
 }
 
 // sampleFile serves a sample's plots and rendered reports.
 func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
-	batch, sample, file := r.PathValue("batch"), r.PathValue("sample"), r.PathValue("plot")
+	batch, sample, file := r.PathValue("batch"), r.PathValue("sample"), r.PathValue("file")
 	var plot func(*result.Result) ([]byte, error)
 	switch file {
 	case "genome.png":

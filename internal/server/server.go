@@ -99,7 +99,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /batches/{batch}", s.auth("", s.batchPage))
 	m.HandleFunc("GET /batches/{batch}/zff.png", s.auth("", s.batchPlot))
 	m.HandleFunc("GET /batches/{batch}/samples/{sample}", s.auth("", s.samplePage))
-	m.HandleFunc("GET /batches/{batch}/samples/{sample}/{plot}", s.auth("", s.sampleFile))
+	m.HandleFunc("GET /batches/{batch}/samples/{sample}/{file}", s.auth("", s.sampleFile))
 	m.HandleFunc("POST /batches/{batch}/samples/{sample}/signoff", s.auth(string(store.RoleGeneticist), s.signOffForm))
 	m.HandleFunc("GET /trends", s.auth("", s.trendsPage))
 	m.HandleFunc("GET /trends.png", s.auth("", s.trendsPlot))
