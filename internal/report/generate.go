@@ -206,6 +206,13 @@ func SampleDocuments(v *result.Result, p *disclosure.Profile, reportDate string)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return ModelDocuments(m, v)
+}
+
+// ModelDocuments renders the HTML, PDF and FHIR documents of view v from
+// its model m (NewModel), which the caller may have completed: the review
+// application's draft banner and electronic sign-off.
+func ModelDocuments(m *Model, v *result.Result) (html, pdf, fhir []byte, err error) {
 	plots, err := NewSamplePlots(v)
 	if err != nil {
 		return nil, nil, nil, err

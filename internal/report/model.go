@@ -65,6 +65,14 @@ type Model struct {
 	Font, FontBold *pdffont.Font
 	// RiskNote explains the residual risk; empty when no line states one.
 	RiskNote string
+	// Draft, when not empty, is printed as a banner above the results: the
+	// report is not a released result (the review application's pending
+	// and rejected samples).
+	Draft string
+	// SignedBy and SignedDate fill the signature block of a result signed
+	// off in the review application; empty leaves it to a signature by
+	// hand.
+	SignedBy, SignedDate string
 }
 
 // conditionNames are the printed names of the screened conditions.

@@ -136,6 +136,12 @@ func SamplePDF(m *Model, plots SamplePlots) (out []byte, err error) {
 	), nil, false)
 
 	f.Ln(2)
+	if m.Draft != "" {
+		f.SetFillColor(0xff, 0xf3, 0xe0)
+		d.setFont("B", 10)
+		d.box(pdfWidth, 6, m.Draft)
+		f.Ln(1.5)
+	}
 	r, g, b := overallColour(m.Overall)
 	f.SetFillColor(r, g, b)
 	d.setFont("B", 10)
@@ -184,7 +190,7 @@ func SamplePDF(m *Model, plots SamplePlots) (out []byte, err error) {
 	d.heading("Review and sign-off")
 	d.table([]float64{55, 65, 20, pdfWidth - 140}, [][]string{
 		{"Reviewed by", "", "Date", ""},
-		{"Signed by (laboratory director)", "", "Date", ""},
+		{"Signed by (laboratory director)", m.SignedBy, "Date", m.SignedDate},
 	}, nil, false, 10)
 	d.setFont("", 7.5)
 	f.Ln(1)

@@ -99,3 +99,42 @@ func TestBatchTrendByRun(t *testing.T) {
 		t.Error("without runs the quality table lacks the directory's row")
 	}
 }
+
+// TestReviewState: a model completed by the review application prints its
+// draft banner and its electronic sign-off in both documents.
+func TestReviewState(t *testing.T) {
+	p := disclosure.DefaultProfile()
+	v, err := disclosure.Apply(disclosure.Fixture(disclosure.FixtureSpec{Sample: "S1", Sex: "female", Condition: "euploid", Seed: 1, BinSize: 5_000_000}), p, disclosure.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ draft, by, date string }{
+		{"DRAFT: not yet signed off", "", ""},
+		{"", "gina (signed off electronically)", "2026-11-30"},
+	} {
+		m, err := report.NewModel(v, p, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Draft, m.SignedBy, m.SignedDate = tc.draft, tc.by, tc.date
+		html, pdf, _, err := report.ModelDocuments(m, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, pt := string(html), pdfText(t, pdf)
+		// (A table cell of the PDF may wrap a long value, and PDF strings
+		// escape parentheses: its words are looked for one by one.)
+		words := strings.FieldsFunc(tc.by, func(r rune) bool { return r == ' ' || r == '(' || r == ')' })
+		for _, want := range append([]string{tc.draft, tc.date}, words...) {
+			if want != "" && (!strings.Contains(h, want) || !strings.Contains(pt, want)) {
+				t.Errorf("%q missing from the HTML (%v) or the PDF (%v)", want, strings.Contains(h, want), strings.Contains(pt, want))
+			}
+		}
+		if tc.by != "" && !strings.Contains(h, tc.by) {
+			t.Errorf("%q missing from the HTML", tc.by)
+		}
+		if tc.draft == "" && strings.Contains(h, `class="draft"`) {
+			t.Error("a draft banner on a signed report")
+		}
+	}
+}

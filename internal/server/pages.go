@@ -390,7 +390,7 @@ func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "no such file: "+file)
 		return
 	}
-	v, _, err := s.view(r, batch, sample, true)
+	v, si, err := s.view(r, batch, sample, true)
 	if err != nil {
 		s.viewErr(w, r, err)
 		return
@@ -404,7 +404,13 @@ func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
 		writePNG(w, png)
 		return
 	}
-	html, pdf, _, err := report.SampleDocuments(v, s.o.Profile.Profile, "")
+	m, err := report.NewModel(v, s.o.Profile.Profile, "")
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	signOffState(m, si)
+	html, pdf, _, err := report.ModelDocuments(m, v)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -423,6 +429,22 @@ func (s *Server) sampleFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write(html)
+}
+
+// signOffState puts the sample's review state on its report: signed by
+// the geneticist who approved it, dated that day; otherwise a banner says
+// that the report is not a released result.
+func signOffState(m *report.Model, si store.SampleInfo) {
+	switch si.Decision {
+	case store.DecisionApproved:
+		day := si.SignedAt.UTC().Format("2006-01-02")
+		m.SignedBy = si.SignedBy + " (signed off electronically in nipt review)"
+		m.SignedDate, m.ReportDate = day, day
+	case store.DecisionRejected:
+		m.Draft = fmt.Sprintf("NOT RELEASED: rejected at review by %s on %s: %s", si.SignedBy, si.SignedAt.UTC().Format("2006-01-02"), si.Comment)
+	default:
+		m.Draft = "DRAFT: not yet signed off; not a released result."
+	}
 }
 
 func writePNG(w http.ResponseWriter, png []byte) {

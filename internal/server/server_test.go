@@ -718,3 +718,33 @@ func TestStoredView(t *testing.T) {
 		t.Error("a damaged view decoded")
 	}
 }
+
+// TestReportSignOffState: the report served is a draft until a geneticist
+// approves it, then carries the electronic sign-off; a rejected one says it
+// is not released.
+func TestReportSignOffState(t *testing.T) {
+	e := newEnv(t, DefaultProfile())
+	e.importFixtures("run1", DefaultProfile(), disclosure.Request{},
+		disclosure.FixtureSpec{Sample: "S01", Sex: "female", Condition: "euploid", Seed: 1},
+		disclosure.FixtureSpec{Sample: "S02", Sex: "female", Condition: "T18", Seed: 2})
+	gina := e.login("gina")
+	rep := func(s string) string {
+		return html.UnescapeString(string(gina.get("/batches/run1/samples/" + s + "/report.html").mustOK(t).body))
+	}
+	if r := rep("S01"); !strings.Contains(r, "DRAFT: not yet signed off") || strings.Contains(r, "signed off electronically") {
+		t.Error("pending report is not marked as a draft")
+	}
+	h := map[string]string{"X-CSRF-Token": gina.csrf}
+	gina.postJSON("/api/v1/batches/run1/samples/S01/signoff", `{"decision":"approved"}`, h).mustOK(t)
+	gina.postJSON("/api/v1/batches/run1/samples/S02/signoff", `{"decision":"rejected","comment":"redraw: haemolysed"}`, h).mustOK(t)
+	if r := rep("S01"); strings.Contains(r, "DRAFT") || !strings.Contains(r, "gina (signed off electronically in nipt review)</td><th>Date</th><td>2026-11-30") {
+		t.Errorf("approved report lacks the sign-off:\n%s", r[strings.Index(r, "Review and sign-off"):])
+	}
+	if r := rep("S02"); !strings.Contains(r, "NOT RELEASED: rejected at review by gina on 2026-11-30: redraw: haemolysed") {
+		t.Error("rejected report is not marked as not released")
+	}
+	pdf := gina.get("/batches/run1/samples/S02/report.pdf").mustOK(t).body
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Error("rejected report's PDF is not a PDF")
+	}
+}
