@@ -180,9 +180,7 @@ type apiAuditEntry struct {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := store.AuditFilter{User: q.Get("user"), Action: q.Get("action"), Batch: q.Get("batch"), Sample: q.Get("sample")}
-	entries, err := s.o.Store.AuditTrail(r.Context(), f)
+	_, entries, _, verr, err := s.auditTrail(r)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -191,7 +189,6 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 	for i, e := range entries {
 		out[i] = apiAuditEntry(e)
 	}
-	_, verr := s.o.Store.VerifyAudit(r.Context())
 	chain := "intact"
 	if verr != nil {
 		chain = verr.Error()

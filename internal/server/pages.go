@@ -534,15 +534,25 @@ func (s *Server) trendsPlot(w http.ResponseWriter, r *http.Request) {
 	writePNG(w, png)
 }
 
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+// auditTrail reads the entries the request's query selects (user, action,
+// batch, sample) and verifies the whole chain (chainErr: the first broken
+// entry).
+func (s *Server) auditTrail(r *http.Request) (f store.AuditFilter, entries []store.AuditEntry, n int, chainErr, err error) {
 	q := r.URL.Query()
-	f := store.AuditFilter{User: q.Get("user"), Action: q.Get("action"), Batch: q.Get("batch"), Sample: q.Get("sample")}
-	entries, err := s.o.Store.AuditTrail(r.Context(), f)
+	f = store.AuditFilter{User: q.Get("user"), Action: q.Get("action"), Batch: q.Get("batch"), Sample: q.Get("sample")}
+	if entries, err = s.o.Store.AuditTrail(r.Context(), f); err != nil {
+		return f, nil, 0, nil, err
+	}
+	n, chainErr = s.o.Store.VerifyAudit(r.Context())
+	return f, entries, n, chainErr, nil
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	f, entries, n, verr, err := s.auditTrail(r)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	n, verr := s.o.Store.VerifyAudit(r.Context())
 	chain := fmt.Sprintf("intact (%d entries)", n)
 	if verr != nil {
 		chain = verr.Error()

@@ -543,6 +543,16 @@ func TestAccounts(t *testing.T) {
 	if strings.Join(got, " ") != "boss:user_change" {
 		t.Errorf("user changes audited: %v", got)
 	}
+	var trail struct {
+		Entries []apiAuditEntry `json:"entries"`
+		Chain   string          `json:"chain"`
+	}
+	if err := json.Unmarshal(boss.get("/api/v1/audit?action=user_change").mustOK(t).body, &trail); err != nil {
+		t.Fatal(err)
+	}
+	if len(trail.Entries) != 1 || trail.Entries[0].User != "boss" || !strings.Contains(trail.Entries[0].Detail, "newbie") || trail.Chain != "intact" {
+		t.Errorf("API audit trail = %+v", trail)
+	}
 }
 
 func TestTrends(t *testing.T) {
