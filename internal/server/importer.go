@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -89,6 +90,13 @@ func Import(ctx context.Context, st *store.Store, dir string, o ImportOptions) (
 		id = b.ID
 	}
 	if err := ValidBatchID(id); err != nil {
+		return store.BatchInfo{}, err
+	}
+	// Refused before any view is made, so that a second import of a batch
+	// records no fetal-sex disclosure (AddBatch checks again, atomically).
+	if _, err := st.Batch(ctx, id); err == nil {
+		return store.BatchInfo{}, fmt.Errorf("batch %s: %w (a batch is imported once; analyse into a new directory to import again)", id, store.ErrExists)
+	} else if !errors.Is(err, store.ErrNotFound) {
 		return store.BatchInfo{}, err
 	}
 	p := *o.Profile.Profile

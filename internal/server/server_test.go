@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -457,6 +458,14 @@ func TestProfiles(t *testing.T) {
 	e.importFixtures("run1", onReq, disclosure.Request{SexRequested: true, Requester: "dr-who"}, spec)
 	if got := actions(t, e.st, store.AuditFilter{Action: store.ActionFetalSexDisclosed}); strings.Join(got, " ") != "dr-who:fetal_sex_disclosed" {
 		t.Errorf("disclosure audit = %v", got)
+	}
+	// A second import of the batch is refused before any view is made: no
+	// second disclosure is recorded.
+	if _, err := Import(context.Background(), e.st, filepath.Join(e.dir, "analyses", "run1"), ImportOptions{Profile: onReq, Request: disclosure.Request{SexRequested: true, Requester: "dr-who"}}); !errors.Is(err, store.ErrExists) {
+		t.Errorf("second import: %v", err)
+	}
+	if got := actions(t, e.st, store.AuditFilter{Action: store.ActionFetalSexDisclosed}); len(got) != 1 {
+		t.Errorf("disclosures after a refused import: %v", got)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "disclosures.jsonl")); err != nil || !bytes.Contains(b, []byte(`"requester":"dr-who"`)) {
 		t.Errorf("profile audit log: %s, %v", b, err)
