@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/nipt/nipt/internal/atomicfile"
 	"github.com/nipt/nipt/internal/server"
 	"github.com/nipt/nipt/internal/store"
 	"github.com/spf13/cobra"
@@ -39,7 +41,7 @@ file (--db).
 Only disclosure-filtered views enter the database: import applies the lab
 profile's fetal-sex policy as nipt report does.`,
 	}
-	cmd.AddCommand(newReviewServeCommand(), newReviewImportCommand(), newReviewUserCommand(), newReviewAuditCommand())
+	cmd.AddCommand(newReviewServeCommand(), newReviewImportCommand(), newReviewUserCommand(), newReviewAuditCommand(), newReviewExportCommand())
 	return cmd
 }
 
@@ -344,9 +346,55 @@ func newReviewAuditCommand() *cobra.Command {
 	f.StringVar(&db, "db", "", dbUsage)
 	f.BoolVar(&verify, "verify", false, "verify the hash chain instead of printing")
 	f.StringVar(&user, "user", "", "only this user's entries")
-	f.StringVar(&action, "action", "", "only this action (login, login_failed, login_refused, logout, import, view_sample, sign_off, user_add, user_change, fetal_sex_disclosed)")
+	f.StringVar(&action, "action", "", "only this action (login, login_failed, login_refused, logout, import, view_sample, sign_off, export, user_add, user_change, fetal_sex_disclosed)")
 	f.StringVar(&batch, "batch", "", "only this batch")
 	f.StringVar(&sample, "sample", "", "only this sample")
 	f.IntVar(&limit, "limit", 500, "newest entries printed (oldest first)")
+	return cmd
+}
+
+func newReviewExportCommand() *cobra.Command {
+	var db, batch, out, user string
+	var approved bool
+	cmd := &cobra.Command{
+		Use:   "export --db lab.db --batch B [--approved] [-o FILE]",
+		Short: "Write a batch's results with their sign-offs as TSV (e.g. for the LIMS)",
+		Long: `export writes the batch's summary.tsv rows (the views under the lab profile)
+followed by the columns review (approved, rejected or pending), signed_by,
+signed_at (RFC 3339, UTC) and review_comment; with --approved only the
+approved samples, the results the laboratory has released. The export is
+recorded in the audit trail. Without -o the table goes to standard output.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needFlags("nipt review export", flagNeed{reviewDB(db), "--db"}, flagNeed{batch, "--batch B"}); err != nil {
+				return err
+			}
+			st, err := openReviewStore(db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if out == "" {
+				_, err := server.Export(cmd.Context(), st, batch, user, approved, cmd.OutOrStdout())
+				return err
+			}
+			var buf bytes.Buffer
+			n, err := server.Export(cmd.Context(), st, batch, user, approved, &buf)
+			if err != nil {
+				return err
+			}
+			if err := atomicfile.WriteFile(out, buf.Bytes()); err != nil {
+				return err
+			}
+			slog.Info("exported", "batch", batch, "samples", n, "file", out)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&db, "db", "", dbUsage)
+	f.StringVar(&batch, "batch", "", "the batch to export")
+	f.BoolVar(&approved, "approved", false, "only the approved samples (the released results)")
+	f.StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	f.StringVar(&user, "user", "", "review account recorded as the exporter (default: cli)")
 	return cmd
 }

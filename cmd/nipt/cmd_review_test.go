@@ -84,12 +84,25 @@ func TestReviewCommands(t *testing.T) {
 		{"", []string{"import", "--db", db, "--batch", "run7b", run}, 0, "imported batch run7b"},
 		{"", []string{"audit", "--db", db}, 0, "cli\timport\trun7b"},
 		{"", []string{"audit", "--db", db, "--verify"}, 0, "audit trail intact: 3 entries"},
+		{"", []string{"export", "--db", db, "--batch", "run7"}, 0, "\tpending\t\t\t\n"},
+		{"", []string{"export", "--db", db, "--batch", "run7", "--approved"}, 0, "review_comment\n"},
+		{"", []string{"export", "--db", db, "--batch", "nope"}, 1, ""},
+		{"", []string{"export", "--db", db}, 2, ""},
+		{"", []string{"export", "--db", db, "--batch", "run7", "-o", filepath.Join(dir, "out", "x.tsv")}, 1, ""},
 		{"", []string{"serve", "--db", db, "--tls-cert", "c.pem"}, 2, ""},
 	} {
 		out.Reset()
 		if code := runReview(t, ctx, tc.stdin, &out, tc.args...); code != tc.code || !strings.Contains(out.String(), tc.want) {
 			t.Errorf("review %v: exit %d, want %d; output %q lacks %q", tc.args, code, tc.code, out.String(), tc.want)
 		}
+	}
+
+	exported := filepath.Join(dir, "run7.tsv")
+	if code := runReview(t, ctx, "", io.Discard, "export", "--db", db, "--batch", "run7", "-o", exported); code != 0 {
+		t.Fatalf("export -o: exit %d", code)
+	}
+	if b, err := os.ReadFile(exported); err != nil || !bytes.HasPrefix(b, []byte("sample\t")) || !bytes.Contains(b, []byte("S1\t")) {
+		t.Errorf("exported file: %q, %v", b, err)
 	}
 
 	// serve: up on a free port, answers, stops on cancel.

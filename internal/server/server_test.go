@@ -767,3 +767,45 @@ func TestReportSignOffState(t *testing.T) {
 		t.Error("rejected report's PDF is not a PDF")
 	}
 }
+
+// TestExport: the batch's summary rows with their review state, all or the
+// approved ones only, and the export in the audit trail.
+func TestExport(t *testing.T) {
+	e := newEnv(t, DefaultProfile())
+	e.importFixtures("run1", DefaultProfile(), disclosure.Request{},
+		disclosure.FixtureSpec{Sample: "S01", Sex: "female", Condition: "euploid", Seed: 1},
+		disclosure.FixtureSpec{Sample: "S02", Sex: "male", Condition: "T21", Seed: 2},
+		disclosure.FixtureSpec{Sample: "S03", Sex: "female", Condition: "euploid", Seed: 3})
+	ctx := context.Background()
+	if err := e.st.SignOff(ctx, "run1", "S01", "gina", store.DecisionApproved, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.SignOff(ctx, "run1", "S03", "gina", store.DecisionRejected, "redraw:\tlow\nFF"); err != nil {
+		t.Fatal(err)
+	}
+	var all, approved bytes.Buffer
+	if n, err := Export(ctx, e.st, "run1", "ana", false, &all); err != nil || n != 3 {
+		t.Fatalf("Export = %d, %v", n, err)
+	}
+	lines := strings.Split(strings.TrimSpace(all.String()), "\n")
+	want := len(report.SummaryColumns) + len(ExportColumns)
+	for i, l := range lines {
+		if f := strings.Split(l, "\t"); len(f) != want {
+			t.Errorf("line %d has %d columns, want %d: %q", i, len(f), want, l)
+		}
+	}
+	if len(lines) != 4 || !strings.HasSuffix(lines[1], "\tapproved\tgina\t2026-11-30T09:00:00Z\t") ||
+		!strings.Contains(lines[2], "\thigh_risk\t") || !strings.HasSuffix(lines[2], "\tpending\t\t\t") ||
+		!strings.HasSuffix(lines[3], "\trejected\tgina\t2026-11-30T09:00:00Z\tredraw: low FF") {
+		t.Errorf("export:\n%s", all.String())
+	}
+	if n, err := Export(ctx, e.st, "run1", "ana", true, &approved); err != nil || n != 1 || strings.Count(approved.String(), "\n") != 2 || !strings.HasPrefix(strings.Split(approved.String(), "\n")[1], "S01\t") {
+		t.Errorf("approved only: %d, %v\n%s", n, err, approved.String())
+	}
+	if _, err := Export(ctx, e.st, "nope", "", false, io.Discard); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown batch: %v", err)
+	}
+	if got := strings.Join(actions(t, e.st, store.AuditFilter{Action: store.ActionExport}), " "); got != "ana:export ana:export" {
+		t.Errorf("exports audited: %s", got)
+	}
+}

@@ -20,8 +20,11 @@ const (
 	ActionImport       = "import"
 	ActionViewSample   = "view_sample"
 	ActionSignOff      = "sign_off"
-	ActionUserAdd      = "user_add"
-	ActionUserChange   = "user_change"
+	// ActionExport: a batch's results and sign-offs written out (nipt
+	// review export), e.g. for the laboratory information system.
+	ActionExport     = "export"
+	ActionUserAdd    = "user_add"
+	ActionUserChange = "user_change"
 	// ActionFetalSexDisclosed: a view that discloses fetal sex was made
 	// (disclosure.AuditLog; the entry never holds the sex itself).
 	ActionFetalSexDisclosed = "fetal_sex_disclosed"
