@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/nipt/nipt/internal/counts"
 	"github.com/nipt/nipt/internal/disclosure"
 	"github.com/nipt/nipt/internal/report"
 	"github.com/nipt/nipt/internal/result"
@@ -128,6 +129,9 @@ func Import(ctx context.Context, st *store.Store, dir string, o ImportOptions) (
 		if v.FetalFraction.Known() {
 			f := v.FetalFraction.Value
 			rec.FF = &f
+		}
+		if len(v.Runs) > 0 {
+			rec.Run = counts.RunKey(v.Runs)
 		}
 		imp.Samples = append(imp.Samples, rec)
 	}

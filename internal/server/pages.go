@@ -494,7 +494,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type row struct {
-		store.BatchTrend
+		store.Trend
 		Samples            int
 		MedianReads, MedFF float64
 		HasFF              bool
@@ -502,7 +502,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []row
 	for _, t := range tr {
-		rw := row{BatchTrend: t, Samples: len(t.Reads), MedianReads: stats.Median(t.Reads)}
+		rw := row{Trend: t, Samples: len(t.Reads), MedianReads: stats.Median(t.Reads)}
 		if len(t.FF) > 0 {
 			rw.MedFF, rw.HasFF = stats.Median(t.FF), true
 		}
@@ -522,11 +522,11 @@ func (s *Server) trendsPlot(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "no batches imported yet")
 		return
 	}
-	stats := make([]report.BatchStats, len(tr))
+	bs := make([]report.BatchStats, len(tr))
 	for i, t := range tr {
-		stats[i] = report.BatchStats{ID: t.ID, Reads: t.Reads, FF: t.FF, Pass: t.Pass, Warn: t.Warn, Fail: t.Fail, NoCall: t.NoCall}
+		bs[i] = report.BatchStats{ID: t.Label(), Reads: t.Reads, FF: t.FF, Pass: t.Pass, Warn: t.Warn, Fail: t.Fail, NoCall: t.NoCall}
 	}
-	png, err := report.TrendPlot(stats)
+	png, err := report.TrendPlot(bs)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

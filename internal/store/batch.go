@@ -33,6 +33,7 @@ type SampleRecord struct {
 	Reads    float64
 	FF       *float64 // nil: not measured
 	NoCall   bool
+	Run      string   // the sequencing run(s) (summary.tsv's run; "" unknown)
 	Summary  []string // the summary.tsv row of the view
 	View     []byte   // the view without its bins, encoded by the caller
 	Bins     []byte   // its bins, encoded by the caller (read only for plots)
@@ -79,8 +80,8 @@ func (s *Store) AddBatch(ctx context.Context, b BatchImport) error {
 			if sm.FF != nil {
 				ff = *sm.FF
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, summary, view, bins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, b2i(sm.NoCall), strings.Join(sm.Summary, "\t"), sm.View, sm.Bins); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO samples (batch, id, pos, qc_status, reads, ff, no_call, run, summary, view, bins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				b.ID, sm.ID, i, sm.QCStatus, sm.Reads, ff, b2i(sm.NoCall), sm.Run, strings.Join(sm.Summary, "\t"), sm.View, sm.Bins); err != nil {
 				return err
 			}
 		}
@@ -341,10 +342,13 @@ func (s *Store) SignOffs(ctx context.Context, batch, sample string) ([]SignOffRe
 	return out, rows.Err()
 }
 
-// BatchTrend holds a batch's per-sample QC values for the trend views.
-type BatchTrend struct {
-	ID               string
-	Imported         time.Time
+// Trend holds one sequencing run's per-sample QC values for the trend
+// views: the samples of a run, or of a batch whose samples name no run.
+type Trend struct {
+	// Run is the sequencing run ("" when the samples name none: then the
+	// trend is Batch's); Batch is the batch that brought its first sample.
+	Run, Batch       string
+	Imported         time.Time // of Batch
 	Reads, FF        []float64 // FF: measured samples only
 	Pass, Warn, Fail int
 	NoCall           int
@@ -352,32 +356,45 @@ type BatchTrend struct {
 	SignedOff int
 }
 
-// Trends returns every batch's QC values in import order.
-func (s *Store) Trends(ctx context.Context) ([]BatchTrend, error) {
-	infos, err := s.Batches(ctx)
-	if err != nil {
-		return nil, err
+// Label names the trend: its run, else its batch.
+func (t Trend) Label() string {
+	if t.Run != "" {
+		return t.Run
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT s.batch, s.qc_status, s.reads, s.ff, s.no_call FROM samples s JOIN batches b ON b.id = s.batch ORDER BY b.seq, s.pos")
+	return t.Batch
+}
+
+// Trends returns the QC values by sequencing run (by batch for samples
+// without a run), in the order their first samples were imported.
+func (s *Store) Trends(ctx context.Context) ([]Trend, error) {
+	rows, err := s.db.QueryContext(ctx, `
+SELECT s.batch, s.run, b.imported, s.qc_status, s.reads, s.ff, s.no_call,
+	EXISTS (SELECT 1 FROM signoffs x WHERE x.batch = s.batch AND x.sample = s.id)
+FROM samples s JOIN batches b ON b.id = s.batch
+ORDER BY b.seq, s.pos`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	pos := map[string]int{}
-	var out []BatchTrend
+	pos := map[[2]string]int{}
+	var out []Trend
 	for rows.Next() {
-		var id, qc string
+		var batch, run, imported, qc string
 		var reads float64
 		var ff sql.NullFloat64
-		var noCall bool
-		if err := rows.Scan(&id, &qc, &reads, &ff, &noCall); err != nil {
+		var noCall, signed bool
+		if err := rows.Scan(&batch, &run, &imported, &qc, &reads, &ff, &noCall, &signed); err != nil {
 			return nil, err
 		}
-		k, ok := pos[id]
+		key := [2]string{"run", run}
+		if run == "" {
+			key = [2]string{"batch", batch}
+		}
+		k, ok := pos[key]
 		if !ok {
 			k = len(out)
-			pos[id] = k
-			out = append(out, BatchTrend{ID: id})
+			pos[key] = k
+			out = append(out, Trend{Run: run, Batch: batch, Imported: parseTime(imported)})
 		}
 		t := &out[k]
 		t.Reads = append(t.Reads, reads)
@@ -395,15 +412,9 @@ func (s *Store) Trends(ctx context.Context) ([]BatchTrend, error) {
 		if noCall {
 			t.NoCall++
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, b := range infos {
-		if k, ok := pos[b.ID]; ok {
-			out[k].Imported = b.Imported
-			out[k].SignedOff = b.Approved + b.Rejected
+		if signed {
+			t.SignedOff++
 		}
 	}
-	return out, nil
+	return out, rows.Err()
 }

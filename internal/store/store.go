@@ -182,6 +182,7 @@ CREATE TABLE samples (
 	reads     %[1]s NOT NULL,
 	ff        %[1]s,
 	no_call   INTEGER NOT NULL,
+	run       TEXT NOT NULL,
 	summary   TEXT NOT NULL,
 	view      %[2]s NOT NULL,
 	bins      %[2]s NOT NULL,

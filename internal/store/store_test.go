@@ -209,7 +209,7 @@ func testBatchesAndSignOff(t *testing.T, s *Store, _ *time.Time) {
 		t.Errorf("history = %+v, %v", hist, err)
 	}
 	tr, err := s.Trends(ctx)
-	if err != nil || len(tr) != 1 || tr[0].Pass != 1 || tr[0].Fail != 1 || len(tr[0].FF) != 1 || tr[0].SignedOff != 2 {
+	if err != nil || len(tr) != 1 || tr[0].Label() != "run1" || tr[0].Run != "" || tr[0].Pass != 1 || tr[0].Fail != 1 || len(tr[0].FF) != 1 || tr[0].SignedOff != 2 {
 		t.Errorf("trends = %+v, %v", tr, err)
 	}
 	n, err := s.VerifyAudit(ctx)
@@ -376,5 +376,37 @@ func testConcurrentAudit(t *testing.T, s *Store, _ *time.Time) {
 	}
 	if n, err := s.VerifyAudit(context.Background()); err != nil || n != workers*each {
 		t.Errorf("VerifyAudit = %d, %v; want %d entries", n, err, workers*each)
+	}
+}
+
+// TestTrendsByRun: trends group samples by sequencing run across batches,
+// and by batch where samples name no run.
+func TestTrendsByRun(t *testing.T) { eachBackend(t, testTrendsByRun) }
+
+func testTrendsByRun(t *testing.T, s *Store, now *time.Time) {
+	ctx := context.Background()
+	rec := func(id, run string, reads float64) SampleRecord {
+		return SampleRecord{ID: id, QCStatus: "pass", Reads: reads, Run: run, Summary: []string{id}, View: []byte("v"), Bins: []byte("b")}
+	}
+	if err := s.AddBatch(ctx, BatchImport{ID: "A", Samples: []SampleRecord{rec("S1", "R1", 1), rec("S2", "R2", 2)}}); err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Hour)
+	if err := s.AddBatch(ctx, BatchImport{ID: "B", Samples: []SampleRecord{rec("S3", "R2", 3), rec("S4", "", 4)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignOff(ctx, "B", "S3", "gina", DecisionApproved, ""); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := s.Trends(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range tr {
+		got = append(got, fmt.Sprintf("%s/%s:%v:%d", x.Label(), x.Batch, x.Reads, x.SignedOff))
+	}
+	if want := "R1/A:[1]:0 R2/A:[2 3]:1 B/B:[4]:0"; strings.Join(got, " ") != want {
+		t.Errorf("trends %q, want %q", strings.Join(got, " "), want)
 	}
 }
