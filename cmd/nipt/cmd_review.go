@@ -94,6 +94,9 @@ then give --secure-cookies by serving with TLS here or at the proxy).`,
 				return err
 			}
 			defer st.Close()
+			if us, err := st.Users(cmd.Context()); err == nil && len(us) == 0 {
+				slog.Warn("the review database has no accounts yet: nobody can sign in; create one with: nipt review user add NAME --role manager --db …")
+			}
 			srv, err := server.New(server.Options{Store: st, Profile: p, SessionTTL: ttl, SecureCookies: cert != ""})
 			if err != nil {
 				return err

@@ -294,12 +294,14 @@ func (s *Store) migratePostgres(ctx context.Context) error {
 	})
 }
 
-const timeFormat = time.RFC3339Nano
+// timeFormat is RFC 3339 in UTC with a fixed nine-digit fraction, so that
+// stored times also compare correctly as text (session expiry).
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) time.Time {
-	t, _ := time.Parse(timeFormat, s)
+	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
 }
 
@@ -439,11 +441,17 @@ type Session struct {
 	Expires time.Time
 }
 
-// CreateSession stores a session under the hash of its token.
+// CreateSession stores a session under the hash of its token, and removes
+// the sessions that have expired.
 func (s *Store) CreateSession(ctx context.Context, tokenHash string, sess Session) error {
-	_, err := s.db.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_name, csrf, expires) VALUES (?, ?, ?, ?)",
-		tokenHash, sess.User, sess.CSRF, formatTime(sess.Expires))
-	return err
+	return s.tx(ctx, func(tx rtx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires <= ?", formatTime(s.now())); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_name, csrf, expires) VALUES (?, ?, ?, ?)",
+			tokenHash, sess.User, sess.CSRF, formatTime(sess.Expires))
+		return err
+	})
 }
 
 // Session returns the unexpired session stored under tokenHash.

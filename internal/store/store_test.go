@@ -132,6 +132,21 @@ func testUsersAndSessions(t *testing.T, s *Store, now *time.Time) {
 	if _, err := s.Session(ctx, "tok2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("expired session: %v", err)
 	}
+	// A new session removes the expired ones (fixed-width times compare
+	// as text, sub-second parts included).
+	for i, d := range []time.Duration{-time.Millisecond, 500 * time.Millisecond, time.Hour} {
+		if err := s.CreateSession(ctx, fmt.Sprintf("old%d", i), Session{User: "gina", CSRF: "c", Expires: now.Add(d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	*now = now.Add(time.Second)
+	if err := s.CreateSession(ctx, "tok3", Session{User: "gina", CSRF: "c", Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sessions").Scan(&left); err != nil || left != 2 {
+		t.Errorf("%d sessions left after expiry, want 2 (old2, tok3): %v", left, err)
+	}
 	trail, err := s.AuditTrail(ctx, AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
