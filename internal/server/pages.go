@@ -199,14 +199,18 @@ func batchCells(row []string) []cell {
 	if f, err := strconv.ParseFloat(reads, 64); err == nil {
 		reads = fmt.Sprintf("%.2f M", f/1e6)
 	}
-	list := func(v string) cell {
+	list := func(v string, format func(string) string) cell {
 		switch v {
 		case "NA":
 			return cell{Text: "not screened", Class: "muted"}
 		case "":
 			return cell{Text: "none"}
 		}
-		return cell{Text: strings.ReplaceAll(v, ";", "; "), Class: "high"}
+		items := strings.Split(v, ";")
+		for i, it := range items {
+			items[i] = format(it)
+		}
+		return cell{Text: strings.Join(items, "; "), Class: "high"}
 	}
 	return []cell{
 		{Text: col("qc_status"), Class: "qc-" + col("qc_status")},
@@ -216,11 +220,30 @@ func batchCells(row []string) []cell {
 		callCell(col("call18"), col("z18")),
 		callCell(col("call13"), col("z13")),
 		callCell(col("sca"), ""),
-		list(col("rat")),
-		list(col("cnvs")),
+		list(col("rat"), func(x string) string { return x }),
+		list(col("cnvs"), cnvText),
 		{Text: strings.ReplaceAll(col("no_call_reason"), ";", "; ")},
 		{Text: col("run")},
 	}
+}
+
+// cnvText writes a summary.tsv CNV (chrom:start-end:type:origin, 0-based
+// half-open) for a reader: "chr4:10.0–16.0 Mb loss (fetal)".
+func cnvText(c string) string {
+	f := strings.Split(c, ":")
+	if len(f) != 4 {
+		return c
+	}
+	se := strings.Split(f[1], "-")
+	if len(se) != 2 {
+		return c
+	}
+	a, err1 := strconv.Atoi(se[0])
+	b, err2 := strconv.Atoi(se[1])
+	if err1 != nil || err2 != nil {
+		return c
+	}
+	return fmt.Sprintf("%s:%.1f–%.1f Mb %s (%s)", f[0], float64(a)/1e6, float64(b)/1e6, f[2], f[3])
 }
 
 func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {

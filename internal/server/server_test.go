@@ -809,3 +809,16 @@ func TestExport(t *testing.T) {
 		t.Errorf("exports audited: %s", got)
 	}
 }
+
+func TestCNVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"chr4:10000000-16000000:loss:fetal":    "chr4:10.0–16.0 Mb loss (fetal)",
+		"chr7:40000000-43000000:gain:maternal": "chr7:40.0–43.0 Mb gain (maternal)",
+		"chr1:x-2:gain:fetal":                  "chr1:x-2:gain:fetal",
+		"odd":                                  "odd",
+	} {
+		if got := cnvText(in); got != want {
+			t.Errorf("cnvText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
