@@ -195,6 +195,10 @@ func batchCells(row []string) []cell {
 	if v := col("ff"); v != "" && v != "NA" {
 		ff = fmt.Sprintf("%s%% (%s–%s)", pct(v), pct(col("ff_low")), pct(col("ff_high")))
 	}
+	run := col("run")
+	if run == "NA" {
+		run = "–"
+	}
 	reads := col("reads")
 	if f, err := strconv.ParseFloat(reads, 64); err == nil {
 		reads = fmt.Sprintf("%.2f M", f/1e6)
@@ -223,7 +227,7 @@ func batchCells(row []string) []cell {
 		list(col("rat"), func(x string) string { return x }),
 		list(col("cnvs"), cnvText),
 		{Text: strings.ReplaceAll(col("no_call_reason"), ";", "; ")},
-		{Text: col("run")},
+		{Text: run},
 	}
 }
 
