@@ -145,8 +145,8 @@ func TestBrowserReview(t *testing.T) {
 	if !strings.Contains(lines, "Trisomy 21") || !strings.Contains(lines, "High risk") {
 		t.Errorf("sample lines:\n%s", lines)
 	}
-	if len(plots) != 2 || plots[0] != report.GenomeW || plots[1] != report.ChromZW {
-		t.Errorf("plot widths %v, want the genome plot (%d) and the chromosome plot (%d)", plots, report.GenomeW, report.ChromZW)
+	if len(plots) != 3 || plots[0] != report.GenomeW || plots[1] != report.ChromZW || plots[2] != report.PanelsW {
+		t.Errorf("plot widths %v, want the genome plot (%d), the chromosome z plot (%d) and the chromosome panels (%d)", plots, report.GenomeW, report.ChromZW, report.PanelsW)
 	}
 	if !strings.Contains(history, "approved") || !strings.Contains(history, "gina") || !strings.Contains(history, "confirm by amniocentesis") {
 		t.Errorf("sign-off history:\n%s", history)
