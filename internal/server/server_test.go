@@ -196,7 +196,7 @@ func TestPasswordHash(t *testing.T) {
 		}
 	}
 	if _, err := HashPassword("short", testIterations); err == nil {
-		t.Error("an 5-character password was accepted")
+		t.Error("a 5-character password was accepted")
 	}
 	for _, bad := range []string{"", "md5$x", "pbkdf2-sha256$x$a$b", "pbkdf2-sha256$10$!!$b"} {
 		if _, err := CheckPassword(bad, "x"); err == nil {

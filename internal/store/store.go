@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -552,13 +553,15 @@ func b2i(b bool) int {
 	return 0
 }
 
-// hashHex is the SHA-256 of the parts joined by NUL bytes, in hex.
+// hashHex is the SHA-256 of the parts, each preceded by its length (8
+// bytes, big-endian), in hex: no text moved from one field to the next (a
+// comment may hold any byte) gives two entries the same hash.
 func hashHex(parts ...string) string {
 	h := sha256.New()
-	for i, p := range parts {
-		if i > 0 {
-			h.Write([]byte{0})
-		}
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
 		h.Write([]byte(p))
 	}
 	return hex.EncodeToString(h.Sum(nil))
